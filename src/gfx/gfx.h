@@ -1,0 +1,165 @@
+/* gfx.h: the renderer. OpenGL 3.3 core behind one seam; nothing else in the
+ * app touches GL or creates windows.
+ *
+ * Everything is placed in a virtual canvas (1920x1080 units by default, origin
+ * top-left, y down) that is letterboxed onto the real drawable with an
+ * orthographic projection, so a laptop window, a projector and a 4K export
+ * show the same picture. Text is rasterised at the drawable's real pixel size,
+ * so it stays crisp at any scale.
+ *
+ *   gfx_window *w = gfx_window_open(&(gfx_window_desc){ .title = "x", .width = 1280,
+ *                                   .height = 720 }, err, sizeof err);
+ *   gfx_init(&(gfx_desc){0}, err, sizeof err);      // shaders, fonts, buffers
+ *   for (;;) {
+ *       gfx_frame_begin(fb_w, fb_h, bg, letterbox);
+ *       gfx_rrect(100, 100, 300, 80, 12, col);        // batched
+ *       gfx_text(120, 140, 32, GFX_SANS, GFX_LEFT | GFX_MIDDLE, fg, "hello");
+ *       gfx_heatmap(500, 100, 280, 280, data, 28, 28, 0, 1, GFX_CMAP_SEQUENTIAL);
+ *       gfx_frame_end();                              // flushes
+ *       gfx_window_swap(w);
+ *   }
+ *   gfx_shutdown(); gfx_window_close(w);
+ *
+ * Shapes and text are batched into one vertex buffer and drawn with one
+ * shader (signed-distance antialiasing, so edges are smooth without MSAA);
+ * a heatmap flushes the batch and draws a float texture through the colormap
+ * shader. Draw order is call order.
+ *
+ * Errors: functions that can fail return false/NULL and write one line into
+ * err. Drawing functions never fail; they ignore degenerate input.
+ */
+#ifndef TS_GFX_H
+#define TS_GFX_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+typedef struct gfx_color { float r, g, b, a; } gfx_color;
+
+/* 0xRRGGBBAA, sRGB. */
+gfx_color gfx_hex(uint32_t rgba);
+gfx_color gfx_fade(gfx_color c, float alpha);          /* multiplies alpha */
+gfx_color gfx_mix(gfx_color a, gfx_color b, float t);
+
+/* ---- window (SDL2 + GL 3.3 core context) -------------------------------- */
+
+typedef struct gfx_window gfx_window;
+typedef struct gfx_window_desc {
+    const char *title;
+    int  width, height;       /* window size in screen coordinates; 0 = 1280x720 */
+    bool hidden;              /* headless: no window shown (offscreen driver) */
+    bool fullscreen;          /* desktop full screen */
+    bool vsync;
+} gfx_window_desc;
+
+gfx_window *gfx_window_open(const gfx_window_desc *d, char *err, size_t errlen);
+void        gfx_window_close(gfx_window *w);
+void        gfx_window_swap(gfx_window *w);
+void        gfx_window_set_fullscreen(gfx_window *w, bool on);
+bool        gfx_window_fullscreen(const gfx_window *w);
+/* Window size in screen coordinates and drawable size in pixels (HiDPI). */
+void        gfx_window_size(const gfx_window *w, int *win_w, int *win_h,
+                            int *fb_w, int *fb_h);
+/* "llvmpipe (LLVM 15.0.6, 256 bits)" and the like. */
+const char *gfx_renderer_name(void);
+
+/* ---- renderer ----------------------------------------------------------- */
+
+typedef struct gfx_desc {
+    const char *shader_dir;   /* NULL: found next to the executable or in the source tree */
+    const char *font_sans, *font_bold, *font_mono;   /* NULL: fontconfig's DejaVu */
+    float canvas_w, canvas_h; /* 0: 1920 x 1080 */
+} gfx_desc;
+
+bool gfx_init(const gfx_desc *d, char *err, size_t errlen);
+void gfx_shutdown(void);
+
+/* Starts a frame on the bound framebuffer of fb_w x fb_h pixels: clears it to
+ * letterbox, fills the canvas area with bg, sets the projection. */
+void gfx_frame_begin(int fb_w, int fb_h, gfx_color bg, gfx_color letterbox);
+void gfx_frame_end(void);
+
+float gfx_canvas_w(void);
+float gfx_canvas_h(void);
+/* Maps a point in window coordinates to canvas units (and undoes the view). */
+void  gfx_window_to_canvas(float wx, float wy, int win_w, int win_h,
+                           float *cx, float *cy);
+float gfx_pixels_per_unit(void);
+
+/* View transform for zoom and pan: canvas' = canvas * scale + (tx, ty).
+ * Nested pushes compose. Clip rectangles are in (current) canvas units. */
+void gfx_push_view(float tx, float ty, float scale);
+void gfx_pop_view(void);
+void gfx_push_clip(float x, float y, float w, float h);
+void gfx_pop_clip(void);
+
+/* ---- shapes (canvas units; thickness too) ------------------------------- */
+
+void gfx_rect(float x, float y, float w, float h, gfx_color c);
+void gfx_rrect(float x, float y, float w, float h, float radius, gfx_color c);
+void gfx_rrect_line(float x, float y, float w, float h, float radius,
+                    float thickness, gfx_color c);
+void gfx_line(float x0, float y0, float x1, float y1, float thickness, gfx_color c);
+/* Line with a filled triangular head at (x1, y1); head size from thickness. */
+void gfx_arrow(float x0, float y0, float x1, float y1, float thickness, gfx_color c);
+void gfx_circle(float cx, float cy, float r, gfx_color c);
+void gfx_circle_line(float cx, float cy, float r, float thickness, gfx_color c);
+void gfx_polyline(const float *xy, int n, float thickness, gfx_color c);
+
+/* ---- text ---------------------------------------------------------------- */
+
+enum gfx_font { GFX_SANS, GFX_BOLD, GFX_MONO, GFX_FONT_COUNT };
+enum gfx_align {
+    GFX_LEFT = 0, GFX_CENTER = 1, GFX_RIGHT = 2,          /* horizontal */
+    GFX_TOP = 0, GFX_MIDDLE = 4, GFX_BOTTOM = 8,          /* vertical (of the line box) */
+    GFX_BASELINE = 16
+};
+
+/* UTF-8 text of height `size` canvas units (the font's point size maps to
+ * size units). Returns the advance width in canvas units. */
+float gfx_text(float x, float y, float size, int font, int align, gfx_color c,
+               const char *utf8);
+float gfx_textf(float x, float y, float size, int font, int align, gfx_color c,
+                const char *fmt, ...);
+float gfx_text_width(float size, int font, const char *utf8);
+/* Word-wrapped paragraph within width w; returns the height used. */
+float gfx_text_box(float x, float y, float w, float size, int font, int align,
+                   gfx_color c, const char *utf8);
+
+/* ---- heatmaps ----------------------------------------------------------- */
+
+enum gfx_cmap {
+    GFX_CMAP_SEQUENTIAL,   /* viridis-like, perceptually uniform, for lo..hi */
+    GFX_CMAP_DIVERGING,    /* blue-white-red centred on zero, for -m..m */
+    GFX_CMAP_GRAY
+};
+/* data is rows x cols, row-major; row 0 at the top. Cells are nearest-sampled.
+ * Values outside lo..hi clamp. */
+void      gfx_heatmap(float x, float y, float w, float h, const float *data,
+                      int rows, int cols, float lo, float hi, int cmap);
+/* The same colormap on the CPU, t in [0,1] (for bars, legends, swatches). */
+gfx_color gfx_cmap_color(int cmap, float t);
+/* A colour bar with its scale: lo and hi labels and a middle tick, text in fg.
+ * Vertical when h > w. */
+void      gfx_legend(float x, float y, float w, float h, float lo, float hi,
+                     int cmap, const char *label, gfx_color fg);
+
+/* ---- offscreen targets and read-back ------------------------------------- */
+
+typedef struct gfx_target gfx_target;
+gfx_target *gfx_target_new(int w, int h, char *err, size_t errlen);
+void        gfx_target_free(gfx_target *t);
+void        gfx_target_bind(gfx_target *t);   /* NULL binds the window */
+/* Reads w*h*4 bytes RGBA, top row first (GL's bottom-up rows are flipped). */
+void        gfx_target_read(gfx_target *t, uint8_t *rgba);
+/* Reads the bound framebuffer region (0,0,w,h) the same way. */
+void        gfx_read_pixels(int w, int h, uint8_t *rgba);
+
+/* PNG writing with libpng; false and a message on failure. */
+bool gfx_png_write(const char *path, const uint8_t *rgba, int w, int h,
+                   char *err, size_t errlen);
+/* Reads a PNG as 8-bit RGBA (malloc'd, caller frees); NULL and a message on failure. */
+uint8_t *gfx_png_read(const char *path, int *w, int *h, char *err, size_t errlen);
+
+#endif
