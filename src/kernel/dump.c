@@ -368,12 +368,17 @@ static ts_dump *dump_build(parse_ctx *c, const cJSON *root, ts_arena *a) {
     return d;
 }
 
+/* buf holds len bytes followed by a NUL. */
 static ts_dump *parse_buffer(const char *where, const char *buf, size_t len, ts_arena *a,
                              char *err, size_t errlen) {
     parse_ctx c = {where, err, errlen};
     if (len == 0) { fail(&c, "empty input"); return NULL; }
+    const char *nul = memchr(buf, 0, len);
+    if (nul) { fail(&c, "NUL byte at byte %zu (not a text file)", (size_t)(nul - buf)); return NULL; }
+    /* buf[len] is the terminating NUL; cJSON wants it inside the length to
+     * accept the end of the document (require_null_terminated). */
     const char *end = NULL;
-    cJSON *root = cJSON_ParseWithLengthOpts(buf, len, &end, 1);
+    cJSON *root = cJSON_ParseWithLengthOpts(buf, len + 1, &end, 1);
     if (!root) {
         size_t off = end && end >= buf && end <= buf + len ? (size_t)(end - buf) : 0;
         int line = 1;
