@@ -1,0 +1,68 @@
+/* app.h: the application layer: command line, interactive window, headless
+ * runner (render, record, bench), and what they share.
+ *
+ * Every mode draws a frame the same way (app_frame): scene update with this
+ * frame's input, scene draw inside the zoom/pan view, widgets, then the
+ * caption bar. So a PNG from `render` is the picture the window shows, minus
+ * the chrome that exports leave out unless asked (--chrome).
+ *
+ * Exit codes: 0 success, 1 runtime failure, 2 bad usage or bad input.
+ */
+#ifndef TS_APP_H
+#define TS_APP_H
+
+#include <stdbool.h>
+#include "gfx/gfx.h"
+#include "scene/scene.h"
+#include "ui/ui.h"
+
+enum { APP_OK = 0, APP_FAIL = 1, APP_USAGE = 2 };
+
+typedef struct app_options {
+    const char *command;       /* "render", "record", ... or NULL for the window */
+    const char *scene;         /* name or preset path */
+    const char *out;
+    int  width, height;        /* 0: 1920x1080 */
+    int  fps;                  /* 0: 60 (render, record) */
+    int  beat;                 /* 1-based; 0: whole story (render) / last (dump) */
+    int  frames;               /* 0: as many as the story or beat takes */
+    bool force;
+    bool chrome;               /* widgets in exported frames */
+    bool no_captions;
+    bool fullscreen;
+    const ui_theme *theme;
+} app_options;
+
+typedef struct app_view {
+    float zoom, pan_x, pan_y;  /* canvas view for wheel zoom and drag pan */
+} app_view;
+
+typedef struct app_frame_opts {
+    const ui_theme *theme;
+    bool captions, holding;
+    app_view view;
+    const ui_help_key *help;   /* non-NULL: the help overlay on top */
+    int help_count;
+    const char *toast;         /* a short message, faded by toast_alpha */
+    float toast_alpha;
+} app_frame_opts;
+
+/* Runs the scene's update for this frame, then draws it into the bound
+ * framebuffer of fb_w x fb_h pixels. */
+void app_frame(scene *s, ui_ctx *ui, int fb_w, int fb_h, const app_frame_opts *o);
+
+int app_main(int argc, char **argv);
+int app_interactive(const app_options *o);
+int app_render(const app_options *o);
+int app_record(const app_options *o);
+int app_bench(const app_options *o);
+
+/* The folder that holds shaders/, assets/ and scenes/ (found next to the
+ * executable, in an install prefix, or in the source tree). */
+const char *app_data_dir(void);
+/* Refuses (returns false, message in err) if path exists and !force. */
+bool app_output_ok(const char *path, bool force, char *err, size_t errlen);
+/* Seconds since the process began (monotonic). */
+double app_seconds(void);
+
+#endif

@@ -1,0 +1,202 @@
+/* cli.c: the command line of DESIGN.md, parsed strictly, and the commands that
+ * need no window: list, check, dump, --help, --version.
+ *
+ * Every error is one line on stderr, "tensorstage: what (where)", and exit
+ * code 2 for bad usage or bad input, 1 for a runtime failure.
+ */
+#include <dirent.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include "app/app.h"
+
+static const char usage[] =
+"usage:\n"
+"  tensorstage                         open the window on the scene picker\n"
+"  tensorstage SCENE                   open a scene by name or preset path\n"
+"  tensorstage list                    scenes and presets: name, title\n"
+"  tensorstage check FILE...           validate preset files (exit 2 if any is bad)\n"
+"  tensorstage render SCENE --out DIR [--size WxH] [--fps F] [--beat K] [--frames N]\n"
+"  tensorstage record SCENE --out FILE.mp4 [--size WxH] [--fps F]\n"
+"  tensorstage dump SCENE --out FILE.json [--beat K]\n"
+"  tensorstage bench SCENE [--size WxH] [--frames N]\n"
+"  tensorstage --help | --version\n"
+"options:\n"
+"  --force          overwrite existing outputs\n"
+"  --theme T        dark (default) or light\n"
+"  --chrome         draw widgets into exported frames\n"
+"  --no-captions    leave the caption bar out of exported frames\n"
+"  --fullscreen     open the window full screen\n"
+"beats are numbered from 1, as on screen.\n";
+
+static int bad(const char *fmt, const char *a) {
+    fprintf(stderr, "tensorstage: ");
+    fprintf(stderr, fmt, a);
+    fprintf(stderr, " (see 'tensorstage --help')\n");
+    return APP_USAGE;
+}
+
+static bool parse_int(const char *s, int lo, int hi, int *out) {
+    char *end;
+    errno = 0;
+    long v = strtol(s, &end, 10);
+    if (end == s || *end || errno || v < lo || v > hi) return false;
+    *out = (int)v;
+    return true;
+}
+
+static bool parse_size(const char *s, int *w, int *h) {
+    char a[16], b[16];
+    const char *x = strchr(s, 'x');
+    if (!x || x - s >= 15 || strlen(x + 1) >= 15) return false;
+    snprintf(a, sizeof a, "%.*s", (int)(x - s), s);
+    snprintf(b, sizeof b, "%s", x + 1);
+    return parse_int(a, 16, 8192, w) && parse_int(b, 16, 8192, h);
+}
+
+/* ---- list, check, dump -------------------------------------------------- */
+
+static int cmd_list(void) {
+    for (int i = 0; i < scene_kind_count(); i++) {
+        const scene_kind *k = scene_kind_at(i);
+        printf("%-28s %s\n", k->name, k->title);
+    }
+    char dir[4200];
+    snprintf(dir, sizeof dir, "%s/scenes", app_data_dir());
+    DIR *d = opendir(dir);
+    if (!d) return APP_OK;
+    char names[256][256];
+    int n = 0;
+    struct dirent *e;
+    while ((e = readdir(d)) && n < 256) {
+        size_t len = strlen(e->d_name);
+        if (len > 6 && len < 250 && strcmp(e->d_name + len - 6, ".scene") == 0)
+            snprintf(names[n++], sizeof names[0], "%s", e->d_name);
+    }
+    closedir(d);
+    qsort(names, (size_t)n, sizeof names[0], (int (*)(const void *, const void *))strcmp);
+    for (int i = 0; i < n; i++) {
+        char path[4600], title[128];
+        snprintf(path, sizeof path, "%s/%s", dir, names[i]);
+        if (preset_peek(path, NULL, 0, title, sizeof title))
+            printf("scenes/%-21s %s\n", names[i], title);
+    }
+    return APP_OK;
+}
+
+static int cmd_check(int argc, char **argv) {
+    if (argc == 0) return bad("check needs at least one preset FILE%s", "");
+    int rc = APP_OK;
+    for (int i = 0; i < argc; i++) {
+        char err[512];
+        scene *s = scene_open(argv[i], err, sizeof err);
+        if (!s) { fprintf(stderr, "%s\n", err); rc = APP_USAGE; continue; }
+        printf("%s: ok (%s, %d beats)\n", argv[i], s->kind->name, s->kind->beat_count);
+        scene_close(s);
+    }
+    return rc;
+}
+
+static int cmd_dump(const app_options *o) {
+    char err[512];
+    if (!app_output_ok(o->out, o->force, err, sizeof err)) { fprintf(stderr, "tensorstage: %s\n", err); return APP_USAGE; }
+    scene *s = scene_open(o->scene, err, sizeof err);
+    if (!s) { fprintf(stderr, "%s\n", err); return APP_USAGE; }
+    int nb = s->kind->beat_count;
+    int beat = o->beat ? o->beat : nb;
+    if (beat > nb) {
+        fprintf(stderr, "tensorstage: --beat must be 1..%d for %s, got %d\n", nb, s->kind->name, beat);
+        scene_close(s);
+        return APP_USAGE;
+    }
+    /* the state at the end of beat K: what the viewer sees when it holds */
+    s->clock = scene_clock_beat(s->kind, beat - 1, 1e9);
+    ui_ctx ui;
+    ui_init(&ui, o->theme);
+    if (s->kind->update) s->kind->update(s->state, &s->clock, &ui);
+    ts_dump *d = ts_dump_new(s->kind->name, beat);
+    if (s->kind->dump) s->kind->dump(s->state, &s->clock, d);
+    int rc = ts_dump_write(d, o->out, err, sizeof err) == 0 ? APP_OK : APP_FAIL;
+    if (rc) fprintf(stderr, "tensorstage: %s\n", err);
+    ts_dump_free(d);
+    ui_shutdown(&ui);
+    scene_close(s);
+    return rc;
+}
+
+/* ---- parsing -------------------------------------------------------------- */
+
+int app_main(int argc, char **argv) {
+    app_seconds();   /* start the clock for start-up measurements */
+    app_options o = {.theme = &ui_theme_dark};
+    char *positional[64];
+    int npos = 0;
+    for (int i = 1; i < argc; i++) {
+        const char *a = argv[i];
+        const char *next = i + 1 < argc ? argv[i + 1] : NULL;
+        if (strcmp(a, "--help") == 0 || strcmp(a, "-h") == 0) { fputs(usage, stdout); return APP_OK; }
+        if (strcmp(a, "--version") == 0) { printf("tensorstage %s\n", TS_VERSION); return APP_OK; }
+        if (strcmp(a, "--force") == 0) { o.force = true; continue; }
+        if (strcmp(a, "--chrome") == 0) { o.chrome = true; continue; }
+        if (strcmp(a, "--no-captions") == 0) { o.no_captions = true; continue; }
+        if (strcmp(a, "--fullscreen") == 0) { o.fullscreen = true; continue; }
+        bool takes = strcmp(a, "--out") == 0 || strcmp(a, "--size") == 0 || strcmp(a, "--fps") == 0 ||
+                     strcmp(a, "--beat") == 0 || strcmp(a, "--frames") == 0 || strcmp(a, "--theme") == 0;
+        if (takes) {
+            if (!next) return bad("%s needs a value", a);
+            i++;
+            if (strcmp(a, "--out") == 0) o.out = next;
+            else if (strcmp(a, "--size") == 0) {
+                if (!parse_size(next, &o.width, &o.height))
+                    return bad("--size must be WxH with each side 16..8192, got '%s'", next);
+            } else if (strcmp(a, "--fps") == 0) {
+                if (!parse_int(next, 1, 240, &o.fps)) return bad("--fps must be 1..240, got '%s'", next);
+            } else if (strcmp(a, "--beat") == 0) {
+                if (!parse_int(next, 1, 999, &o.beat)) return bad("--beat must be a beat number from 1, got '%s'", next);
+            } else if (strcmp(a, "--frames") == 0) {
+                if (!parse_int(next, 1, 1000000, &o.frames)) return bad("--frames must be 1..1000000, got '%s'", next);
+            } else {
+                if (strcmp(next, "dark") == 0) o.theme = &ui_theme_dark;
+                else if (strcmp(next, "light") == 0) o.theme = &ui_theme_light;
+                else return bad("--theme must be dark or light, got '%s'", next);
+            }
+            continue;
+        }
+        if (a[0] == '-' && a[1]) return bad("unknown option '%s'", a);
+        if (npos == 64) return bad("too many arguments%s", "");
+        positional[npos++] = argv[i];
+    }
+
+    static const char *const commands[] = {"list", "check", "render", "record", "dump", "bench"};
+    const char *cmd = NULL;
+    for (int i = 0; npos > 0 && i < 6; i++)
+        if (strcmp(positional[0], commands[i]) == 0) cmd = commands[i];
+    o.command = cmd;
+
+    if (!cmd) {   /* the window: tensorstage [SCENE] */
+        if (npos > 1) return bad("unexpected argument '%s'", positional[1]);
+        if (o.out) return bad("--out goes with render, record or dump%s", "");
+        o.scene = npos ? positional[0] : NULL;
+        return app_interactive(&o);
+    }
+    if (strcmp(cmd, "list") == 0) {
+        if (npos > 1) return bad("list takes no arguments, got '%s'", positional[1]);
+        return cmd_list();
+    }
+    if (strcmp(cmd, "check") == 0) return cmd_check(npos - 1, positional + 1);
+
+    if (npos < 2) return bad("%s needs a SCENE (a name from 'tensorstage list' or a preset path)", cmd);
+    if (npos > 2) return bad("unexpected argument '%s'", positional[2]);
+    o.scene = positional[1];
+    bool needs_out = strcmp(cmd, "bench") != 0;
+    if (needs_out && !o.out) return bad("%s needs --out", cmd);
+    if (!needs_out && o.out) return bad("bench takes no --out%s", "");
+    if (!o.width) { o.width = 1920; o.height = 1080; }
+    if (!o.fps) o.fps = 60;
+
+    if (strcmp(cmd, "dump") == 0) return cmd_dump(&o);
+    if (strcmp(cmd, "render") == 0) return app_render(&o);
+    if (strcmp(cmd, "record") == 0) return app_record(&o);
+    return app_bench(&o);
+}

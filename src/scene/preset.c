@@ -1,0 +1,378 @@
+/* preset.c: opening scenes by name or from preset files (*.scene, INI).
+ *
+ * A preset is untrusted input. Before inih sees it the file is checked as a
+ * whole (readable, at most 1 MiB, no NUL bytes, no line longer than inih's
+ * 199 characters), so every problem is reported as "FILE:LINE: message" and
+ * nothing is silently truncated. The first section must be [scene] with
+ * kind = NAME and title = TEXT; every other key goes to the scene's `set`
+ * callback, which validates it. A value may continue on indented lines (a
+ * matrix, one row per line); the lines are joined with '\n' and the key's
+ * own line is the one reported.
+ *
+ * A scene's `defaults` must not allocate, and an `init` that fails frees what
+ * it allocated, so a failed load only frees the state.
+ *
+ * The directory of the preset being loaded is kept while it loads, so
+ * preset_resolve_path can make image paths relative to the preset.
+ */
+#include <ctype.h>
+#include <errno.h>
+#include <ini.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include "scene/scene.h"
+
+#define PRESET_MAX_BYTES (1 << 20)
+#define PRESET_MAX_LINE 199
+#define PRESET_MAX_VALUE 16384
+
+static char preset_dir[512];
+
+typedef struct loader {
+    const char *path;
+    const char *text, *cursor;   /* the whole file and the read position */
+    int line;                    /* lines handed to inih so far */
+    bool continuation;           /* the last line read was indented */
+    scene *s;
+    bool saw_kind, saw_title, in_scene_section, started;
+    char section[64], key[64];   /* the pending key */
+    char value[PRESET_MAX_VALUE];
+    int key_line;
+    bool pending;
+    char seen[256][130];         /* section/key pairs already set */
+    int seen_count;
+    char err[384];
+    int err_line;
+} loader;
+
+static bool fail(loader *L, int line, const char *fmt, const char *a, const char *b) {
+    if (L->err[0]) return false;             /* keep the first error */
+    snprintf(L->err, sizeof L->err, fmt, a ? a : "", b ? b : "");
+    L->err_line = line;
+    return false;
+}
+
+/* inih's reader: hands out one line at a time and counts them. */
+static char *reader(char *buf, int size, void *user) {
+    loader *L = user;
+    if (!*L->cursor) return NULL;
+    const char *nl = strchr(L->cursor, '\n');
+    size_t n = nl ? (size_t)(nl - L->cursor + 1) : strlen(L->cursor);
+    if (n > (size_t)size - 1) n = (size_t)size - 1;   /* cannot happen: lines were checked */
+    memcpy(buf, L->cursor, n);
+    buf[n] = 0;
+    L->continuation = (buf[0] == ' ' || buf[0] == '\t');
+    L->cursor += n;
+    L->line++;
+    return buf;
+}
+
+static bool flush(loader *L) {
+    if (!L->pending) return true;
+    L->pending = false;
+    char err[320] = "";
+    if (!L->s->kind->set(L->s->state, L->section, L->key, L->value, err, sizeof err))
+        return fail(L, L->key_line, "%s%s", err[0] ? err : "invalid value", NULL);
+    return true;
+}
+
+static bool scene_key(loader *L, const char *name, const char *value) {
+    if (strcmp(name, "kind") == 0) {
+        const scene_kind *k = scene_kind_find(value);
+        if (!k) return fail(L, L->line, "unknown scene kind '%s' (see 'tensorstage list')", value, NULL);
+        L->s->kind = k;
+        L->s->state = calloc(1, k->state_size);
+        if (!L->s->state) return fail(L, L->line, "out of memory", NULL, NULL);
+        if (k->defaults) k->defaults(L->s->state);
+        L->saw_kind = true;
+        return true;
+    }
+    if (strcmp(name, "title") == 0) {
+        if (strlen(value) >= sizeof L->s->title)
+            return fail(L, L->line, "title is longer than %s characters", "127", NULL);
+        snprintf(L->s->title, sizeof L->s->title, "%s", value);
+        L->saw_title = true;
+        return true;
+    }
+    return fail(L, L->line, "unknown key '%s' in [scene] (expected kind, title)", name, NULL);
+}
+
+static int handler(void *user, const char *section, const char *name, const char *value) {
+    loader *L = user;
+    if (L->err[0]) return 0;
+    if (L->continuation && L->pending && strcmp(name, L->key) == 0 &&
+        strcmp(section, L->section) == 0) {
+        size_t used = strlen(L->value);
+        if (used + strlen(value) + 2 > sizeof L->value)
+            return fail(L, L->key_line, "value of '%s' is too long", name, NULL);
+        L->value[used] = '\n';
+        strcpy(L->value + used + 1, value);
+        return 1;
+    }
+    if (!flush(L)) return 0;
+    if (!section[0]) return fail(L, L->line, "'%s' is outside any section (start with [scene])", name, NULL);
+    if (!L->started) {
+        L->started = true;
+        if (strcmp(section, "scene") != 0)
+            return fail(L, L->line, "the first section must be [scene], not [%s]", section, NULL);
+    }
+    char id[130];
+    snprintf(id, sizeof id, "%.63s/%.63s", section, name);
+    for (int i = 0; i < L->seen_count; i++)
+        if (strcmp(L->seen[i], id) == 0)
+            return fail(L, L->line, "'%s' is set twice in [%s]", name, section);
+    if (L->seen_count < 256) strcpy(L->seen[L->seen_count++], id);
+    else return fail(L, L->line, "too many keys (at most 256)", NULL, NULL);
+
+    if (strcmp(section, "scene") == 0) return scene_key(L, name, value);
+    if (!L->saw_kind) return fail(L, L->line, "[scene] must set kind before [%s]", section, NULL);
+    if (strlen(section) >= sizeof L->section || strlen(name) >= sizeof L->key)
+        return fail(L, L->line, "section or key name too long", NULL, NULL);
+    if (strlen(value) >= sizeof L->value)
+        return fail(L, L->line, "value of '%s' is too long", name, NULL);
+    strcpy(L->section, section);
+    strcpy(L->key, name);
+    strcpy(L->value, value);
+    L->key_line = L->line;
+    L->pending = true;
+    return 1;
+}
+
+/* Reads the file and checks what inih cannot: size, NUL bytes, long lines. */
+static char *read_preset(const char *path, char *err, size_t errlen) {
+    FILE *f = fopen(path, "rb");
+    if (!f) { snprintf(err, errlen, "%s: cannot open: %s", path, strerror(errno)); return NULL; }
+    char *buf = malloc(PRESET_MAX_BYTES + 1);
+    size_t n = buf ? fread(buf, 1, PRESET_MAX_BYTES + 1, f) : 0;
+    bool read_error = ferror(f);
+    fclose(f);
+    if (!buf) { snprintf(err, errlen, "%s: out of memory", path); return NULL; }
+    if (read_error) { snprintf(err, errlen, "%s: cannot read (is it a directory?)", path); free(buf); return NULL; }
+    if (n > PRESET_MAX_BYTES) { snprintf(err, errlen, "%s: larger than 1 MiB; not a preset", path); free(buf); return NULL; }
+    buf[n] = 0;
+    int line = 1, col = 0;
+    for (size_t i = 0; i < n; i++) {
+        unsigned char c = (unsigned char)buf[i];
+        if (c == 0 || (c < 32 && c != '\n' && c != '\r' && c != '\t')) {
+            snprintf(err, errlen, "%s:%d: binary data (byte 0x%02x); not a preset", path, line, c);
+            free(buf); return NULL;
+        }
+        if (c == '\n') { line++; col = 0; continue; }
+        if (++col > PRESET_MAX_LINE) {
+            snprintf(err, errlen, "%s:%d: line is longer than %d characters (split a matrix over indented lines)",
+                     path, line, PRESET_MAX_LINE);
+            free(buf); return NULL;
+        }
+    }
+    return buf;
+}
+
+static scene *load_preset(const char *path, char *err, size_t errlen) {
+    char *text = read_preset(path, err, errlen);
+    if (!text) return NULL;
+    loader *L = calloc(1, sizeof *L);
+    scene *s = calloc(1, sizeof *s);
+    if (!L || !s) { free(L); free(s); free(text); snprintf(err, errlen, "out of memory"); return NULL; }
+    L->path = path; L->text = L->cursor = text; L->s = s;
+
+    const char *slash = strrchr(path, '/');
+    if (slash) snprintf(preset_dir, sizeof preset_dir, "%.*s", (int)(slash - path), path);
+    else snprintf(preset_dir, sizeof preset_dir, ".");
+
+    int rc = ini_parse_stream(reader, L, handler, L);
+    if (!L->err[0]) flush(L);
+    if (!L->err[0] && rc > 0) fail(L, rc, "syntax error (expected [section] or key = value)", NULL, NULL);
+    if (!L->err[0] && rc < 0) fail(L, 0, "cannot parse", NULL, NULL);
+    bool ok = !L->err[0];
+    if (ok && !L->saw_kind) { snprintf(err, errlen, "%s:1: missing [scene] section with kind = NAME", path); ok = false; }
+    else if (ok && !L->saw_title) { snprintf(err, errlen, "%s:1: [scene] needs title = TEXT", path); ok = false; }
+    else if (!ok) {
+        if (L->err_line > 0) snprintf(err, errlen, "%s:%d: %s", path, L->err_line, L->err);
+        else snprintf(err, errlen, "%s: %s", path, L->err);
+    }
+    if (ok && s->kind->init) {
+        char ierr[320] = "";
+        if (!s->kind->init(s->state, ierr, sizeof ierr)) {
+            snprintf(err, errlen, "%s: %s", path, ierr);
+            ok = false;
+        }
+    }
+    free(text);
+    free(L);
+    if (!ok) {
+        free(s->state);
+        free(s);
+        return NULL;
+    }
+    snprintf(s->source, sizeof s->source, "%s", path);
+    return s;
+}
+
+bool scene_is_preset_path(const char *arg) {
+    size_t n = strlen(arg);
+    return strchr(arg, '/') || (n > 6 && strcmp(arg + n - 6, ".scene") == 0);
+}
+
+scene *scene_open(const char *arg, char *err, size_t errlen) {
+    scene *s;
+    if (scene_is_preset_path(arg)) {
+        s = load_preset(arg, err, errlen);
+        if (!s) return NULL;
+    } else {
+        const scene_kind *k = scene_kind_find(arg);
+        if (!k) {
+            snprintf(err, errlen, "unknown scene '%s' (see 'tensorstage list')", arg);
+            return NULL;
+        }
+        s = calloc(1, sizeof *s);
+        if (s) s->state = calloc(1, k->state_size ? k->state_size : 1);
+        if (!s || !s->state) { free(s); snprintf(err, errlen, "out of memory"); return NULL; }
+        s->kind = k;
+        snprintf(preset_dir, sizeof preset_dir, ".");
+        if (k->defaults) k->defaults(s->state);
+        char ierr[320] = "";
+        if (k->init && !k->init(s->state, ierr, sizeof ierr)) {
+            snprintf(err, errlen, "%s: %s", arg, ierr);
+            free(s->state); free(s);
+            return NULL;
+        }
+        snprintf(s->title, sizeof s->title, "%s", k->title);
+        snprintf(s->source, sizeof s->source, "%s", k->name);
+    }
+    s->clock = scene_clock_beat(s->kind, 0, 0);
+    return s;
+}
+
+void scene_close(scene *s) {
+    if (!s) return;
+    if (s->kind->shutdown) s->kind->shutdown(s->state);
+    free(s->state);
+    free(s);
+}
+
+/* ---- value helpers -------------------------------------------------------- */
+
+static const char *skip_space(const char *p) { while (isspace((unsigned char)*p)) p++; return p; }
+
+bool preset_int(const char *key, const char *value, int lo, int hi, int *out,
+                char *err, size_t errlen) {
+    char *end;
+    errno = 0;
+    long v = strtol(value, &end, 10);
+    if (end == value || *skip_space(end) || errno) {
+        snprintf(err, errlen, "%s must be a whole number %d..%d, got '%.40s'", key, lo, hi, value);
+        return false;
+    }
+    if (v < lo || v > hi) {
+        snprintf(err, errlen, "%s must be %d..%d, got %.40s", key, lo, hi, value);
+        return false;
+    }
+    *out = (int)v;
+    return true;
+}
+
+bool preset_float(const char *key, const char *value, float lo, float hi, float *out,
+                  char *err, size_t errlen) {
+    char *end;
+    errno = 0;
+    double v = strtod(value, &end);
+    if (end == value || *skip_space(end) || errno || v != v) {
+        snprintf(err, errlen, "%s must be a number %g..%g, got '%.40s'", key, lo, hi, value);
+        return false;
+    }
+    if (v < lo || v > hi) {
+        snprintf(err, errlen, "%s must be %g..%g, got %.40s", key, lo, hi, value);
+        return false;
+    }
+    *out = (float)v;
+    return true;
+}
+
+bool preset_bool(const char *key, const char *value, bool *out, char *err, size_t errlen) {
+    static const char *yes[] = {"true", "yes", "on", "1"}, *no[] = {"false", "no", "off", "0"};
+    for (int i = 0; i < 4; i++) {
+        if (strcmp(value, yes[i]) == 0) { *out = true; return true; }
+        if (strcmp(value, no[i]) == 0) { *out = false; return true; }
+    }
+    snprintf(err, errlen, "%s must be true or false, got '%.40s'", key, value);
+    return false;
+}
+
+bool preset_floats(const char *key, const char *value, float *out, int max, int *n_out,
+                   float lo, float hi, char *err, size_t errlen) {
+    int n = 0;
+    const char *p = value;
+    for (;;) {
+        while (isspace((unsigned char)*p) || *p == ',') p++;
+        if (!*p) break;
+        char *end;
+        errno = 0;
+        double v = strtod(p, &end);
+        if (end == p || errno || v != v || (*end && !isspace((unsigned char)*end) && *end != ',')) {
+            snprintf(err, errlen, "%s: number %d is not a number: '%.20s'", key, n + 1, p);
+            return false;
+        }
+        if (v < lo || v > hi) {
+            snprintf(err, errlen, "%s: number %d must be %g..%g, got %.20s", key, n + 1, lo, hi, p);
+            return false;
+        }
+        if (n == max) {
+            snprintf(err, errlen, "%s: expected %s%d numbers, got more", key, n_out ? "at most " : "", max);
+            return false;
+        }
+        out[n++] = (float)v;
+        p = end;
+    }
+    if (n_out ? n < 1 : n != max) {
+        snprintf(err, errlen, "%s: expected %s%d numbers, got %d", key, n_out ? "1.." : "", max, n);
+        return false;
+    }
+    if (n_out) *n_out = n;
+    return true;
+}
+
+bool preset_string(const char *key, const char *value, char *out, size_t outlen,
+                   char *err, size_t errlen) {
+    if (strlen(value) >= outlen) {
+        snprintf(err, errlen, "%s is longer than %zu characters", key, outlen - 1);
+        return false;
+    }
+    strcpy(out, value);
+    return true;
+}
+
+void preset_resolve_path(const char *value, char *out, size_t outlen) {
+    if (value[0] == '/' || !preset_dir[0]) snprintf(out, outlen, "%s", value);
+    else snprintf(out, outlen, "%s/%s", preset_dir, value);
+}
+
+bool preset_unknown(const char *section, const char *key, char *err, size_t errlen) {
+    snprintf(err, errlen, "unknown key '%s' in [%s]", key, section);
+    return false;
+}
+
+/* ---- peeking at a preset's [scene] section (for listings) --------------- */
+
+typedef struct peek { char kind[64], title[128]; } peek;
+
+static int peek_handler(void *user, const char *section, const char *name, const char *value) {
+    peek *p = user;
+    if (strcmp(section, "scene") != 0) return 1;
+    if (strcmp(name, "kind") == 0) snprintf(p->kind, sizeof p->kind, "%s", value);
+    if (strcmp(name, "title") == 0) snprintf(p->title, sizeof p->title, "%s", value);
+    return 1;
+}
+
+bool preset_peek(const char *path, char *kind, size_t kindlen, char *title, size_t titlelen) {
+    char err[256];
+    char *text = read_preset(path, err, sizeof err);
+    if (!text) return false;
+    peek p = {0};
+    ini_parse_string(text, peek_handler, &p);
+    free(text);
+    if (!p.kind[0] || !scene_kind_find(p.kind)) return false;
+    if (kind) snprintf(kind, kindlen, "%s", p.kind);
+    if (title) snprintf(title, titlelen, "%s", p.title[0] ? p.title : p.kind);
+    return true;
+}

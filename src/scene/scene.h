@@ -1,0 +1,134 @@
+/* scene.h: what a scene is, how it is found, how its story is timed.
+ *
+ * A scene kind is one file in src/scenes/ that defines
+ *     const scene_kind scene_<name> = { .name = "<name>", ... };
+ * CMake finds every src/scenes/<name>.c (no underscore in the name; files
+ * named <name>_*.c are that scene's helpers) and lists it in the registry, so
+ * adding a scene is adding that file and a preset in scenes/.
+ *
+ * Lifecycle (all callbacks but `draw` and `dump` may change the state):
+ *   defaults(st)              fill a zeroed state with the default story
+ *   set(st, sec, key, value)  one preset key (untrusted: validate, never crash)
+ *   init(st)                  build models and compute everything shown
+ *   update(st, clock, ui)     per frame: input (via ui), recompute on change,
+ *                             queue widgets and tooltips
+ *   draw(st, clock, theme)    pure: reads state and clock, draws with gfx
+ *   dump(st, clock, d)        every tensor shown at clock->beat, and params
+ *   shutdown(st)              free what init allocated (the app frees st)
+ *
+ * Time: the story is a list of beats (caption + duration). The clock is the
+ * only source of time: a beat index and seconds into it. Interactive mode
+ * advances it by wall time and holds at the end of each beat until the next
+ * key press (presenter behaviour); render and record set it from
+ * frame / fps exactly, so a frame depends on its time, not on the machine.
+ *
+ * Errors: set and init return false and write one line into err (without the
+ * file and line: the preset loader adds "FILE:LINE: ").
+ */
+#ifndef TS_SCENE_H
+#define TS_SCENE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include "kernel/dump.h"
+
+typedef struct ui_ctx ui_ctx;
+typedef struct ui_theme ui_theme;
+
+typedef struct scene_beat {
+    const char *title;     /* a few words, shown in the beat strip */
+    const char *caption;   /* one or two sentences: what happened, why it matters */
+    float duration;        /* seconds of animation before the beat holds */
+} scene_beat;
+
+typedef struct scene_clock {
+    int    beat;           /* current beat, 0-based */
+    double beat_time;      /* seconds into the beat, 0..duration */
+    float  t;              /* beat_time / duration, 0..1 (linear) */
+    double time;           /* seconds since the story began */
+} scene_clock;
+
+typedef struct scene_kind {
+    const char *name;      /* "cnn": the command-line and preset name */
+    const char *title;     /* "Convolutional networks" */
+    const char *summary;   /* one line for the scene picker */
+    const scene_beat *beats;
+    int beat_count;
+    size_t state_size;
+
+    void (*defaults)(void *st);
+    bool (*set)(void *st, const char *section, const char *key,
+                const char *value, char *err, size_t errlen);
+    bool (*init)(void *st, char *err, size_t errlen);
+    void (*update)(void *st, const scene_clock *c, ui_ctx *ui);
+    void (*draw)(const void *st, const scene_clock *c, const ui_theme *th);
+    void (*dump)(const void *st, const scene_clock *c, ts_dump *d);
+    void (*shutdown)(void *st);
+} scene_kind;
+
+/* ---- registry ------------------------------------------------------------ */
+
+int               scene_kind_count(void);
+const scene_kind *scene_kind_at(int i);
+const scene_kind *scene_kind_find(const char *name);      /* NULL if unknown */
+
+/* ---- a live scene: a kind, its state and its clock ----------------------- */
+
+typedef struct scene {
+    const scene_kind *kind;
+    void  *state;
+    char   title[128];     /* the preset's title, or the kind's */
+    char   source[512];    /* preset path, or the kind's name */
+    scene_clock clock;
+} scene;
+
+/* Opens a scene by kind name ("cnn") or preset path ("scenes/x.scene").
+ * On error returns NULL with "FILE:LINE: message" (or a plain message) in
+ * err; every such error is the user's input (exit code 2). */
+scene *scene_open(const char *name_or_path, char *err, size_t errlen);
+void   scene_close(scene *s);
+bool   scene_is_preset_path(const char *arg);
+/* Reads only the [scene] kind and title of a preset (for listings); false if
+ * the file does not start with a valid [scene] section. */
+bool   preset_peek(const char *path, char *kind, size_t kindlen, char *title, size_t titlelen);
+
+/* ---- timeline ------------------------------------------------------------ */
+
+double      scene_duration(const scene_kind *k);          /* whole story */
+double      scene_beat_start(const scene_kind *k, int beat);
+scene_clock scene_clock_at(const scene_kind *k, double time);   /* clamps */
+scene_clock scene_clock_beat(const scene_kind *k, int beat, double beat_time);
+/* Advances by dt seconds; with hold, stops at the end of the current beat. */
+scene_clock scene_clock_advance(const scene_kind *k, scene_clock c, double dt, bool hold);
+bool        scene_clock_at_end(const scene_kind *k, const scene_clock *c);
+
+/* Easing and the vocabulary of time triggers inside a beat (t in 0..1). */
+float ease_in_out(float t);                 /* cubic */
+float ease_out(float t);                    /* cubic */
+/* Eased progress of the sub-interval [a, b] of the beat: 0 before, 1 after. */
+float scene_between(const scene_clock *c, float a, float b);
+/* Linear progress of [a, b] (for counting steps, e.g. a sliding filter). */
+float scene_between_linear(const scene_clock *c, float a, float b);
+
+/* ---- preset values (helpers for scene set callbacks) --------------------- */
+
+/* Each parses the whole value or fails with a message naming the key and the
+ * accepted range, e.g. "stride must be 1..4, got 0". */
+bool preset_int(const char *key, const char *value, int lo, int hi, int *out,
+                char *err, size_t errlen);
+bool preset_float(const char *key, const char *value, float lo, float hi,
+                  float *out, char *err, size_t errlen);
+bool preset_bool(const char *key, const char *value, bool *out,
+                 char *err, size_t errlen);
+/* A list of numbers separated by spaces, commas or newlines; exactly n unless
+ * n_out is non-NULL, in which case 1..max are accepted and counted. */
+bool preset_floats(const char *key, const char *value, float *out, int max,
+                   int *n_out, float lo, float hi, char *err, size_t errlen);
+bool preset_string(const char *key, const char *value, char *out, size_t outlen,
+                   char *err, size_t errlen);
+/* A path relative to the preset file being loaded (for images and the like). */
+void preset_resolve_path(const char *value, char *out, size_t outlen);
+/* The standard message for a key a scene does not know. */
+bool preset_unknown(const char *section, const char *key, char *err, size_t errlen);
+
+#endif

@@ -1,0 +1,114 @@
+/* ui.h: themes and immediate-mode widgets in canvas units.
+ *
+ * A scene calls widgets from its update callback; each call reads this
+ * frame's input and returns whether the value changed, and queues the widget
+ * to be drawn after the scene (ui_draw), so a scene's draw stays a pure
+ * function of its state. Widgets are identified by their label (plus an
+ * optional "##id" suffix that is not shown), as in Dear ImGui.
+ *
+ *   // in update:
+ *   if (ui_slider_int(ui, "stride", x, y, 360, &st->stride, 1, 3)) recompute(st);
+ *   if (ui_hover(ui, cell_x, cell_y, cell_w, cell_h))
+ *       ui_tooltipf(ui, "%.4f = sum of 9 products", value);
+ *
+ * The app owns one ui_ctx: ui_begin_frame with this frame's input, the scene
+ * update, the scene draw, then ui_draw. With no input (headless render) the
+ * widgets still draw, in their rest state. Whether widgets are drawn into
+ * exported frames is the app's choice (ui_ctx.show_widgets).
+ *
+ * Text sizes are canvas units of the 1920x1080 canvas, chosen to be read
+ * from the back of a lecture hall: nothing on screen is smaller than UI_SMALL.
+ */
+#ifndef TS_UI_H
+#define TS_UI_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include "gfx/gfx.h"
+
+enum { UI_SMALL = 22, UI_LABEL = 26, UI_BODY = 30, UI_H2 = 40, UI_TITLE = 56 };
+
+typedef struct ui_theme {
+    const char *name;         /* "dark" or "light" */
+    gfx_color bg, letterbox, panel, panel_edge;
+    gfx_color text, text_dim, text_on_accent;
+    gfx_color accent, accent2, accent3;  /* highlight, secondary, tertiary */
+    gfx_color positive, negative;        /* signed values outside heatmaps */
+    gfx_color grid, shadow;
+} ui_theme;
+
+extern const ui_theme ui_theme_dark, ui_theme_light;
+
+typedef struct ui_input {
+    float mouse_x, mouse_y;   /* canvas units; negative when outside */
+    bool  mouse_down;         /* left button held */
+    bool  mouse_pressed;      /* went down this frame */
+    bool  mouse_released;     /* went up this frame */
+    bool  right_pressed;
+    float wheel;              /* notches this frame, + is up */
+    char  text[32];           /* UTF-8 typed this frame */
+    int   keys[16];           /* SDL keycodes pressed this frame */
+    int   key_count;
+    bool  backspace, enter;
+} ui_input;
+
+#define UI_MAX_CMDS 512
+#define UI_TEXT_POOL 32768
+
+typedef struct ui_cmd ui_cmd;
+struct ui_ctx {
+    ui_input in;
+    const ui_theme *theme;
+    bool show_widgets;        /* false in exports unless --chrome */
+    unsigned hot, active;     /* ids of the hovered and the dragged widget */
+    unsigned focus;           /* text field with the keyboard */
+    bool mouse_used;          /* a widget took this frame's mouse */
+    int cmd_count;
+    ui_cmd *cmds;
+    char *pool; size_t pool_used;
+    char tooltip[512];
+    float tooltip_x, tooltip_y;
+};
+typedef struct ui_ctx ui_ctx;
+
+void ui_init(ui_ctx *ui, const ui_theme *theme);
+void ui_shutdown(ui_ctx *ui);
+void ui_begin_frame(ui_ctx *ui, const ui_input *in);
+void ui_draw(ui_ctx *ui);          /* widgets, then the tooltip */
+
+/* True if the mouse is inside the rectangle and no widget has taken it. */
+bool ui_hover(const ui_ctx *ui, float x, float y, float w, float h);
+/* True on the frame the rectangle is clicked (not taken by a widget). */
+bool ui_clicked(const ui_ctx *ui, float x, float y, float w, float h);
+bool ui_key(const ui_ctx *ui, int sdl_keycode);
+
+bool ui_button(ui_ctx *ui, const char *label, float x, float y, float w, float h);
+bool ui_toggle(ui_ctx *ui, const char *label, float x, float y, float w, bool *v);
+bool ui_slider(ui_ctx *ui, const char *label, float x, float y, float w,
+               float *v, float lo, float hi, const char *fmt);
+bool ui_slider_int(ui_ctx *ui, const char *label, float x, float y, float w,
+                   int *v, int lo, int hi);
+/* Segmented choice: one of n labelled options. */
+bool ui_choice(ui_ctx *ui, const char *id, float x, float y, float w, float h,
+               const char *const *options, int n, int *v);
+/* Single-line text field; returns true when Enter is pressed. */
+bool ui_text_field(ui_ctx *ui, const char *id, float x, float y, float w,
+                   char *buf, size_t buflen);
+void ui_tooltipf(ui_ctx *ui, const char *fmt, ...);
+/* Height of a widget row (slider, toggle) in canvas units. */
+float ui_row_height(void);
+
+/* ---- app chrome drawn by the app (overlay.c) ------------------------------ */
+
+typedef struct ui_help_key { const char *keys, *what; } ui_help_key;
+
+/* The caption bar at the bottom: beat k of n, its title and caption. */
+void ui_caption_bar(const ui_theme *th, int beat, int beat_count,
+                    const char *title, const char *caption, float t, bool holding);
+void ui_help_overlay(const ui_theme *th, const ui_help_key *keys, int n);
+/* A card for the scene picker; returns its height. */
+void ui_card(const ui_theme *th, float x, float y, float w, float h,
+             const char *title, const char *summary, const char *detail, bool hot);
+void ui_toast(const ui_theme *th, const char *msg, float alpha);
+
+#endif
