@@ -278,24 +278,26 @@ static bool check_tensor(parse_ctx *c, const cJSON *t, int *ndim, int shape[TS_M
     int nd = cJSON_GetArraySize(js);
     if (nd > TS_MAX_DIMS) return fail(c, "tensor '%s' has %d dims (at most %d)", name, nd, TS_MAX_DIMS);
     int len = cJSON_GetArraySize(jd);
-    /* Product of dims, stopped as soon as it passes the data length. */
-    long long prod = 1;
+    /* Product of at most 4 dims below 2^31: in double it cannot overflow
+     * and is exact whenever it could equal an array length. */
+    double prod = 1;
     int k = 0;
     const cJSON *e;
     cJSON_ArrayForEach(e, js) {
         if (!json_int(e, 0, 2147483647.0, &shape[k]))
             return fail(c, "tensor '%s': shape[%d] is not a non-negative integer", name, k);
-        if (prod <= len) prod *= shape[k];
+        prod *= shape[k];
         k++;
     }
-    if (prod != len)
-        return fail(c, "tensor '%s': shape holds %s%lld elements but data has %d",
-                    name, prod > len ? "more than " : "", prod > len ? (long long)len : prod, len);
+    if (prod != (double)len)
+        return fail(c, "tensor '%s': shape holds %.0f elements but data has %d", name, prod, len);
+    /* Doubles below FLT_MAX + half an ulp (2^103) round to a finite float. */
+    const double limit = (double)FLT_MAX + ldexp(1.0, 103);
     k = 0;
     cJSON_ArrayForEach(e, jd) {
         if (!cJSON_IsNumber(e)) return fail(c, "tensor '%s': data[%d] is not a number", name, k);
         double v = e->valuedouble;
-        if (!isfinite(v) || fabs(v) > FLT_MAX)
+        if (!(fabs(v) < limit))
             return fail(c, "tensor '%s': data[%d] = %g does not fit in a float", name, k, v);
         k++;
     }
