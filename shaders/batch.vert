@@ -1,0 +1,23 @@
+#version 330 core
+// batch.vert: shapes and glyphs of the batch. Positions arrive in device
+// pixels (origin top-left); u_proj maps them to clip space. Everything else
+// passes through to batch.frag (see the vertex layout in gfx_internal.h).
+uniform mat4 u_proj;
+in vec2 a_pos;
+in vec2 a_local;
+in vec4 a_param;
+in vec4 a_color;
+in vec4 a_kind;
+out vec2 v_local;
+out vec4 v_param;
+out vec4 v_color;
+flat out int v_kind;
+
+void main()
+{
+    gl_Position = u_proj * vec4(a_pos, 0.0, 1.0);
+    v_local = a_local;
+    v_param = a_param;
+    v_color = a_color;
+    v_kind = int(a_kind.x + 0.5);
+}

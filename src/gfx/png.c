@@ -1,0 +1,150 @@
+/* png.c: PNG files with libpng: 8-bit RGBA in, 8-bit RGBA out.
+ *
+ * gfx_png_write writes rgba (w*h*4 bytes, top row first) as a non-interlaced
+ * RGBA PNG with fixed settings (default compression, no timestamps), so the
+ * same pixels always give the same file. gfx_png_read accepts any PNG and
+ * converts it to 8-bit RGBA (palette, grey, 16-bit, missing alpha); the
+ * caller frees the result. Errors: false / NULL and one line in err naming
+ * the file. libpng's longjmp error handling stays inside this file.
+ */
+#include "gfx.h"
+
+#include <errno.h>
+#include <png.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+typedef struct png_ctx {
+    char msg[200];
+} png_ctx;
+
+static void on_error(png_structp png, png_const_charp msg)
+{
+    png_ctx *c = png_get_error_ptr(png);
+    if (c) snprintf(c->msg, sizeof c->msg, "%s", msg);
+    png_longjmp(png, 1);
+}
+
+static void on_warning(png_structp png, png_const_charp msg)
+{
+    (void)png;
+    (void)msg;
+}
+
+bool gfx_png_write(const char *path, const uint8_t *rgba, int w, int h, char *err, size_t errlen)
+{
+    if (!path || !rgba || w <= 0 || h <= 0) {
+        if (err && errlen) snprintf(err, errlen, "png write: bad arguments");
+        return false;
+    }
+    FILE *f = fopen(path, "wb");
+    if (!f) {
+        if (err && errlen) snprintf(err, errlen, "%s: %s", path, strerror(errno));
+        return false;
+    }
+    png_ctx ctx = { "" };
+    png_structp png = png_create_write_struct(PNG_LIBPNG_VER_STRING, &ctx, on_error, on_warning);
+    png_infop info = png ? png_create_info_struct(png) : NULL;
+    /* volatile: modified between setjmp and a possible longjmp */
+    png_bytep *volatile rows = NULL;
+    if (!png || !info) {
+        snprintf(ctx.msg, sizeof ctx.msg, "out of memory");
+        goto fail;
+    }
+    if (setjmp(png_jmpbuf(png))) goto fail;
+    rows = malloc((size_t)h * sizeof *rows);
+    if (!rows) {
+        snprintf(ctx.msg, sizeof ctx.msg, "out of memory");
+        goto fail;
+    }
+    for (int y = 0; y < h; y++) rows[y] = (png_bytep)(rgba + (size_t)y * w * 4);
+    png_init_io(png, f);
+    png_set_IHDR(png, info, (png_uint_32)w, (png_uint_32)h, 8, PNG_COLOR_TYPE_RGBA,
+                 PNG_INTERLACE_NONE, PNG_COMPRESSION_TYPE_DEFAULT, PNG_FILTER_TYPE_DEFAULT);
+    png_write_info(png, info);
+    png_write_image(png, rows);
+    png_write_end(png, NULL);
+    png_destroy_write_struct(&png, &info);
+    free(rows);
+    if (fclose(f) != 0) {
+        if (err && errlen) snprintf(err, errlen, "%s: %s", path, strerror(errno));
+        return false;
+    }
+    return true;
+
+fail:
+    if (png) png_destroy_write_struct(&png, info ? &info : NULL);
+    free(rows);
+    fclose(f);
+    if (err && errlen) snprintf(err, errlen, "%s: cannot write PNG: %s", path, ctx.msg);
+    return false;
+}
+
+uint8_t *gfx_png_read(const char *path, int *w, int *h, char *err, size_t errlen)
+{
+    FILE *f = path ? fopen(path, "rb") : NULL;
+    if (!f) {
+        if (err && errlen) snprintf(err, errlen, "%s: %s", path ? path : "(null)", strerror(errno));
+        return NULL;
+    }
+    png_ctx ctx = { "" };
+    png_structp png = png_create_read_struct(PNG_LIBPNG_VER_STRING, &ctx, on_error, on_warning);
+    png_infop info = png ? png_create_info_struct(png) : NULL;
+    uint8_t *volatile pixels = NULL;
+    png_bytep *volatile rows = NULL;
+    uint8_t sig[8];
+    if (!png || !info) {
+        snprintf(ctx.msg, sizeof ctx.msg, "out of memory");
+        goto fail;
+    }
+    if (fread(sig, 1, 8, f) != 8 || png_sig_cmp(sig, 0, 8) != 0) {
+        snprintf(ctx.msg, sizeof ctx.msg, "not a PNG file");
+        goto fail;
+    }
+    if (setjmp(png_jmpbuf(png))) goto fail;
+    png_init_io(png, f);
+    png_set_sig_bytes(png, 8);
+    png_read_info(png, info);
+    png_uint_32 pw = png_get_image_width(png, info), ph = png_get_image_height(png, info);
+    int depth = png_get_bit_depth(png, info), type = png_get_color_type(png, info);
+    if (pw == 0 || ph == 0 || pw > 32768 || ph > 32768) {
+        snprintf(ctx.msg, sizeof ctx.msg, "unsupported size %ux%u", (unsigned)pw, (unsigned)ph);
+        goto fail;
+    }
+    if (type == PNG_COLOR_TYPE_PALETTE) png_set_palette_to_rgb(png);
+    if (type == PNG_COLOR_TYPE_GRAY && depth < 8) png_set_expand_gray_1_2_4_to_8(png);
+    if (png_get_valid(png, info, PNG_INFO_tRNS)) png_set_tRNS_to_alpha(png);
+    if (depth == 16) png_set_strip_16(png);
+    if (type == PNG_COLOR_TYPE_GRAY || type == PNG_COLOR_TYPE_GRAY_ALPHA) png_set_gray_to_rgb(png);
+    png_set_filler(png, 0xff, PNG_FILLER_AFTER);   /* no-op when alpha exists */
+    png_set_interlace_handling(png);
+    png_read_update_info(png, info);
+    if (png_get_rowbytes(png, info) != (size_t)pw * 4) {
+        snprintf(ctx.msg, sizeof ctx.msg, "cannot convert to RGBA");
+        goto fail;
+    }
+    pixels = malloc((size_t)pw * ph * 4);
+    rows = malloc((size_t)ph * sizeof *rows);
+    if (!pixels || !rows) {
+        snprintf(ctx.msg, sizeof ctx.msg, "out of memory");
+        goto fail;
+    }
+    for (png_uint_32 y = 0; y < ph; y++) rows[y] = pixels + (size_t)y * pw * 4;
+    png_read_image(png, rows);
+    png_read_end(png, NULL);
+    png_destroy_read_struct(&png, &info, NULL);
+    free(rows);
+    fclose(f);
+    if (w) *w = (int)pw;
+    if (h) *h = (int)ph;
+    return pixels;
+
+fail:
+    if (png) png_destroy_read_struct(&png, info ? &info : NULL, NULL);
+    free(rows);
+    free(pixels);
+    fclose(f);
+    if (err && errlen) snprintf(err, errlen, "%s: cannot read PNG: %s", path, ctx.msg);
+    return NULL;
+}
