@@ -109,14 +109,15 @@ int app_render(const app_options *o) {
     }
     snprintf(path, sizeof path, "%s/frame-00000.png", o->out);
     if (!app_output_ok(path, o->force, err, sizeof err)) { fprintf(stderr, "tensorstage: %s\n", err); return APP_USAGE; }
-    if (stat(o->out, &st) != 0 && mkdir(o->out, 0777) != 0) {
-        fprintf(stderr, "tensorstage: %s: cannot create folder: %s\n", o->out, strerror(errno));
-        return APP_USAGE;
-    }
     headless H;
     int rc = headless_open(&H, o);
     if (rc) return rc;
     if ((rc = check_beat(&H, o))) { headless_close(&H); return rc; }
+    if (stat(o->out, &st) != 0 && mkdir(o->out, 0777) != 0) {   /* only once all is well */
+        fprintf(stderr, "tensorstage: %s: cannot create folder: %s\n", o->out, strerror(errno));
+        headless_close(&H);
+        return APP_USAGE;
+    }
     long n = frame_count(&H, o);
     for (long i = 0; i < n && !rc; i++) {
         headless_frame(&H, o, i, true);

@@ -130,7 +130,8 @@ static void draw_text_ladder(const ui_theme *th, float a) {
     for (int i = 0; i < 5; i++) {
         float s = (float)sizes[i];
         gfx_textf(60, y, UI_SMALL, GFX_MONO, GFX_LEFT | GFX_MIDDLE, dim, "%-7s %2d", names[i], sizes[i]);
-        gfx_text(250, y, s, i == 0 ? GFX_BOLD : GFX_SANS, GFX_LEFT | GFX_MIDDLE, fg, "Attention \xc2\xb7 ReLU \xce\xb1\xce\xb2\xce\xb3");
+        gfx_text(250, y, s, i == 0 ? GFX_BOLD : GFX_SANS, GFX_LEFT | GFX_MIDDLE, fg,
+                 i == 0 ? "Softmax \xce\xb1\xce\xb2" : "Attention \xc2\xb7 ReLU \xce\xb1\xce\xb2\xce\xb3");
         y += s * 1.25f + 22;
     }
     y += 10;
