@@ -7,6 +7,11 @@
  * textures, re-specifies nothing, and uploads with glTexSubImage2D only when
  * the values changed (a CPU copy is kept to compare).
  *
+ * gfx_legend draws the bar in the given rectangle, ticks and values at lo,
+ * the middle (0 for a diverging map that spans it) and hi outside it (below a
+ * horizontal bar, right of a vertical one, text 24 units high, ~60 units of
+ * room needed), and the label above it. Leave that room around the rectangle.
+ *
  * Colormaps are tables of 17 sRGB stops, interpolated linearly, the same table
  * and the same arithmetic on the GPU (uniform u_stops) and in gfx_cmap_color:
  *   sequential  viridis-like: dark blue-violet through teal and green to
@@ -226,7 +231,9 @@ static void tick_label(float v, char *out, size_t n)
 {
     char buf[32];
     float a = fabsf(v);
-    if (a != 0 && (a >= 1e5f || a < 1e-3f)) snprintf(buf, sizeof buf, "%.1e", a);
+    if (a == 0) snprintf(buf, sizeof buf, "0");
+    else if (a >= 1e5f || a < 1e-3f) snprintf(buf, sizeof buf, "%.1e", a);
+    else if (a >= 100) snprintf(buf, sizeof buf, "%.0f", a);
     else snprintf(buf, sizeof buf, "%.3g", a);
     if (v < 0 && strcmp(buf, "0") != 0) snprintf(out, n, "\xe2\x88\x92%s", buf);
     else snprintf(out, n, "%s", buf);
@@ -273,10 +280,9 @@ void gfx_legend(float x, float y, float w, float h, float lo, float hi, int cmap
                      al | GFX_TOP, fg, txt);
         }
     }
-    if (label && *label) {
-        if (vertical)
-            gfx_text(x, y - gap, ts, GFX_SANS, GFX_LEFT | GFX_BOTTOM, fg, label);
-        else
-            gfx_text(x, y - gap, ts, GFX_SANS, GFX_LEFT | GFX_BOTTOM, fg, label);
-    }
+    /* The title sits above the bar; above a vertical bar it also clears the
+     * top tick label, which is centred on the bar's top edge. */
+    if (label && *label)
+        gfx_text(x, y - gap - (vertical ? 0.6f * ts : 0.0f), ts, GFX_SANS,
+                 GFX_LEFT | GFX_BOTTOM, fg, label);
 }
