@@ -26,7 +26,8 @@ static const ui_help_key help_keys[] = {
     {"H  F1", "this help"},
     {"Tab  Esc", "scene picker"},
     {"S", "screenshot (PNG in the current folder)"},
-    {"mouse", "hover for values; wheel zooms; right-drag pans; 0 resets"},
+    {"mouse", "hover: values \xc2\xb7 wheel: zoom \xc2\xb7 right-drag: pan"},
+    {"0", "reset zoom and pan"},
     {"Q", "quit"},
 };
 #define HELP_COUNT (int)(sizeof help_keys / sizeof help_keys[0])

@@ -33,7 +33,7 @@ void ui_caption_bar(const ui_theme *th, int beat, int beat_count, const char *ti
 void ui_help_overlay(const ui_theme *th, const ui_help_key *keys, int n) {
     float W = gfx_canvas_w(), H = gfx_canvas_h();
     gfx_rect(0, 0, W, H, gfx_fade(th->bg, 0.82f));
-    float bw = 1100, row = 50, bh = 150 + n * row, x = (W - bw) / 2, y = (H - bh) / 2;
+    float bw = 1200, row = 48, bh = 150 + n * row, x = (W - bw) / 2, y = (H - bh) / 2;
     gfx_rrect(x + 6, y + 8, bw, bh, 20, th->shadow);
     gfx_rrect(x, y, bw, bh, 20, th->panel);
     gfx_rrect_line(x, y, bw, bh, 20, 2, th->panel_edge);
@@ -43,7 +43,7 @@ void ui_help_overlay(const ui_theme *th, const ui_help_key *keys, int n) {
     for (int i = 0; i < n; i++) {
         float ry = y + 130 + i * row;
         gfx_text(x + 50, ry, UI_BODY, GFX_MONO, GFX_LEFT | GFX_MIDDLE, th->accent, keys[i].keys);
-        gfx_text(x + 430, ry, UI_BODY, GFX_SANS, GFX_LEFT | GFX_MIDDLE, th->text, keys[i].what);
+        gfx_text(x + 400, ry, UI_BODY, GFX_SANS, GFX_LEFT | GFX_MIDDLE, th->text, keys[i].what);
     }
 }
 
