@@ -95,6 +95,9 @@ void gfx_push_clip(float x, float y, float w, float h);
 void gfx_pop_clip(void);
 
 /* ---- shapes (canvas units; thickness too) ------------------------------- */
+/* Strokes (*_line) lie inside the outline, so a shape and its outline with
+ * the same geometry line up. Lines have round caps. Lines and strokes thinner
+ * than one device pixel are drawn one pixel wide and fainter, never dropped. */
 
 void gfx_rect(float x, float y, float w, float h, gfx_color c);
 void gfx_rrect(float x, float y, float w, float h, float radius, gfx_color c);
@@ -117,13 +120,17 @@ enum gfx_align {
 };
 
 /* UTF-8 text of height `size` canvas units (the font's point size maps to
- * size units). Returns the advance width in canvas units. */
+ * size units). Returns the advance width in canvas units. Widths do not depend
+ * on the output resolution. Vertical alignment is of the line box (ascent to
+ * descent); '\n' starts a new line 1.25 size below, and the block is aligned
+ * as a whole. */
 float gfx_text(float x, float y, float size, int font, int align, gfx_color c,
                const char *utf8);
 float gfx_textf(float x, float y, float size, int font, int align, gfx_color c,
                 const char *fmt, ...);
 float gfx_text_width(float size, int font, const char *utf8);
-/* Word-wrapped paragraph within width w; returns the height used. */
+/* Word-wrapped paragraph within width w; returns the height used (first line
+ * box top to last line box bottom). Horizontal alignment is within [x, x+w]. */
 float gfx_text_box(float x, float y, float w, float size, int font, int align,
                    gfx_color c, const char *utf8);
 
@@ -141,7 +148,9 @@ void      gfx_heatmap(float x, float y, float w, float h, const float *data,
 /* The same colormap on the CPU, t in [0,1] (for bars, legends, swatches). */
 gfx_color gfx_cmap_color(int cmap, float t);
 /* A colour bar with its scale: lo and hi labels and a middle tick, text in fg.
- * Vertical when h > w. */
+ * Vertical when h > w. The bar fills the rectangle; tick labels (24 units high)
+ * go outside it, below a horizontal bar or right of a vertical one, and the
+ * label goes above it: leave about 60 units of room on those sides. */
 void      gfx_legend(float x, float y, float w, float h, float lo, float hi,
                      int cmap, const char *label, gfx_color fg);
 
