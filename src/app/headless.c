@@ -200,6 +200,7 @@ int app_record(const app_options *o) {
 
     long n = frame_count(&H, o);
     double t0 = app_seconds(), render_s = 0, last_report = 0;
+    bool tty = isatty(2);
     bool ok = true;
     for (long i = 0; i < n && ok; i++) {
         double a = app_seconds();
@@ -207,10 +208,12 @@ int app_record(const app_options *o) {
         render_s += app_seconds() - a;
         ok = write_all(fds[1], H.pixels, (size_t)H.w * (size_t)H.h * 4);
         double now = app_seconds() - t0;
-        if (now - last_report > 0.25 || i == n - 1) {
+        /* a live line on a terminal; a line every 5 s in a log */
+        if (now - last_report > (tty ? 0.25 : 5.0) || i == n - 1) {
             double f = (double)(i + 1) / (now > 0 ? now : 1e-9);
-            fprintf(stderr, "\rrecording %s: frame %ld/%ld  %.1f fps  ETA %.0f s   ",
-                    H.s->kind->name, i + 1, n, f, (double)(n - i - 1) / f);
+            fprintf(stderr, "%srecording %s: frame %ld/%ld  %.1f fps  ETA %.0f s   %s",
+                    tty ? "\r" : "", H.s->kind->name, i + 1, n, f, (double)(n - i - 1) / f,
+                    tty ? "" : "\n");
             last_report = now;
         }
     }
@@ -218,7 +221,7 @@ int app_record(const app_options *o) {
     int status = 0;
     waitpid(pid, &status, 0);
     double total = app_seconds() - t0;
-    fprintf(stderr, "\n");
+    if (tty) fprintf(stderr, "\n");
     if (!ok || !WIFEXITED(status) || WEXITSTATUS(status) != 0) {
         fprintf(stderr, "tensorstage: ffmpeg failed (exit %d) writing %s; nothing was written\n",
                 WIFEXITED(status) ? WEXITSTATUS(status) : -1, o->out);

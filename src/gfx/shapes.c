@@ -33,14 +33,28 @@ static void emit(float ox, float oy, float ax, float ay, float lx0, float lx1,
                        lx[i], ly[i], p, rgba, kind);
 }
 
-/* Box centred at (cx, cy) device px, axis (ax, ay), half sizes, radius, stroke. */
+/* Box centred at (cx, cy) device px, axis (ax, ay), half sizes, radius, stroke.
+ * A large outline (a focus circle, a panel border) would shade every pixel
+ * of its empty middle; instead it is drawn as four strips around a hole.
+ * The hole is the rectangle inscribed in the stroke's inner rounded rect (its
+ * corners on the 45-degree points of the inner arcs), so nothing is lost. */
 static void box(float cx, float cy, float ax, float ay, float hw, float hh, float r,
                 float stroke, const uint8_t rgba[4])
 {
     if (rgba[3] == 0) return;
     float m = 1.0f;
     float p[4] = { hw, hh, r, stroke };
-    emit(cx, cy, ax, ay, -hw - m, hw + m, -hh - m, hh + m, p, rgba, GFX_K_BOX);
+    float iw = hw - stroke - m, ih = hh - stroke - m, ir = r - stroke - m;
+    if (ir < 0) ir = 0;
+    float hx = iw - ir * 0.29289f, hy = ih - ir * 0.29289f;   /* 1 - 1/sqrt(2) */
+    if (stroke <= 0 || hx < 16 || hy < 16) {
+        emit(cx, cy, ax, ay, -hw - m, hw + m, -hh - m, hh + m, p, rgba, GFX_K_BOX);
+        return;
+    }
+    emit(cx, cy, ax, ay, -hw - m, hw + m, -hh - m, -hy, p, rgba, GFX_K_BOX);   /* top */
+    emit(cx, cy, ax, ay, -hw - m, hw + m, hy, hh + m, p, rgba, GFX_K_BOX);     /* bottom */
+    emit(cx, cy, ax, ay, -hw - m, -hx, -hy, hy, p, rgba, GFX_K_BOX);           /* left */
+    emit(cx, cy, ax, ay, hx, hw + m, -hy, hy, p, rgba, GFX_K_BOX);             /* right */
 }
 
 /* Thickness in device px, widened to one pixel with alpha scaled down. */
