@@ -232,6 +232,13 @@ static int find_word(const attn_model *m, const char *w) {
     return -1;
 }
 
+int attn_default_query(const attn_model *m, const int *ids, int T) {
+    if (m->kind == ATTN_READABLE)
+        for (int t = 0; t < T; t++)
+            if (m->embed[ids[t] * ATTN_D + F_PRON] > 0) return t;
+    return 0;
+}
+
 void attn_vocab_list(const attn_model *m, char *out, size_t outlen) {
     out[0] = 0;
     for (int i = 0; i < m->vocab; i++) {

@@ -98,6 +98,8 @@ void attn_model_dump_weights(const attn_model *m, ts_dump *d);
  * "'zebra' is not in the vocabulary" on failure. */
 bool attn_tokenize(const attn_model *m, const char *text, int *ids, int *T,
                    char *err, size_t errlen);
+/* The token a story starts from: the first pronoun (readable), else 0. */
+int attn_default_query(const attn_model *m, const int *ids, int T);
 /* The model's sample words, comma separated (for messages and docs). */
 void attn_vocab_list(const attn_model *m, char *out, size_t outlen);
 

@@ -1,0 +1,549 @@
+/* attention.c: Query, Key, Value, the heatmap, many heads, positional
+ * encoding and the causal mask, computed live by the kernel (ts_mha_*,
+ * ts_posenc_sinusoidal) on a readable hand-set model or a trained one
+ * (attention_model.h). Drawing is in attention_draw.c.
+ *
+ * Dumps (every beat; PyTorch shapes): "x" [T,d] (token vectors before
+ * position), "pe" [T,d], "x_in" [T,d] (= x + pe when positional is on),
+ * "W_q", "W_k", "W_v", "W_o" [d,d] (nn.Linear [out,in], no biases),
+ * "Q", "K", "V" [h,T,d_k], "scores" [h,T,T] (after scale, temperature and
+ * mask; masked entries are written as -1e9 since JSON has no -inf), "mask"
+ * [T,T] (1 attend, 0 masked), "weights" [h,T,T], "concat" [T,d], "out"
+ * [T,d]; readable: "embed", "ctx" [T,d] and "layer0.W_*"; trained:
+ * "embed.weight", "readout.weight", "readout.bias", "logits" [T,10].
+ * Beat 8 adds "weights.no_mask" and "weights.causal"; beat 9 adds
+ * "order.x_a", "order.out_a", "order.x_b", "order.out_b" (no positional
+ * encoding, no mask) and "order.perm" [T] (row i of b is row perm[i] of a).
+ * Params: scale (the factor applied to QK^T before temperature), causal,
+ * temperature, positional, heads, d, d_k, query, head (0-based), model,
+ * sentence, compare.
+ *
+ * Preset keys ([attention]): model = readable | trained (put it first),
+ * sentence = TEXT, compare = TEXT (a reordering of sentence, beat 9),
+ * query = 1..T, head = 1..heads, scale, causal, positional = true | false,
+ * temperature = 0.25..4.
+ */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <SDL2/SDL_keycode.h>
+#include "app/app.h"
+#include "scenes/attention_scene.h"
+
+static const scene_beat beats[] = {
+    {"Tokens become vectors",
+     "The sentence is split into tokens, and each token is looked up as a vector: one row of this "
+     "heatmap. Attention only ever sees these numbers.", 3.0f},
+    {"Positional encoding",
+     "Attention itself ignores order, so each position adds its own sine/cosine pattern. Now the "
+     "same word at two places is two different vectors.", 3.0f},
+    {"Query, Key, Value",
+     "Three projections of the same vectors: the query says what a token is looking for, the key "
+     "what it offers, the value what it carries.", 3.0f},
+    {"One query at a time",
+     "The query meets every key: a dot product, scaled by 1/\xe2\x88\x9a" "d\xe2\x82\x96, then softmax. "
+     "The weights paint the sentence like a highlighter.", 4.0f},
+    {"The output",
+     "The output is the weighted sum of the values: the token takes in what the tokens it attends "
+     "to carry.", 3.5f},
+    {"Every query at once",
+     "All positions do this in parallel: one row per query, one column per key. This T\xc3\x97T "
+     "matrix is the attention pattern.", 3.0f},
+    {"Many heads",
+     "Each head has its own projections, so each looks for something different, side by side, in "
+     "the same layer.", 3.0f},
+    {"The causal mask",
+     "A decoder (GPT) generating text may not look ahead: keys after the query are masked. An "
+     "encoder (BERT) reads the whole sentence.", 3.5f},
+    {"Why position matters",
+     "Without positional encoding, reordered words give the same vectors, only reordered: the "
+     "numbers below are the real outputs.", 3.5f},
+};
+
+/* ---- defaults, preset keys ---------------------------------------------------- */
+
+static void attn_defaults(void *p) {
+    attn_scene *st = p;
+    st->model = ATTN_READABLE;
+    snprintf(st->sentence, sizeof st->sentence,
+             "The trophy didn't fit in the suitcase because it was too big");
+    st->query = -1;
+    st->scaled = st->pe = true;
+    st->temperature = 1.0f;
+    st->hover_panel = -1;
+}
+
+static void model_for(int kind, attn_model *m) {
+    if (kind == ATTN_READABLE) { attn_model_readable(m); return; }
+    memset(m, 0, sizeof *m);
+    m->kind = ATTN_TRAINED;   /* enough for tokenising; init loads the weights */
+    m->vocab = ATTN_TRAIN_VOCAB;
+    for (int i = 0; i < m->vocab; i++) snprintf(m->words[i], ATTN_WORD_MAX, "%d", i);
+}
+
+static bool attn_set(void *p, const char *sec, const char *key, const char *val,
+                     char *err, size_t n) {
+    attn_scene *st = p;
+    if (strcmp(sec, "attention") != 0) return preset_unknown(sec, key, err, n);
+    if (strcmp(key, "model") == 0) {
+        if (strcmp(val, "readable") == 0) st->model = ATTN_READABLE;
+        else if (strcmp(val, "trained") == 0) st->model = ATTN_TRAINED;
+        else { snprintf(err, n, "model must be readable or trained, got '%s'", val); return false; }
+        return true;
+    }
+    if (strcmp(key, "sentence") == 0 || strcmp(key, "compare") == 0) {
+        char *dst = key[0] == 's' ? st->sentence : st->compare;
+        if (!preset_string(key, val, dst, sizeof st->sentence, err, n)) return false;
+        attn_model *m = malloc(sizeof *m);
+        if (!m) { snprintf(err, n, "out of memory"); return false; }
+        model_for(st->model, m);
+        int ids[ATTN_MAX_T], T;
+        char e[200];
+        bool ok = attn_tokenize(m, dst, ids, &T, e, sizeof e);
+        free(m);
+        if (!ok) snprintf(err, n, "%s: %s", key, e);
+        return ok;
+    }
+    if (strcmp(key, "query") == 0) {
+        if (!preset_int(key, val, 1, ATTN_MAX_T, &st->query, err, n)) return false;
+        st->query--;
+        return true;
+    }
+    if (strcmp(key, "head") == 0) {
+        if (!preset_int(key, val, 1, ATTN_MAX_HEADS, &st->head, err, n)) return false;
+        st->head--;
+        return true;
+    }
+    if (strcmp(key, "scale") == 0) return preset_bool(key, val, &st->scaled, err, n);
+    if (strcmp(key, "causal") == 0) return preset_bool(key, val, &st->causal, err, n);
+    if (strcmp(key, "positional") == 0) return preset_bool(key, val, &st->pe, err, n);
+    if (strcmp(key, "temperature") == 0)
+        return preset_float(key, val, 0.25f, 4.0f, &st->temperature, err, n);
+    return preset_unknown(sec, key, err, n);
+}
+
+/* ---- computing ---------------------------------------------------------------- */
+
+const attn_run *attn_main(const attn_scene *st) { return st->causal ? &st->dec : &st->enc; }
+
+int attn_argmax_key(const attn_run *r, int h, int t) {
+    const float *w = r->mha->weights->data + ((size_t)h * r->T + t) * r->T;
+    int best = 0;
+    for (int s = 1; s < r->T; s++) if (w[s] > w[best]) best = s;
+    return best;
+}
+
+/* perm[i] = the row of a that row i of b holds; false if b is no reordering of a. */
+static bool find_perm(const int *a, const int *b, int T, int *perm) {
+    bool used[ATTN_MAX_T] = {0};
+    for (int i = 0; i < T; i++) {
+        perm[i] = -1;
+        for (int j = 0; j < T; j++)
+            if (!used[j] && a[j] == b[i]) { perm[i] = j; used[j] = true; break; }
+        if (perm[i] < 0) return false;
+    }
+    return true;
+}
+
+static float max_abs(const float *x, size_t n, float floor) {
+    float m = floor;
+    for (size_t i = 0; i < n; i++) if (isfinite(x[i]) && fabsf(x[i]) > m) m = fabsf(x[i]);
+    return m;
+}
+
+static float order_diff(const attn_run *a, const attn_run *b, const int *perm, int d) {
+    float m = 0;
+    for (int i = 0; i < b->T; i++)
+        for (int c = 0; c < d; c++) {
+            float e = fabsf(a->mha->out->data[perm[i] * d + c] - b->mha->out->data[i * d + c]);
+            if (e > m) m = e;
+        }
+    return m;
+}
+
+static int count_correct(const attn_scene *st, const attn_run *r) {
+    int k = 0;
+    for (int t = 0; t < r->T; t++) k += r->pred[t] == r->ids[r->T - 1 - t];
+    (void)st;
+    return k;
+}
+
+/* Everything shown, from the settings. False (message in err) if the
+ * sentence does not tokenise; nothing changes then. */
+static bool recompute(attn_scene *st, char *err, size_t n) {
+    double t0 = app_seconds();
+    int ids[ATTN_MAX_T], T;
+    if (!attn_tokenize(&st->m, st->sentence, ids, &T, err, n)) return false;
+    st->T = T;
+    memcpy(st->ids, ids, sizeof ids);
+    for (int t = 0; t < T; t++) snprintf(st->tok[t], ATTN_WORD_MAX, "%s", st->m.words[ids[t]]);
+    char e[200];
+    int Tb = 0;
+    bool cmp_ok = st->compare[0] && attn_tokenize(&st->m, st->compare, st->ids_b, &Tb, e, sizeof e) &&
+                  Tb == T && find_perm(ids, st->ids_b, T, st->perm);
+    if (!cmp_ok) {   /* the sentence read backwards */
+        for (int i = 0; i < T; i++) { st->ids_b[i] = ids[T - 1 - i]; st->perm[i] = T - 1 - i; }
+    }
+    st->Tb = T;
+    for (int t = 0; t < T; t++) snprintf(st->tok_b[t], ATTN_WORD_MAX, "%s", st->m.words[st->ids_b[t]]);
+    if (st->query < 0 || st->query >= T) st->query = attn_default_query(&st->m, ids, T);
+    if (st->head >= st->m.heads) st->head = st->m.heads - 1;
+
+    ts_arena_reset(&st->arena);
+    attn_opts o = {.pe = st->pe, .scaled = st->scaled, .temperature = st->temperature};
+    attn_run_forward(&st->enc, &st->arena, &st->m, ids, T, &o);
+    o.causal = true;
+    attn_run_forward(&st->dec, &st->arena, &st->m, ids, T, &o);
+    attn_opts plain = {.scaled = st->scaled, .temperature = st->temperature};
+    attn_run_forward(&st->ord_a, &st->arena, &st->m, ids, T, &plain);
+    attn_run_forward(&st->ord_b, &st->arena, &st->m, st->ids_b, T, &plain);
+    plain.pe = true;
+    attn_run_forward(&st->ord_a_pe, &st->arena, &st->m, ids, T, &plain);
+    attn_run_forward(&st->ord_b_pe, &st->arena, &st->m, st->ids_b, T, &plain);
+    int D = st->m.d;
+    st->order_diff = order_diff(&st->ord_a, &st->ord_b, st->perm, D);
+    st->order_diff_pe = order_diff(&st->ord_a_pe, &st->ord_b_pe, st->perm, D);
+    if (st->m.kind == ATTN_TRAINED) {
+        st->correct_enc = count_correct(st, &st->enc);
+        st->correct_dec = count_correct(st, &st->dec);
+    }
+    const attn_run *r = attn_main(st);
+    size_t TD = (size_t)T * D, HT = (size_t)st->m.heads * T;
+    st->x_abs = fmaxf(max_abs(r->x_in->data, TD, 1e-6f), max_abs(r->pe->data, TD, 1e-6f));
+    st->x_abs = fmaxf(st->x_abs, max_abs(st->ord_a_pe.x_in->data, TD, 1e-6f));
+    st->qkv_abs = fmaxf(max_abs(r->mha->q->data, HT * st->m.d_k, 1e-6f),
+                        fmaxf(max_abs(r->mha->k->data, HT * st->m.d_k, 1e-6f),
+                              max_abs(r->mha->v->data, HT * st->m.d_k, 1e-6f)));
+    st->score_abs = max_abs(st->enc.mha->scores->data, HT * T, 1e-6f);
+    st->out_abs = fmaxf(max_abs(r->mha->out->data, TD, 1e-6f),
+                        fmaxf(max_abs(st->ord_a.mha->out->data, TD, 1e-6f),
+                              max_abs(r->mha->concat->data, TD, 1e-6f)));
+    st->recompute_ms = 1000.0 * (app_seconds() - t0);
+    return true;
+}
+
+static bool attn_init(void *p, char *err, size_t n) {
+    attn_scene *st = p;
+    if (st->model == ATTN_TRAINED) {
+        char path[1024];
+        snprintf(path, sizeof path, "%s/assets/attention-reverse.json", app_data_dir());
+        if (!attn_model_load(&st->m, path, err, n)) return false;
+    } else {
+        attn_model_readable(&st->m);
+    }
+    if (st->head < 0 || st->head >= st->m.heads) {
+        snprintf(err, n, "head must be 1..%d for this model, got %d", st->m.heads, st->head + 1);
+        return false;
+    }
+    char e[200];
+    if (!recompute(st, e, sizeof e)) {
+        snprintf(err, n, "sentence: %s", e);
+        ts_arena_free(&st->arena);
+        return false;
+    }
+    if (st->query >= st->T) st->query = st->T - 1;
+    snprintf(st->edit, sizeof st->edit, "%s", st->sentence);
+    st->hover_panel = -1;
+    return true;
+}
+
+static void attn_shutdown(void *p) { ts_arena_free(&((attn_scene *)p)->arena); }
+
+/* ---- layout (shared with attention_draw.c) ------------------------------------ */
+
+void attn_token_box(const attn_scene *st, int k, float *x, float *y, float *w, float *h) {
+    float total = 0, gap = 12, ws[ATTN_MAX_T];
+    for (int i = 0; i < st->T; i++) { ws[i] = 30 + 16 * (float)strlen(st->tok[i]); total += ws[i] + (i ? gap : 0); }
+    float s = total > 1840 ? 1840 / total : 1;
+    float cx = 960 - total * s / 2;
+    for (int i = 0; i < k; i++) cx += (ws[i] + gap) * s;
+    *x = cx; *y = ATTN_TOP; *w = ws[k] * s; *h = 60;
+}
+
+static attn_panel panel(int kind, int head, float x, float y, float w, float h, int rows, int cols) {
+    return (attn_panel){kind, head, x, y, w, h, rows, cols};
+}
+
+/* Rows of at most `cap` units, fitting `room`. */
+static float row_h(int T, float room, float cap) { float r = room / (float)T; return r < cap ? r : cap; }
+
+int attn_layout(const attn_scene *st, int beat, attn_panel *p) {
+    int T = st->T, D = st->m.d, K = st->m.d_k, H = st->m.heads, h = st->head;
+    float y0 = ATTN_MAIN_Y, room = ATTN_MAIN_B - ATTN_MAIN_Y;
+    switch (beat) {
+    case B_TOKENS:
+        p[0] = panel(P_X, 0, 300, y0 + 70, 1360, row_h(T, room - 70, 40) * T, T, D);
+        return 1;
+    case B_POSENC: {
+        float hh = row_h(T, room - 60, 36) * T;
+        p[0] = panel(P_X, 0, 150, y0 + 60, 450, hh, T, D);
+        p[1] = panel(P_PE, 0, 735, y0 + 60, 450, hh, T, D);
+        p[2] = panel(P_XIN, 0, 1320, y0 + 60, 450, hh, T, D);
+        return 3;
+    }
+    case B_QKV: {
+        float hh = row_h(T, room - 80, 38) * T, w = K <= 4 ? 340 : 400;
+        p[0] = panel(P_XIN, 0, 150, y0 + 80, 400, hh, T, D);
+        p[1] = panel(P_Q, h, 700, y0 + 80, w, hh, T, K);
+        p[2] = panel(P_K, h, 1100, y0 + 80, w, hh, T, K);
+        p[3] = panel(P_V, h, 1500, y0 + 80, w, hh, T, K);
+        return 4;
+    }
+    case B_QUERY: {
+        float rh = row_h(T, room - 80, 40), kw = K <= 4 ? 240 : 320;
+        p[0] = panel(P_QVEC, h, 300, y0, kw, rh, 1, K);
+        p[1] = panel(P_KEYS, h, 300, y0 + 80, kw, rh * T, T, K);
+        return 2;
+    }
+    case B_OUTPUT: {
+        float rh = row_h(T, room - 130, 40), kw = K <= 4 ? 240 : 320;
+        p[0] = panel(P_VALS, h, 520, y0 + 30, kw, rh * T, T, K);
+        p[1] = panel(P_HEADOUT, h, 520, y0 + 30 + rh * T + 70, kw, rh, 1, K);
+        float oh = row_h(D, room - 30, 36) * D;
+        p[2] = panel(P_OUT, 0, 1400, y0 + 30, 60, oh, D, 1);
+        return 3;
+    }
+    case B_MATRIX: {
+        float s = row_h(T, room - 90, 40) * T;
+        p[0] = panel(P_SCORES, h, 280, y0 + 90, s, s, T, T);
+        p[1] = panel(P_WEIGHTS, h, 1120, y0 + 90, s, s, T, T);
+        return 2;
+    }
+    case B_HEADS: {
+        int n = H;
+        float s = row_h(T, n > 2 ? 340 : 520, 40) * T, step = n > 2 ? 450 : 820;
+        for (int i = 0; i < n; i++)
+            p[i] = panel(P_WEIGHTS, i, (n > 2 ? 130 : 300) + i * step, y0 + 110, s, s, T, T);
+        return n;
+    }
+    case B_CAUSAL: {
+        float s = row_h(T, room - 150, 36) * T;
+        p[0] = panel(P_W_ENC, h, 280, y0 + 90, s, s, T, T);
+        p[1] = panel(P_W_DEC, h, 1120, y0 + 90, s, s, T, T);
+        return 2;
+    }
+    case B_ORDER: {
+        float hh = row_h(T, room - 170, 40) * T;
+        p[0] = panel(P_ORD_A, 0, 250, y0 + 60, 560, hh, T, D);
+        p[1] = panel(P_ORD_B, 0, 1160, y0 + 60, 560, hh, T, D);
+        return 2;
+    }
+    }
+    return 0;
+}
+
+const float *attn_panel_data(const attn_scene *st, const attn_panel *p) {
+    const attn_run *r = attn_main(st);
+    int T = st->T, K = st->m.d_k, D = st->m.d, q = st->query;
+    size_t hk = (size_t)p->head * T * K, hs = (size_t)p->head * T * T;
+    switch (p->kind) {
+    case P_X: return r->x->data;
+    case P_PE: return r->pe->data;
+    case P_XIN: return r->x_in->data;
+    case P_Q: return r->mha->q->data + hk;
+    case P_K: case P_KEYS: return r->mha->k->data + hk;
+    case P_V: case P_VALS: return r->mha->v->data + hk;
+    case P_QVEC: return r->mha->q->data + hk + (size_t)q * K;
+    case P_SCORES: return r->mha->scores->data + hs;
+    case P_WEIGHTS: return r->mha->weights->data + hs;
+    case P_W_ENC: return st->enc.mha->weights->data + hs;
+    case P_W_DEC: return st->dec.mha->weights->data + hs;
+    case P_HEADOUT: return r->mha->concat->data + (size_t)q * D + (size_t)p->head * K;
+    case P_OUT: return r->mha->out->data + (size_t)q * D;
+    case P_ORD_A: return st->ord_a.mha->out->data;
+    case P_ORD_B: return st->ord_b.mha->out->data;
+    }
+    return NULL;
+}
+
+/* ---- update: widgets, keys, clicks, hover -------------------------------------- */
+
+static void tooltip(attn_scene *st, ui_ctx *ui, const attn_panel *p, int r, int c) {
+    const attn_run *run = attn_main(st);
+    const attn_model *m = &st->m;
+    int K = m->d_k, T = st->T, col = p->head * K + c;
+    float v = attn_panel_data(st, p)[r * p->cols + c];
+    switch (p->kind) {
+    case P_X: case P_PE: case P_XIN: case P_ORD_A: case P_ORD_B: {
+        const char *name = p->kind == P_X ? "x" : p->kind == P_PE ? "pe" : p->kind == P_XIN ? "x + pe" : "out";
+        const char *tok = p->kind == P_ORD_B ? st->tok_b[r] : st->tok[r];
+        if (p->kind == P_XIN && st->pe)
+            ui_tooltipf(ui, "%s[%d, %d]  '%s', %s\n= x %+.4f + pe %+.4f\n= %+.4f", name, r, c, tok,
+                        m->dim_names[c], run->x->data[r * m->d + c], run->pe->data[r * m->d + c], v);
+        else
+            ui_tooltipf(ui, "%s[%d, %d]  '%s', %s\n= %+.5f", name, r, c, tok, m->dim_names[c], v);
+        return;
+    }
+    case P_Q: case P_K: case P_V: case P_KEYS: case P_VALS: case P_QVEC: {
+        const char *n = p->kind == P_Q || p->kind == P_QVEC ? "Q" : p->kind == P_V || p->kind == P_VALS ? "V" : "K";
+        const char *dn = n[0] == 'Q' ? m->q_names[col] : n[0] == 'K' ? m->k_names[col] : m->v_names[col];
+        int t = p->kind == P_QVEC ? st->query : r;
+        ui_tooltipf(ui, "%s[head %d, '%s', %d] %s\n= row of x_in . row %d of W_%c\n= %+.5f", n, p->head + 1,
+                    st->tok[t], c, dn, col, n[0] + 32, v);
+        return;
+    }
+    case P_SCORES: case P_WEIGHTS: case P_W_ENC: case P_W_DEC: {
+        const attn_run *rr = p->kind == P_W_ENC ? &st->enc : p->kind == P_W_DEC ? &st->dec : run;
+        const float *q = rr->mha->q->data + ((size_t)p->head * T + r) * K;
+        const float *k = rr->mha->k->data + ((size_t)p->head * T + c) * K;
+        char buf[512];
+        int len = snprintf(buf, sizeof buf, "query '%s' . key '%s' (head %d)\nq.k =", st->tok[r], st->tok[c], p->head + 1);
+        float dot = 0;
+        for (int j = 0; j < K && len < (int)sizeof buf - 40; j++) {
+            dot += q[j] * k[j];
+            if (j < 4) len += snprintf(buf + len, sizeof buf - (size_t)len, "%s%.2f*%.2f", j ? " + " : " ", q[j], k[j]);
+        }
+        if (K > 4) len += snprintf(buf + len, sizeof buf - (size_t)len, " + ...");
+        size_t at = ((size_t)p->head * T + r) * T + c;
+        float sc = rr->mha->scores->data[at], w = rr->mha->weights->data[at];
+        if (rr->mha->allowed->data[r * T + c] == 0)
+            snprintf(buf + len, sizeof buf - (size_t)len, "\n= %.3f, masked: key after the query\nweight 0", dot);
+        else
+            snprintf(buf + len, sizeof buf - (size_t)len, "\n= %.3f; x %.3f = score %.3f\nsoftmax weight %.4f",
+                     dot, rr->mha->score_mult, sc, w);
+        ui_tooltipf(ui, "%s", buf);
+        return;
+    }
+    case P_HEADOUT:
+        ui_tooltipf(ui, "head %d output for '%s', dim %d (%s)\n= sum_j weight_j * V_j = %+.5f", p->head + 1,
+                    st->tok[st->query], c, m->v_names[col], v);
+        return;
+    case P_OUT:
+        ui_tooltipf(ui, "out['%s', %s]\n= concat(heads) . row %d of W_o\n= %+.5f", st->tok[st->query],
+                    m->dim_names[r], r, v);
+        return;
+    }
+}
+
+static void attn_update(void *p, const scene_clock *c, ui_ctx *ui) {
+    attn_scene *st = p;
+    char err[200];
+    bool changed = false;
+    /* the control strip */
+    if (ui_text_field(ui, "sentence", 30, ATTN_CTRL_Y, 600, st->edit, sizeof st->edit)) {
+        char keep[256];
+        snprintf(keep, sizeof keep, "%s", st->sentence);
+        snprintf(st->sentence, sizeof st->sentence, "%s", st->edit);
+        st->compare[0] = 0;
+        st->query = -1;
+        if (recompute(st, err, sizeof err)) st->msg[0] = 0;
+        else {
+            snprintf(st->msg, sizeof st->msg, "%s", err);
+            snprintf(st->sentence, sizeof st->sentence, "%s", keep);
+            recompute(st, err, sizeof err);
+        }
+        ui->focus = 0;
+    }
+    changed |= ui_toggle(ui, "1/\xe2\x88\x9a" "d\xe2\x82\x96", 660, ATTN_CTRL_Y + 4, 150, &st->scaled);
+    changed |= ui_toggle(ui, "causal", 830, ATTN_CTRL_Y + 4, 150, &st->causal);
+    changed |= ui_toggle(ui, "position", 1000, ATTN_CTRL_Y + 4, 170, &st->pe);
+    static const char *const heads[] = {"head 1", "head 2", "head 3", "head 4"};
+    changed |= ui_choice(ui, "head", 1190, ATTN_CTRL_Y + 4, 90.0f * (float)st->m.heads, 48, heads,
+                         st->m.heads, &st->head);
+    changed |= ui_slider(ui, "temperature", 1570, ATTN_CTRL_Y - 4, 320, &st->temperature, 0.25f, 4.0f, "%.2f");
+    /* the query token: Up/Down or a click on the sentence */
+    if (!ui->focus) {
+        if (ui_key(ui, SDLK_DOWN) && st->query < st->T - 1) { st->query++; changed = true; }
+        if (ui_key(ui, SDLK_UP) && st->query > 0) { st->query--; changed = true; }
+    }
+    for (int k = 0; k < st->T; k++) {
+        float x, y, w, h;
+        attn_token_box(st, k, &x, &y, &w, &h);
+        if (ui_clicked(ui, x, y, w, h) && k != st->query) { st->query = k; changed = true; }
+        if (ui_hover(ui, x, y, w, h))
+            ui_tooltipf(ui, "token %d: '%s' (id %d)\nclick to make it the query", k, st->tok[k], st->ids[k]);
+    }
+    if (changed) recompute(st, err, sizeof err);
+    /* hover */
+    st->hover_panel = -1;
+    attn_panel ps[ATTN_MAX_PANELS];
+    int n = attn_layout(st, c->beat, ps);
+    for (int i = 0; i < n; i++) {
+        const attn_panel *q = &ps[i];
+        if (!ui_hover(ui, q->x, q->y, q->w, q->h)) continue;
+        int col = (int)((ui->in.mouse_x - q->x) / (q->w / (float)q->cols));
+        int row = (int)((ui->in.mouse_y - q->y) / (q->h / (float)q->rows));
+        if (col < 0 || col >= q->cols || row < 0 || row >= q->rows) continue;
+        st->hover_panel = i; st->hover_r = row; st->hover_c = col;
+        tooltip(st, ui, q, row, col);
+    }
+}
+
+/* ---- dump ------------------------------------------------------------------- */
+
+static void dump_as(ts_dump *d, const ts_tensor *t, const char *name) {
+    ts_tensor c = *t;
+    snprintf(c.name, sizeof c.name, "%s", name);
+    ts_dump_tensor(d, &c);
+}
+
+static void attn_dump(const void *p, const scene_clock *c, ts_dump *d) {
+    const attn_scene *st = p;
+    const attn_run *r = attn_main(st);
+    const attn_model *m = &st->m;
+    ts_dump_param(d, "scale", r->mha->desc.unscaled ? 1.0 : 1.0 / sqrt((double)m->d_k));
+    ts_dump_param(d, "causal", st->causal);
+    ts_dump_param(d, "temperature", st->temperature);
+    ts_dump_param(d, "positional", st->pe);
+    ts_dump_param(d, "heads", m->heads);
+    ts_dump_param(d, "d", m->d);
+    ts_dump_param(d, "d_k", m->d_k);
+    ts_dump_param(d, "query", st->query);
+    ts_dump_param(d, "head", st->head);
+    ts_dump_param_str(d, "model", m->kind == ATTN_TRAINED ? "trained" : "readable");
+    ts_dump_param_str(d, "sentence", st->sentence);
+    ts_dump_param_str(d, "compare", st->compare);
+    dump_as(d, r->x, "x");
+    dump_as(d, r->pe, "pe");
+    dump_as(d, r->x_in, "x_in");
+    attn_model_dump_weights(m, d);
+    dump_as(d, r->mha->q, "Q");
+    dump_as(d, r->mha->k, "K");
+    dump_as(d, r->mha->v, "V");
+    /* JSON has no -inf: masked scores are written as -1e9 */
+    ts_tensor s = *r->mha->scores;
+    size_t n = ts_numel(&s);
+    s.data = malloc(sizeof(float) * n);
+    if (s.data) {
+        for (size_t i = 0; i < n; i++) s.data[i] = isfinite(r->mha->scores->data[i]) ? r->mha->scores->data[i] : -1e9f;
+        dump_as(d, &s, "scores");
+        free(s.data);
+    }
+    dump_as(d, r->mha->allowed, "mask");
+    dump_as(d, r->mha->weights, "weights");
+    dump_as(d, r->mha->concat, "concat");
+    dump_as(d, r->mha->out, "out");
+    if (m->kind == ATTN_READABLE) { dump_as(d, r->embed, "embed"); dump_as(d, r->ctx, "ctx"); }
+    else dump_as(d, r->logits, "logits");
+    if (c->beat == B_CAUSAL) {
+        dump_as(d, st->enc.mha->weights, "weights.no_mask");
+        dump_as(d, st->dec.mha->weights, "weights.causal");
+    }
+    if (c->beat == B_ORDER) {
+        dump_as(d, st->ord_a.x, "order.x_a");
+        dump_as(d, st->ord_a.mha->out, "order.out_a");
+        dump_as(d, st->ord_b.x, "order.x_b");
+        dump_as(d, st->ord_b.mha->out, "order.out_b");
+        float perm[ATTN_MAX_T];
+        for (int i = 0; i < st->T; i++) perm[i] = (float)st->perm[i];
+        ts_tensor t = {.ndim = 1, .shape = {st->T}, .stride = {1}, .data = perm};
+        dump_as(d, &t, "order.perm");
+    }
+}
+
+const scene_kind scene_attention = {
+    .name = "attention",
+    .title = "Attention",
+    .summary = "Query, key, value, the attention heatmap, many heads, position and the causal mask.",
+    .beats = beats,
+    .beat_count = (int)(sizeof beats / sizeof beats[0]),
+    .state_size = sizeof(attn_scene),
+    .defaults = attn_defaults,
+    .set = attn_set,
+    .init = attn_init,
+    .update = attn_update,
+    .draw = attn_scene_draw,
+    .dump = attn_dump,
+    .shutdown = attn_shutdown,
+};
