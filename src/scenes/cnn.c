@@ -1,0 +1,469 @@
+/* cnn.c: a filter slides across the image, pooling shrinks it, a trained CNN
+ * classifies what you draw.
+ *
+ * The network (cnn_model.h: conv 3x3 x8, ReLU, maxpool 2, conv 3x3 x16, ReLU,
+ * maxpool 2, fc 784->10) was trained by tools/train_cnn.c on digits rendered
+ * from fonts; its weights are read from assets/cnn_weights.json. Every number
+ * on screen is an element of a tensor computed here by the kernel; drawing on
+ * the input (or picking a sample) reruns the whole forward pass at once.
+ *
+ * Beats: 1 input, 2 one filter on the top-left patch, 3 the filter slides,
+ * 4 eight learned filters and parameter sharing, 5 ReLU, 6 max pooling,
+ * 7 conv2, flatten, fc and the ten probabilities, 8 recap, 9 the filter
+ * playground (hand-picked or typed filters, stride, padding, kernel size).
+ *
+ * Dumps (every beat, PyTorch shapes): input [1,1,28,28], conv1.weight
+ * [8,1,3,3], conv1.bias [8], conv1.out, relu1.out [1,8,28,28], pool1.out
+ * [1,8,14,14], conv2.weight [16,8,3,3], conv2.bias [16], conv2.out, relu2.out
+ * [1,16,14,14], pool2.out [1,16,7,7], fc.weight [10,784], fc.bias [10],
+ * logits, probs [1,10], filter [1,1,k,k], filter.out [1,1,oh,ow]; params:
+ * stride, padding, kernel_size, channel (0-based), prediction.
+ *
+ * Preset keys:
+ *   [input]  sample = 0..9 | image = PATH.png (relative to the preset; any
+ *            size, averaged down to 28x28, luminance) | invert = BOOL (for dark
+ *            ink on a light page)
+ *   [story]  channel = 1..8 (the conv1 filter beats 2, 3 and 6 follow)
+ *   [filter] kind = vertical | horizontal | blur | sharpen | custom,
+ *            size = 3 | 5, stride = 1..3, padding = 0..2,
+ *            values = 9 or 25 numbers (rows on indented lines; implies custom)
+ */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include "app/app.h"
+#include "gfx/gfx.h"
+#include "kernel/dump.h"
+#include "scenes/cnn_scene.h"
+
+const scene_beat cnn_beats[B_COUNT] = {
+    {"The input",
+     "A digit is 28 \xc3\x97 28 numbers between 0 (dark) and 1 (ink). That grid is all the network "
+     "ever sees. Draw on it and everything to the right recomputes.", 3.0f},
+    {"One filter, one patch",
+     "A 3 \xc3\x97 3 filter of learned weights sits on the top-left patch: multiply the nine pairs, add "
+     "them and the bias, and that one number is the first cell of the feature map.", 4.0f},
+    {"The filter slides",
+     "The same nine weights slide one pixel at a time over every position. Where the patch looks like "
+     "the filter, the response is strong.", 8.0f},
+    {"Many filters, shared weights",
+     "Eight filters give eight feature maps. Each filter reuses its nine weights at every position, so "
+     "the layer needs a tiny fraction of a fully connected layer's weights.", 4.0f},
+    {"ReLU",
+     "ReLU replaces every negative response with zero: only evidence for a pattern survives, and the "
+     "network becomes more than one big linear function.", 3.0f},
+    {"Max pooling",
+     "Each 2 \xc3\x97 2 window keeps only its largest value: the maps shrink to half the width and "
+     "height, and small shifts of the digit stop mattering.", 4.0f},
+    {"Deeper layers decide",
+     "A second convolution combines all eight maps into sixteen, pooling shrinks them to 7 \xc3\x97 7, "
+     "and a fully connected layer turns the 784 numbers into ten class probabilities.", 5.0f},
+    {"Recap",
+     "Early filters respond to edges and strokes, deeper ones to larger parts of the digit. Nobody "
+     "wrote these filters: training found them from examples.", 3.0f},
+    {"Filter playground",
+     "Pick a hand-made filter or type your own, and change stride, padding and kernel size: the output "
+     "size follows the formula, and every cell is still a sum of products.", 3.0f},
+};
+
+static void cnn_defaults(void *p) {
+    cnn_state *st = p;
+    st->sample = 7;
+    st->channel = 0;
+    st->play_kind = PLAY_VERTICAL;
+    st->stride = 1;
+    st->padding = 1;
+    st->ksize = 3;
+    st->edit_cell = -1;
+}
+
+static bool set_kind(cnn_state *st, const char *val, char *err, size_t n) {
+    static const char *const names[PLAY_KINDS] = {"vertical", "horizontal", "blur", "sharpen", "custom"};
+    for (int i = 0; i < PLAY_KINDS; i++)
+        if (strcmp(val, names[i]) == 0) { st->play_kind = i; return true; }
+    snprintf(err, n, "kind must be vertical, horizontal, blur, sharpen or custom, got '%s'", val);
+    return false;
+}
+
+static bool cnn_set(void *p, const char *sec, const char *key, const char *val, char *err, size_t n) {
+    cnn_state *st = p;
+    if (strcmp(sec, "input") == 0) {
+        if (strcmp(key, "sample") == 0) { st->image_path[0] = 0; return preset_int(key, val, 0, 9, &st->sample, err, n); }
+        if (strcmp(key, "image") == 0) {
+            if (!val[0]) { snprintf(err, n, "image needs a PNG path"); return false; }
+            preset_resolve_path(val, st->image_path, sizeof st->image_path);
+            return true;
+        }
+        if (strcmp(key, "invert") == 0) {
+            return preset_bool(key, val, &st->invert, err, n);
+        }
+    } else if (strcmp(sec, "story") == 0) {
+        if (strcmp(key, "channel") == 0) {
+            int ch;
+            if (!preset_int(key, val, 1, CNN_C1, &ch, err, n)) return false;
+            st->channel = ch - 1;
+            return true;
+        }
+    } else if (strcmp(sec, "filter") == 0) {
+        if (strcmp(key, "kind") == 0) return set_kind(st, val, err, n);
+        if (strcmp(key, "stride") == 0) return preset_int(key, val, 1, 3, &st->stride, err, n);
+        if (strcmp(key, "padding") == 0) return preset_int(key, val, 0, 2, &st->padding, err, n);
+        if (strcmp(key, "size") == 0) {
+            if (!preset_int(key, val, 3, 5, &st->ksize, err, n)) return false;
+            if (st->ksize == 4) { snprintf(err, n, "size must be 3 or 5, got 4"); return false; }
+            return true;
+        }
+        if (strcmp(key, "values") == 0) {
+            int cnt = 0;
+            if (!preset_floats(key, val, st->custom, PLAY_MAX_K * PLAY_MAX_K, &cnt, -100, 100, err, n)) return false;
+            if (cnt != 9 && cnt != 25) {
+                snprintf(err, n, "values must be 9 (3x3) or 25 (5x5) numbers, got %d", cnt);
+                return false;
+            }
+            st->custom_k = cnt == 9 ? 3 : 5;
+            st->play_kind = PLAY_CUSTOM;
+            return true;
+        }
+    }
+    return preset_unknown(sec, key, err, n);
+}
+
+/* A PNG of any size, averaged into 28x28 cells by area, luminance 0..1. */
+static bool load_image(cnn_state *st, bool invert, char *err, size_t n) {
+    int w, h;
+    char e[256];
+    uint8_t *px = gfx_png_read(st->image_path, &w, &h, e, sizeof e);
+    if (!px) { snprintf(err, n, "image: %s", e); return false; }
+    for (int r = 0; r < CNN_IN; r++)
+        for (int c = 0; c < CNN_IN; c++) {
+            int y0 = r * h / CNN_IN, y1 = (r + 1) * h / CNN_IN, x0 = c * w / CNN_IN, x1 = (c + 1) * w / CNN_IN;
+            if (y1 <= y0) y1 = y0 + 1;
+            if (x1 <= x0) x1 = x0 + 1;
+            double s = 0;
+            int cnt = 0;
+            for (int y = y0; y < y1 && y < h; y++)
+                for (int x = x0; x < x1 && x < w; x++, cnt++) {
+                    const uint8_t *q = px + 4 * ((size_t)y * w + x);
+                    double a = q[3] / 255.0, lum = (0.2126 * q[0] + 0.7152 * q[1] + 0.0722 * q[2]) / 255.0;
+                    s += invert ? a * (1 - lum) : a * lum;
+                }
+            st->image[r * CNN_IN + c] = cnt ? (float)(s / cnt) : 0;
+        }
+    free(px);
+    return true;
+}
+
+static float absmax(const float *v, size_t n) {
+    float m = 0;
+    for (size_t i = 0; i < n; i++) m = fmaxf(m, fabsf(v[i]));
+    return m > 0 ? m : 1;
+}
+
+void cnn_recompute(cnn_state *st) {
+    double t0 = app_seconds();
+    cnn_forward(&st->m, &st->x);
+    const cnn_acts *x = &st->x;
+    st->c1_max = absmax(x->conv1->data, ts_numel(x->conv1));
+    st->a1_max = absmax(x->relu1->data, ts_numel(x->relu1));
+    st->c2_max = absmax(x->conv2->data, ts_numel(x->conv2));
+    st->a2_max = absmax(x->relu2->data, ts_numel(x->relu2));
+    st->clipped1 = st->clipped2 = 0;
+    for (size_t i = 0; i < ts_numel(x->conv1); i++) st->clipped1 += x->conv1->data[i] < 0;
+    for (size_t i = 0; i < ts_numel(x->conv2); i++) st->clipped2 += x->conv2->data[i] < 0;
+    st->pred = 0;
+    for (int k = 1; k < CNN_CLASSES; k++)
+        if (x->probs->data[k] > x->probs->data[st->pred]) st->pred = k;
+    /* the strongest response of the followed channel: where beat 3 settles */
+    const float *map = x->conv1->data + (size_t)st->channel * CNN_IN * CNN_IN;
+    int best = 0;
+    for (int i = 1; i < CNN_IN * CNN_IN; i++)
+        if (map[i] > map[best]) best = i;
+    st->focus_r = best / CNN_IN;
+    st->focus_c = best % CNN_IN;
+    /* the 7x7 patch beat 1 magnifies: around the centre of mass of the ink */
+    double s = 0, sr = 0, sc = 0;
+    for (int i = 0; i < CNN_IN * CNN_IN; i++) {
+        float v = x->input->data[i];
+        s += v; sr += v * (i / CNN_IN); sc += v * (i % CNN_IN);
+    }
+    st->in_mean = (float)(s / (CNN_IN * CNN_IN));
+    st->in_ink = 0;
+    for (int i = 0; i < CNN_IN * CNN_IN; i++) st->in_ink += x->input->data[i] > 0.5f;
+    int cr = s > 0 ? (int)lround(sr / s) : CNN_IN / 2, cc = s > 0 ? (int)lround(sc / s) : CNN_IN / 2;
+    st->zoom_r = cr - 3 < 0 ? 0 : cr - 3 > CNN_IN - 7 ? CNN_IN - 7 : cr - 3;
+    st->zoom_c = cc - 3 < 0 ? 0 : cc - 3 > CNN_IN - 7 ? CNN_IN - 7 : cc - 3;
+    play_recompute(st);
+    st->recompute_ms = 1e3 * (app_seconds() - t0);
+    st->recomputes++;
+}
+
+static bool cnn_init(void *p, char *err, size_t n) {
+    cnn_state *st = p;
+    if (st->custom_k && st->custom_k != st->ksize) {
+        if (st->ksize != 3 && st->custom_k == 3) {
+            snprintf(err, n, "values has 9 numbers but size is %d", st->ksize);
+            return false;
+        }
+        st->ksize = st->custom_k;
+    }
+    cnn_model_new(&st->m, &st->arena);
+    char path[1200];
+    snprintf(path, sizeof path, "%s/assets/cnn_weights.json", app_data_dir());
+    if (!cnn_model_load(&st->m, &st->arena, path, &st->samples, err, n)) {
+        size_t used = strlen(err);
+        snprintf(err + used, n - used, " (regenerate with ./build/train_cnn assets/cnn_weights.json)");
+        ts_arena_free(&st->arena);
+        return false;
+    }
+    if (!st->samples) {
+        snprintf(err, n, "%s has no samples tensor", path);
+        ts_arena_free(&st->arena);
+        return false;
+    }
+    ts_arena tmp = {0};
+    char e[128];
+    ts_dump *d = ts_dump_read(path, &tmp, e, sizeof e);
+    double v;
+    st->held_out = d && ts_dump_get_param(d, "held_out_accuracy", &v) ? (float)v : NAN;
+    st->train_count = d && ts_dump_get_param(d, "train_samples", &v) ? (float)v : NAN;
+    if (d) ts_dump_free(d);
+    ts_arena_free(&tmp);
+
+    if (st->image_path[0]) {
+        if (!load_image(st, st->invert, err, n)) { ts_arena_free(&st->arena); return false; }
+    } else {
+        memcpy(st->image, st->samples->data + (size_t)st->sample * CNN_IN * CNN_IN, sizeof st->image);
+    }
+    cnn_acts_new(&st->x, &st->arena, 1, false);
+    memcpy(st->x.input->data, st->image, sizeof st->image);
+    st->filter = ts_new4(&st->arena, "filter", 1, 1, PLAY_MAX_K, PLAY_MAX_K);
+    st->fout = ts_new4(&st->arena, "filter.out", 1, 1, PLAY_MAX_OUT, PLAY_MAX_OUT);
+    if (st->play_kind == PLAY_CUSTOM && !st->custom_k) {
+        play_filter_values(PLAY_VERTICAL, st->ksize, st->custom);
+        st->custom_k = st->ksize;
+    }
+    st->hover_layer = L_NONE;
+    st->edit_cell = -1;
+    cnn_recompute(st);
+    return true;
+}
+
+static void cnn_shutdown(void *p) { ts_arena_free(&((cnn_state *)p)->arena); }
+
+/* ---- input: the soft brush --------------------------------------------------- */
+
+/* Ink of a round brush with a soft edge, radius about 1.4 cells. */
+static void stamp(cnn_state *st, float cx, float cy) {
+    float *img = st->x.input->data;
+    for (int r = (int)cy - 3; r <= (int)cy + 3; r++)
+        for (int c = (int)cx - 3; c <= (int)cx + 3; c++) {
+            if (r < 0 || c < 0 || r >= CNN_IN || c >= CNN_IN) continue;
+            float dx = (float)c + 0.5f - cx, dy = (float)r + 0.5f - cy;
+            float a = 1.35f * expf(-(dx * dx + dy * dy) / (2 * 0.95f * 0.95f));
+            float *v = &img[r * CNN_IN + c];
+            *v = fminf(1.0f, fmaxf(*v, a));
+        }
+}
+
+static bool brush(cnn_state *st, const ui_ctx *ui) {
+    float mx = (ui->in.mouse_x - INPUT_X) / INPUT_CELL, my = (ui->in.mouse_y - INPUT_Y) / INPUT_CELL;
+    if (ui->in.mouse_pressed && ui_hover(ui, INPUT_X, INPUT_Y, INPUT_SIZE, INPUT_SIZE)) {
+        st->drawing = true;
+        st->last_x = mx;
+        st->last_y = my;
+    }
+    if (!st->drawing) return false;
+    if (!ui->in.mouse_down && !ui->in.mouse_pressed) { st->drawing = false; return false; }
+    float dx = mx - st->last_x, dy = my - st->last_y;
+    int steps = 1 + (int)(sqrtf(dx * dx + dy * dy) / 0.25f);
+    for (int i = 1; i <= steps; i++)
+        stamp(st, st->last_x + dx * (float)i / (float)steps, st->last_y + dy * (float)i / (float)steps);
+    st->last_x = mx;
+    st->last_y = my;
+    if (ui->in.mouse_released) st->drawing = false;
+    return true;
+}
+
+/* ---- hover: which cell of which layer, and where it came from ---------------- */
+
+static bool cell_at(const ui_ctx *ui, float x, float y, float cell, int rows, int cols, int *r, int *c) {
+    if (!ui_hover(ui, x, y, cell * (float)cols, cell * (float)rows)) return false;
+    *c = (int)((ui->in.mouse_x - x) / cell);
+    *r = (int)((ui->in.mouse_y - y) / cell);
+    return *r >= 0 && *r < rows && *c >= 0 && *c < cols;
+}
+
+static void tip_conv1(cnn_state *st, ui_ctx *ui, int k, int r, int c, bool relu) {
+    const float *in = st->x.input->data, *w = st->m.conv1_w->data + k * 9;
+    char lines[9][64];
+    for (int i = 0; i < 9; i++) {
+        int y = r + i / 3 - 1, x = c + i % 3 - 1;
+        float v = y < 0 || x < 0 || y >= CNN_IN || x >= CNN_IN ? 0 : in[y * CNN_IN + x];
+        snprintf(lines[i], sizeof lines[i], "%5.2f \xc3\x97 %+6.3f = %+7.4f", v, w[i], v * w[i]);
+    }
+    float out = st->x.conv1->data[(k * CNN_IN + r) * CNN_IN + c];
+    ui_tooltipf(ui, "conv1.out[0,%d,%d,%d] = %+.4f%s\n%s\n%s\n%s\n%s\n%s\n%s\n%s\n%s\n%s\n+ bias %+.4f",
+                k, r, c, out, relu ? (out > 0 ? "  (ReLU keeps it)" : "  (ReLU: 0)") : "",
+                lines[0], lines[1], lines[2], lines[3], lines[4], lines[5], lines[6], lines[7], lines[8],
+                st->m.conv1_b->data[k]);
+}
+
+static void tip_pool(ui_ctx *ui, const char *name, const char *below, const ts_tensor *out,
+                     const ts_tensor *in, const int *arg, int k, int r, int c) {
+    int oh = out->shape[2], ih = in->shape[2];
+    const float *p = in->data + (size_t)k * ih * ih;
+    int win = arg[(k * oh + r) * oh + c];
+    ui_tooltipf(ui, "%s[0,%d,%d,%d] = %.4f\n= max of %s rows %d-%d, cols %d-%d:\n  %.4f  %.4f\n  %.4f  %.4f\nwinner: row %d, col %d",
+                name, k, r, c, out->data[(k * oh + r) * oh + c], below, 2 * r, 2 * r + 1, 2 * c, 2 * c + 1,
+                p[(2 * r) * ih + 2 * c], p[(2 * r) * ih + 2 * c + 1], p[(2 * r + 1) * ih + 2 * c],
+                p[(2 * r + 1) * ih + 2 * c + 1], win / ih, win % ih);
+}
+
+/* conv2 output: the 72 products grouped into the eight input channels' sums. */
+static void tip_conv2(cnn_state *st, ui_ctx *ui, int k, int r, int c) {
+    char buf[640];
+    float out = st->x.conv2->data[(k * CNN_P1 + r) * CNN_P1 + c];
+    int len = snprintf(buf, sizeof buf, "conv2.out[0,%d,%d,%d] = %+.4f  relu2.out = %.4f\n72 products (8 maps \xc3\x97 3\xc3\x97" "3) + bias:",
+                       k, r, c, out, out > 0 ? out : 0);
+    for (int ci = 0; ci < CNN_C1 && len < (int)sizeof buf; ci++) {
+        float s = 0;
+        for (int i = 0; i < 9; i++) {
+            int y = r + i / 3 - 1, x = c + i % 3 - 1;
+            if (y < 0 || x < 0 || y >= CNN_P1 || x >= CNN_P1) continue;
+            s += st->x.pool1->data[(ci * CNN_P1 + y) * CNN_P1 + x] * st->m.conv2_w->data[(k * CNN_C1 + ci) * 9 + i];
+        }
+        len += snprintf(buf + len, sizeof buf - (size_t)len, "\n  pool1 map %d: 9 products sum %+.4f", ci, s);
+    }
+    if (len < (int)sizeof buf)
+        snprintf(buf + len, sizeof buf - (size_t)len, "\n  bias %+.4f", st->m.conv2_b->data[k]);
+    ui_tooltipf(ui, "%s", buf);
+}
+
+static void hover(cnn_state *st, const scene_clock *clk, ui_ctx *ui) {
+    int r, c, b = clk->beat;
+    st->hover_layer = L_NONE;
+    if (cell_at(ui, INPUT_X, INPUT_Y, INPUT_CELL, CNN_IN, CNN_IN, &r, &c)) {
+        st->hover_layer = L_INPUT; st->hover_r = r; st->hover_c = c;
+        ui_tooltipf(ui, "input[0,0,%d,%d] = %.4f\nrow %d, column %d (0 = dark, 1 = ink)", r, c,
+                    st->x.input->data[r * CNN_IN + c], r, c);
+        return;
+    }
+    float x, y, cell;
+    if (b == B_FILTER || b == B_SLIDE) {
+        cnn_out_rect(&x, &y, &cell);
+        if (cell_at(ui, x, y, cell, CNN_IN, CNN_IN, &r, &c)) {
+            st->hover_layer = L_CONV1; st->hover_ch = st->channel; st->hover_r = r; st->hover_c = c;
+            tip_conv1(st, ui, st->channel, r, c, false);
+        }
+    } else if (b == B_MAPS || b == B_RELU || b == B_RECAP) {
+        for (int k = 0; k < CNN_C1; k++) {
+            if (b == B_RECAP) cnn_recap_rect(L_RELU1, k, &x, &y, &cell);
+            else cnn_tile_rect(k, &x, &y, &cell);
+            if (cell_at(ui, x, y, cell, CNN_IN, CNN_IN, &r, &c)) {
+                st->hover_layer = b == B_MAPS ? L_CONV1 : L_RELU1;
+                st->hover_ch = k; st->hover_r = r; st->hover_c = c;
+                tip_conv1(st, ui, k, r, c, b != B_MAPS);
+            }
+        }
+    } else if (b == B_POOL) {
+        float px, py, pc;
+        cnn_pool_big(&x, &y, &cell, &px, &py, &pc);
+        if (cell_at(ui, px, py, pc, CNN_P1, CNN_P1, &r, &c)) {
+            st->hover_layer = L_POOL1; st->hover_ch = st->channel; st->hover_r = r; st->hover_c = c;
+            tip_pool(ui, "pool1.out", "relu1.out", st->x.pool1, st->x.relu1, st->x.arg1, st->channel, r, c);
+        } else if (cell_at(ui, x, y, cell, CNN_IN, CNN_IN, &r, &c)) {
+            st->hover_layer = L_RELU1; st->hover_ch = st->channel; st->hover_r = r; st->hover_c = c;
+            tip_conv1(st, ui, st->channel, r, c, true);
+        }
+    }
+    if (b == B_DEEP || b == B_RECAP) {
+        for (int k = 0; k < CNN_C2; k++) {
+            if (b == B_RECAP) cnn_recap_rect(L_CONV2, k, &x, &y, &cell);
+            else cnn_deep_rect(L_CONV2, k, &x, &y, &cell);
+            if (cell_at(ui, x, y, cell, CNN_P1, CNN_P1, &r, &c)) {
+                st->hover_layer = L_CONV2; st->hover_ch = k; st->hover_r = r; st->hover_c = c;
+                tip_conv2(st, ui, k, r, c);
+            }
+            if (b != B_DEEP) continue;
+            cnn_deep_rect(L_POOL2, k, &x, &y, &cell);
+            if (cell_at(ui, x, y, cell, CNN_P2, CNN_P2, &r, &c)) {
+                st->hover_layer = L_POOL2; st->hover_ch = k; st->hover_r = r; st->hover_c = c;
+                tip_pool(ui, "pool2.out", "relu2.out", st->x.pool2, st->x.relu2, st->x.arg2, k, r, c);
+            }
+        }
+        for (int k = 0; k < CNN_C1 && b == B_DEEP; k++) {
+            cnn_deep_rect(L_POOL1, k, &x, &y, &cell);
+            if (cell_at(ui, x, y, cell, CNN_P1, CNN_P1, &r, &c)) {
+                st->hover_layer = L_POOL1; st->hover_ch = k; st->hover_r = r; st->hover_c = c;
+                tip_pool(ui, "pool1.out", "relu1.out", st->x.pool1, st->x.relu1, st->x.arg1, k, r, c);
+            }
+        }
+        for (int k = 0; k < CNN_CLASSES && b == B_DEEP; k++) {
+            float w, h;
+            cnn_bar_rect(k, &x, &y, &w, &h);
+            if (ui_hover(ui, x, y, w, h)) {
+                st->hover_layer = L_PROB; st->hover_ch = k;
+                ui_tooltipf(ui, "probs[0,%d] = %.5f = softmax(logits)[%d]\nlogits[0,%d] = %+.4f\n= 784 products of pool2.out and fc.weight[%d]\n  + fc.bias[%d] %+.4f",
+                            k, st->x.probs->data[k], k, k, st->x.logits->data[k], k, k, st->m.fc_b->data[k]);
+            }
+        }
+    }
+}
+
+static void cnn_update(void *p, const scene_clock *c, ui_ctx *ui) {
+    cnn_state *st = p;
+    bool changed = false;
+    if (ui_button(ui, "clear", CLEAR_X, STRIP_Y, CLEAR_W, STRIP_H)) {
+        memset(st->x.input->data, 0, sizeof(float) * CNN_IN * CNN_IN);
+        changed = true;
+    }
+    for (int k = 0; k < CNN_CLASSES; k++) {
+        char label[16];
+        snprintf(label, sizeof label, "%d##sample", k);
+        if (ui_button(ui, label, SAMPLE_X + (float)k * (SAMPLE_W + 2), STRIP_Y, SAMPLE_W, STRIP_H)) {
+            memcpy(st->x.input->data, st->samples->data + (size_t)k * CNN_IN * CNN_IN, sizeof(float) * CNN_IN * CNN_IN);
+            changed = true;
+        }
+    }
+    if (c->beat == B_PLAY) play_update(st, ui);
+    if (brush(st, ui)) changed = true;
+    if (changed) cnn_recompute(st);
+    hover(st, c, ui);
+}
+
+static void cnn_draw(const void *p, const scene_clock *c, const ui_theme *th) {
+    cnn_draw_beat(p, c, th);
+}
+
+static void cnn_dump(const void *p, const scene_clock *c, ts_dump *d) {
+    (void)c;
+    const cnn_state *st = p;
+    const cnn_acts *x = &st->x;
+    ts_dump_param(d, "stride", st->stride);
+    ts_dump_param(d, "padding", st->padding);
+    ts_dump_param(d, "kernel_size", st->ksize);
+    ts_dump_param(d, "channel", st->channel);
+    ts_dump_param(d, "prediction", st->pred);
+    ts_dump_param_str(d, "filter_kind", play_kind_name(st->play_kind));
+    const ts_tensor *t[] = {x->input, st->m.conv1_w, st->m.conv1_b, x->conv1, x->relu1, x->pool1,
+                            st->m.conv2_w, st->m.conv2_b, x->conv2, x->relu2, x->pool2,
+                            st->m.fc_w, st->m.fc_b, x->logits, x->probs, st->filter, st->fout};
+    for (size_t i = 0; i < sizeof t / sizeof t[0]; i++) ts_dump_tensor(d, t[i]);
+}
+
+const scene_kind scene_cnn = {
+    .name = "cnn",
+    .title = "Convolutional networks",
+    .summary = "A filter slides across the image, pooling shrinks it, a trained CNN reads your digit.",
+    .beats = cnn_beats,
+    .beat_count = B_COUNT,
+    .state_size = sizeof(cnn_state),
+    .defaults = cnn_defaults,
+    .set = cnn_set,
+    .init = cnn_init,
+    .update = cnn_update,
+    .draw = cnn_draw,
+    .dump = cnn_dump,
+    .shutdown = cnn_shutdown,
+};
