@@ -209,13 +209,16 @@ static bool recompute(attn_scene *st, char *err, size_t n) {
         st->correct_dec = count_correct(st, &st->dec);
     }
     const attn_run *r = attn_main(st);
-    size_t TD = (size_t)T * D, HT = (size_t)st->m.heads * T;
+    size_t TD = (size_t)T * D;
     st->x_abs = fmaxf(max_abs(r->x_in->data, TD, 1e-6f), max_abs(r->pe->data, TD, 1e-6f));
     st->x_abs = fmaxf(st->x_abs, max_abs(st->ord_a_pe.x_in->data, TD, 1e-6f));
-    st->qkv_abs = fmaxf(max_abs(r->mha->q->data, HT * st->m.d_k, 1e-6f),
-                        fmaxf(max_abs(r->mha->k->data, HT * st->m.d_k, 1e-6f),
-                              max_abs(r->mha->v->data, HT * st->m.d_k, 1e-6f)));
-    st->score_abs = max_abs(st->enc.mha->scores->data, HT * T, 1e-6f);
+    for (int h = 0; h < st->m.heads; h++) {   /* per head: position heads are far stronger */
+        size_t o = (size_t)h * T * st->m.d_k, n = (size_t)T * st->m.d_k;
+        st->q_abs[h] = max_abs(r->mha->q->data + o, n, 1e-6f);
+        st->k_abs[h] = max_abs(r->mha->k->data + o, n, 1e-6f);
+        st->v_abs[h] = max_abs(r->mha->v->data + o, n, 1e-6f);
+        st->s_abs[h] = max_abs(st->enc.mha->scores->data + (size_t)h * T * T, (size_t)T * T, 1e-6f);
+    }
     st->out_abs = fmaxf(max_abs(r->mha->out->data, TD, 1e-6f),
                         fmaxf(max_abs(st->ord_a.mha->out->data, TD, 1e-6f),
                               max_abs(r->mha->concat->data, TD, 1e-6f)));
@@ -291,9 +294,9 @@ int attn_layout(const attn_scene *st, int beat, attn_panel *p) {
         return 4;
     }
     case B_QUERY: {
-        float rh = row_h(T, room - 80, 40), kw = K <= 4 ? 240 : 320;
-        p[0] = panel(P_QVEC, h, 300, y0, kw, rh, 1, K);
-        p[1] = panel(P_KEYS, h, 300, y0 + 80, kw, rh * T, T, K);
+        float rh = row_h(T, room - 150, 44), kw = K <= 4 ? 480 : 440;
+        p[0] = panel(P_QVEC, h, 300, y0 + 40, kw, rh, 1, K);
+        p[1] = panel(P_KEYS, h, 300, y0 + 150, kw, rh * T, T, K);
         return 2;
     }
     case B_OUTPUT: {
@@ -305,20 +308,20 @@ int attn_layout(const attn_scene *st, int beat, attn_panel *p) {
         return 3;
     }
     case B_MATRIX: {
-        float s = row_h(T, room - 90, 40) * T;
+        float s = row_h(T, room - 90, 60) * T;
         p[0] = panel(P_SCORES, h, 280, y0 + 90, s, s, T, T);
         p[1] = panel(P_WEIGHTS, h, 1120, y0 + 90, s, s, T, T);
         return 2;
     }
     case B_HEADS: {
         int n = H;
-        float s = row_h(T, n > 2 ? 340 : 520, 40) * T, step = n > 2 ? 450 : 820;
+        float s = row_h(T, n > 2 ? 340 : 480, 60) * T, step = n > 2 ? 450 : 820;
         for (int i = 0; i < n; i++)
             p[i] = panel(P_WEIGHTS, i, (n > 2 ? 130 : 300) + i * step, y0 + 110, s, s, T, T);
         return n;
     }
     case B_CAUSAL: {
-        float s = row_h(T, room - 150, 36) * T;
+        float s = row_h(T, room - 150, 56) * T;
         p[0] = panel(P_W_ENC, h, 280, y0 + 90, s, s, T, T);
         p[1] = panel(P_W_DEC, h, 1120, y0 + 90, s, s, T, T);
         return 2;

@@ -94,14 +94,14 @@ static void row_mark(const attn_panel *p, int row, const ui_theme *th) {
 
 static void header(const attn_scene *st, const ui_theme *th) {
     const attn_model *m = &st->m;
-    gfx_text(40, 48, UI_H2, GFX_BOLD, GFX_LEFT | GFX_MIDDLE, th->text, "Attention");
+    float tw = gfx_text(40, 48, UI_H2, GFX_BOLD, GFX_LEFT | GFX_MIDDLE, th->text, "Attention");
     char info[256];
     if (m->kind == ATTN_TRAINED)
         snprintf(info, sizeof info, "trained model: reverse %d digits (held-out accuracy %.1f%%)",
                  ATTN_TRAIN_T, 100.0 * m->accuracy);
     else
         snprintf(info, sizeof info, "readable model: named features, hand-set weights");
-    gfx_text(250, 52, UI_LABEL, GFX_SANS, GFX_LEFT | GFX_MIDDLE, th->text_dim, info);
+    gfx_text(40 + tw + 24, 52, UI_LABEL, GFX_SANS, GFX_LEFT | GFX_MIDDLE, th->text_dim, info);
     const attn_run *r = attn_main(st);
     gfx_textf(1880, 52, UI_LABEL, GFX_MONO, GFX_RIGHT | GFX_MIDDLE, th->text_dim,
               "scale %.3f  \xcf\x84 %.2f  %s  %s  head %d: %s", st->scaled ? 1.0 / sqrt((double)m->d_k) : 1.0,
@@ -143,13 +143,13 @@ static void beat_tokens(const attn_scene *st, const scene_clock *c, const attn_p
           ? "x: one row per token, one column per named feature"
           : "x: one row per token: its learned 16-number embedding", th);
     if (m->kind == ATTN_READABLE) {
-        float cw = p->w / (float)p->cols, yb = p->y + p->h + 16;
-        gfx_line(p->x + 10 * cw, yb, p->x + 12 * cw, yb, 3, th->accent3);
-        gfx_text_box(p->x + 7 * cw, yb + 10, 5.4f * cw, UI_SMALL, GFX_SANS, GFX_CENTER, th->text_dim,
-                     "ctx: filled by a first attention step (layer 0): a pronoun reads the adjective");
-        gfx_line(p->x + 12 * cw, yb, p->x + 16 * cw, yb, 3, th->accent2);
-        gfx_text_box(p->x + 12.2f * cw, yb + 10, 3.8f * cw, UI_SMALL, GFX_SANS, GFX_CENTER, th->text_dim,
-                     "position: zero until beat 2");
+        float cw = p->w / (float)p->cols, yb = p->y + p->h + 14;
+        gfx_line(p->x + 10 * cw + 4, yb, p->x + 12 * cw - 4, yb, 4, th->accent3);
+        gfx_line(p->x + 12 * cw + 4, yb, p->x + 16 * cw - 4, yb, 4, th->accent2);
+        gfx_text(p->x + 12 * cw - 8, yb + 28, UI_SMALL, GFX_SANS, GFX_RIGHT | GFX_MIDDLE, th->text_dim,
+                 "ctx: written by a first attention step (layer 0): a pronoun reads the adjective");
+        gfx_text(p->x + 12 * cw - 8, yb + 58, UI_SMALL, GFX_SANS, GFX_RIGHT | GFX_MIDDLE, th->text_dim,
+                 "pos: the position columns, filled in the next beat");
     }
 }
 
@@ -191,13 +191,14 @@ static void beat_qkv(const attn_scene *st, const scene_clock *c, const attn_pane
         gfx_arrow(ax, ay, q->x - 16, q->y + q->h / 2, 3, gfx_fade(th->accent, a));
         gfx_text((ax + q->x) / 2, (ay + q->y + q->h / 2) / 2 - 18, UI_LABEL, GFX_MONO, GFX_CENTER | GFX_MIDDLE,
                  gfx_fade(th->text, a), wn[i]);
-        heat(st, q, -st->qkv_abs, st->qkv_abs, GFX_CMAP_DIVERGING, th, a > 0 ? 1 : 0);
+        float lim = i == 0 ? st->q_abs[st->head] : i == 1 ? st->k_abs[st->head] : st->v_abs[st->head];
+        heat(st, q, -lim, lim, GFX_CMAP_DIVERGING, th, a > 0 ? 1 : 0);
+        if (a > 0) legend(q, -lim, lim, GFX_CMAP_DIVERGING, NULL, th);
         if (a > 0) {
             col_labels(q, names[i], st->head * m->d_k, th);
             title(q->x, q->y - 70, what[i], th);
         }
     }
-    legend(&p[3], -st->qkv_abs, st->qkv_abs, GFX_CMAP_DIVERGING, NULL, th);
     gfx_textf(700, p[1].y + p[1].h + 50, UI_LABEL, GFX_SANS, GFX_LEFT | GFX_MIDDLE, th->text_dim,
               "head %d of %d (%s): d\xe2\x82\x96 = %d columns each", st->head + 1, m->heads, m->head_names[st->head], m->d_k);
 }
@@ -212,19 +213,20 @@ static void beat_query(const attn_scene *st, const scene_clock *c, const attn_pa
     bool now = c->beat == B_QUERY;
     float rows_t = now ? scene_between_linear(c, 0.05f, 0.45f) : 1;
     float soft = now ? scene_between(c, 0.45f, 0.7f) : 1, paint = now ? scene_between(c, 0.7f, 0.95f) : 1;
-    heat(st, &p[0], -st->qkv_abs, st->qkv_abs, GFX_CMAP_DIVERGING, th, 1);
+    heat(st, &p[0], -st->q_abs[h], st->q_abs[h], GFX_CMAP_DIVERGING, th, 1);
+    legend(&p[0], -st->q_abs[h], st->q_abs[h], GFX_CMAP_DIVERGING, NULL, th);
     gfx_textf(p[0].x - 12, p[0].y + p[0].h / 2, UI_LABEL, GFX_BOLD, GFX_RIGHT | GFX_MIDDLE, th->accent, "q('%s')", st->tok[q]);
     col_labels(&p[0], (char (*)[16])m->q_names, h * K, th);
     const attn_panel *kp = &p[1];
     int shown = (int)ceilf(rows_t * (float)T);
     attn_panel part = *kp;
-    heat(st, &part, -st->qkv_abs, st->qkv_abs, GFX_CMAP_DIVERGING, th, rows_t);
+    heat(st, &part, -st->k_abs[h], st->k_abs[h], GFX_CMAP_DIVERGING, th, rows_t);
+    col_labels(kp, (char (*)[16])m->k_names, h * K, th);
     row_labels(kp, (char (*)[ATTN_WORD_MAX])st->tok, attn_argmax_key(r, h, q), th);
-    float rh = kp->h / (float)T, xd = kp->x + kp->w + 60, xs = xd + 250, xb = xs + 240, bw = 560;
+    float rh = kp->h / (float)T, xd = kp->x + kp->w + 110, xs = xd + 210, xb = xs + 260, bw = 1760 - xb;
     float size = rh >= 34 ? UI_LABEL : UI_SMALL;
-    gfx_text(kp->x, kp->y - 14, UI_LABEL, GFX_BOLD, GFX_LEFT | GFX_BOTTOM, th->text_dim, "keys k");
     gfx_text(xd, kp->y - 14, UI_LABEL, GFX_BOLD, GFX_LEFT | GFX_BOTTOM, th->text_dim, "q\xc2\xb7k");
-    gfx_textf(xs, kp->y - 14, UI_LABEL, GFX_BOLD, GFX_LEFT | GFX_BOTTOM, th->text_dim, "\xc3\x97 %.3f =", r->mha->score_mult);
+    gfx_textf(xs, kp->y - 14, UI_LABEL, GFX_BOLD, GFX_LEFT | GFX_BOTTOM, th->text_dim, "\xc3\x97 %.3f = score", r->mha->score_mult);
     gfx_text(xb, kp->y - 14, UI_LABEL, GFX_BOLD, GFX_LEFT | GFX_BOTTOM, th->text_dim, "softmax weight");
     for (int k = 0; k < shown; k++) {
         float y = kp->y + (k + 0.5f) * rh;
@@ -257,7 +259,7 @@ static void beat_output(const attn_scene *st, const scene_clock *c, const attn_p
     float a = now ? scene_between(c, 0.1f, 0.5f) : 1, b = now ? scene_between(c, 0.5f, 0.85f) : 1;
     const attn_panel *vp = &p[0];
     float rh = vp->h / (float)T;
-    heat(st, vp, -st->qkv_abs, st->qkv_abs, GFX_CMAP_DIVERGING, th, 1);
+    heat(st, vp, -st->v_abs[h], st->v_abs[h], GFX_CMAP_DIVERGING, th, 1);
     col_labels(vp, (char (*)[16])m->v_names, h * K, th);
     title(vp->x, vp->y - 44, "values v", th);
     gfx_text(vp->x - 200, vp->y - 14, UI_LABEL, GFX_BOLD, GFX_LEFT | GFX_BOTTOM, th->text_dim, "weight");
@@ -273,7 +275,7 @@ static void beat_output(const attn_scene *st, const scene_clock *c, const attn_p
                      1 + 8 * wt[k], gfx_fade(th->accent2, a * (0.25f + 0.75f * wt[k])));
     }
     const attn_panel *hp = &p[1];
-    heat(st, hp, -st->qkv_abs, st->qkv_abs, GFX_CMAP_DIVERGING, th, a > 0 ? 1 : 0);
+    heat(st, hp, -st->v_abs[h], st->v_abs[h], GFX_CMAP_DIVERGING, th, a > 0 ? 1 : 0);
     if (a > 0) {
         gfx_text(hp->x, hp->y - 12, UI_LABEL, GFX_BOLD, GFX_LEFT | GFX_BOTTOM, th->text,
                  "\xce\xa3 weight \xc3\x97 v  =  this head's output");
@@ -306,13 +308,14 @@ static void beat_matrix(const attn_scene *st, const scene_clock *c, const attn_p
     float a = c->beat == B_MATRIX ? scene_between(c, 0.1f, 0.6f) : 1;
     for (int i = 0; i < 2; i++) {
         bool w = i == 1;
-        heat(st, &p[i], w ? 0 : -st->score_abs, w ? 1 : st->score_abs, w ? GFX_CMAP_SEQUENTIAL : GFX_CMAP_DIVERGING,
+        float sa = st->s_abs[st->head];
+        heat(st, &p[i], w ? 0 : -sa, w ? 1 : sa, w ? GFX_CMAP_SEQUENTIAL : GFX_CMAP_DIVERGING,
              th, w ? (a > 0 ? 1 : 0) : 1);
         if (w && a < 1) gfx_rect(p[i].x, p[i].y, p[i].w, p[i].h, gfx_fade(th->bg, 1 - a));
         masked_cells(r, &p[i], th);
         row_labels(&p[i], (char (*)[ATTN_WORD_MAX])st->tok, st->query, th);
         tok_col_labels(&p[i], (char (*)[ATTN_WORD_MAX])st->tok, attn_argmax_key(r, st->head, st->query), th);
-        legend(&p[i], w ? 0 : -st->score_abs, w ? 1 : st->score_abs, w ? GFX_CMAP_SEQUENTIAL : GFX_CMAP_DIVERGING, NULL, th);
+        legend(&p[i], w ? 0 : -sa, w ? 1 : sa, w ? GFX_CMAP_SEQUENTIAL : GFX_CMAP_DIVERGING, NULL, th);
         title(p[i].x, p[i].y - 62, w ? "weights = softmax(scores), per row" : "scores = q\xc2\xb7k \xc3\x97 scale", th);
         row_mark(&p[i], st->query, th);
     }
@@ -329,13 +332,14 @@ static void beat_heads(const attn_scene *st, const scene_clock *c, const attn_pa
         if (a < 1) gfx_rect(p[i].x - 2, p[i].y - 2, p[i].w + 4, p[i].h + 4, gfx_fade(th->bg, 1 - a));
         masked_cells(r, &p[i], th);
         row_labels(&p[i], (char (*)[ATTN_WORD_MAX])st->tok, -1, th);
-        tok_col_labels(&p[i], (char (*)[ATTN_WORD_MAX])st->tok, -1, th);
         char t[64];
         snprintf(t, sizeof t, "%d: %s", i + 1, st->m.head_names[i]);
-        gfx_text(p[i].x + p[i].w / 2, p[i].y - 76, UI_BODY, GFX_BOLD, GFX_CENTER | GFX_BOTTOM,
+        gfx_text(p[i].x + p[i].w / 2, p[i].y - 20, UI_BODY, GFX_BOLD, GFX_CENTER | GFX_BOTTOM,
                  i == st->head ? th->accent : th->text, t);
     }
     legend(&p[n - 1], 0, 1, GFX_CMAP_SEQUENTIAL, NULL, th);
+    gfx_text(p[0].x - 12, p[0].y + p[0].h + 40, UI_LABEL, GFX_SANS, GFX_LEFT | GFX_MIDDLE, th->text_dim,
+             "each map: rows are queries, columns are keys, in sentence order; hover a cell for its numbers");
 }
 
 static void verdict(const attn_scene *st, const attn_run *r, const attn_panel *p, int correct, const ui_theme *th) {

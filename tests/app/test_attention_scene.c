@@ -1,0 +1,315 @@
+/* test_attention_scene.c: the attention scene's models, dump, input and pictures.
+ *
+ * - "it" selects "trophy" with "big" and "suitcase" with "small" (argmax of
+ *   head 1's weights), through the whole readable model.
+ * - A dump from the executable: scores, weights, Q/K/V and out recomputed
+ *   here from the dumped x, pe and W_* (plain loops, not the kernel) agree.
+ * - Without positional encoding, permuting the input permutes the output
+ *   (1e-6), for both models; with it, it does not.
+ * - The trained weights in assets/ reverse fresh sequences >= 99%.
+ * - Scripted input through the scene's update: Up/Down and clicks pick the
+ *   query, the causal toggle flips, a typed sentence recomputes, a word
+ *   outside the vocabulary is refused with a message; bad preset values fail.
+ * - Golden image of beat 6 at 640x360 (TS_UPDATE_GOLDEN=1 rewrites it).
+ */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <SDL2/SDL_keycode.h>
+#include "gfx/gfx.h"
+#include "kernel/dump.h"
+#include "scene/scene.h"
+#include "scenes/attention_scene.h"
+#include "ui/ui.h"
+
+static int passed, failed;
+static char dir[] = "/tmp/ts-attn-XXXXXX";
+
+#define CHECK(cond, ...) do { if (cond) passed++; else { failed++; \
+    fprintf(stderr, "FAIL %s:%d: ", __FILE__, __LINE__); fprintf(stderr, __VA_ARGS__); fputc('\n', stderr); } } while (0)
+
+static int run(const char *args) {
+    char cmd[1024];
+    snprintf(cmd, sizeof cmd, "\"%s\" %s", getenv("TS_BIN"), args);
+    int rc = system(cmd);
+    if (rc != 0) fprintf(stderr, "command failed: %s (status %d)\n", cmd, rc);
+    return rc;
+}
+
+/* ---- the pronoun ---------------------------------------------------------------- */
+
+static void check_pronoun(const char *sentence, const char *want) {
+    attn_model m;
+    attn_model_readable(&m);
+    int ids[ATTN_MAX_T], T;
+    char err[200];
+    if (!attn_tokenize(&m, sentence, ids, &T, err, sizeof err)) { CHECK(0, "%s", err); return; }
+    ts_arena a = {0};
+    attn_run r;
+    attn_run_forward(&r, &a, &m, ids, T, &(attn_opts){.pe = true, .scaled = true});
+    int it = attn_default_query(&m, ids, T);
+    int k = attn_argmax_key(&r, 0, it);
+    CHECK(strcmp(m.words[ids[it]], "it") == 0 && strcmp(m.words[ids[k]], want) == 0,
+          "'%s': 'it' attends to '%s', expected '%s'", sentence, m.words[ids[k]], want);
+    ts_arena_free(&a);
+}
+
+/* ---- the dump, recomputed with plain loops --------------------------------------- */
+
+static const ts_tensor *get(const ts_dump *d, const char *name) {
+    const ts_tensor *t = ts_dump_find(d, name);
+    if (!t) { failed++; fprintf(stderr, "FAIL: dump has no '%s'\n", name); }
+    return t;
+}
+
+static void check_dump(const char *scene, int beat, bool causal_expected) {
+    char path[300], args[600];
+    snprintf(path, sizeof path, "%s/dump-%d.json", dir, beat);
+    snprintf(args, sizeof args, "dump %s --out %s --beat %d --force", scene, path, beat);
+    if (run(args)) { failed++; return; }
+    ts_arena a = {0};
+    char err[300];
+    ts_dump *d = ts_dump_read(path, &a, err, sizeof err);
+    if (!d) { CHECK(0, "%s", err); ts_arena_free(&a); return; }
+    const ts_tensor *x = get(d, "x"), *pe = get(d, "pe"), *W[4] = {get(d, "W_q"), get(d, "W_k"), get(d, "W_v"), get(d, "W_o")};
+    const ts_tensor *Q = get(d, "Q"), *K = get(d, "K"), *V = get(d, "V"), *S = get(d, "scores"),
+                    *Wt = get(d, "weights"), *out = get(d, "out");
+    double scale = 0, temp = 0, causal = -1, positional = -1;
+    bool params = ts_dump_get_param(d, "scale", &scale) && ts_dump_get_param(d, "temperature", &temp) &&
+                  ts_dump_get_param(d, "causal", &causal) && ts_dump_get_param(d, "positional", &positional);
+    CHECK(params, "dump lacks scale/temperature/causal/positional");
+    if (!x || !pe || !W[0] || !W[1] || !W[2] || !W[3] || !Q || !K || !V || !S || !Wt || !out || !params) {
+        ts_dump_free(d); ts_arena_free(&a); return;
+    }
+    CHECK((causal != 0) == causal_expected, "causal param %g", causal);
+    int T = x->shape[0], D = x->shape[1], H = Q->shape[0], dk = Q->shape[2];
+    CHECK(Q->ndim == 3 && Q->shape[1] == T && H * dk == D && S->shape[1] == T && S->shape[2] == T &&
+          W[0]->shape[0] == D && W[0]->shape[1] == D && pe->shape[0] == T,
+          "shapes: x [%d,%d], Q [%d,%d,%d]", T, D, Q->shape[0], Q->shape[1], Q->shape[2]);
+    double xin[ATTN_MAX_T][ATTN_D], proj[3][ATTN_MAX_T][ATTN_D], cat[ATTN_MAX_T][ATTN_D];
+    for (int t = 0; t < T; t++)
+        for (int c = 0; c < D; c++) xin[t][c] = x->data[t * D + c] + (positional != 0 ? pe->data[t * D + c] : 0);
+    for (int i = 0; i < 3; i++)
+        for (int t = 0; t < T; t++)
+            for (int o = 0; o < D; o++) {
+                double s = 0;
+                for (int c = 0; c < D; c++) s += W[i]->data[o * D + c] * xin[t][c];
+                proj[i][t][o] = s;
+            }
+    double eq = 0, es = 0, ew = 0, eo = 0;
+    const ts_tensor *qkv[3] = {Q, K, V};
+    for (int h = 0; h < H; h++)
+        for (int t = 0; t < T; t++) {
+            for (int i = 0; i < 3; i++)
+                for (int j = 0; j < dk; j++)
+                    eq = fmax(eq, fabs(proj[i][t][h * dk + j] - qkv[i]->data[(h * T + t) * dk + j]));
+            double sc[ATTN_MAX_T], mx = -1e300, sum = 0;
+            for (int s = 0; s < T; s++) {
+                bool masked = causal != 0 && s > t;
+                double v = 0;
+                for (int j = 0; j < dk; j++) v += proj[0][t][h * dk + j] * proj[1][s][h * dk + j];
+                sc[s] = masked ? -INFINITY : v * scale / temp;
+                float dumped = S->data[(h * T + t) * T + s];
+                es = fmax(es, masked ? (dumped <= -1e8f ? 0 : 1) : fabs(sc[s] - dumped) / fmax(1, fabs(sc[s])));
+                if (sc[s] > mx) mx = sc[s];
+            }
+            for (int s = 0; s < T; s++) sum += exp(sc[s] - mx);
+            for (int j = 0; j < dk; j++) cat[t][h * dk + j] = 0;
+            for (int s = 0; s < T; s++) {
+                double w = exp(sc[s] - mx) / sum;
+                ew = fmax(ew, fabs(w - Wt->data[(h * T + t) * T + s]));
+                for (int j = 0; j < dk; j++) cat[t][h * dk + j] += w * proj[2][s][h * dk + j];
+            }
+        }
+    for (int t = 0; t < T; t++)
+        for (int o = 0; o < D; o++) {
+            double s = 0;
+            for (int c = 0; c < D; c++) s += W[3]->data[o * D + c] * cat[t][c];
+            eo = fmax(eo, fabs(s - out->data[t * D + o]));
+        }
+    CHECK(eq < 1e-4 && es < 1e-4 && ew < 1e-5 && eo < 1e-4,
+          "%s beat %d: recomputed vs dumped: QKV %.2e scores %.2e weights %.2e out %.2e", scene, beat, eq, es, ew, eo);
+    if (beat == B_ORDER + 1) {
+        const ts_tensor *oa = get(d, "order.out_a"), *ob = get(d, "order.out_b"), *pm = get(d, "order.perm");
+        if (oa && ob && pm) {
+            double e = 0;
+            for (int i = 0; i < T; i++)
+                for (int c = 0; c < D; c++) e = fmax(e, fabs(oa->data[(int)pm->data[i] * D + c] - ob->data[i * D + c]));
+            CHECK(e < 1e-6, "dumped order outputs differ by %.2e after the permutation", e);
+        }
+    }
+    ts_dump_free(d);
+    ts_arena_free(&a);
+}
+
+/* ---- permutation ------------------------------------------------------------------ */
+
+static double perm_diff(const attn_model *m, const int *ids, int T, bool pe) {
+    int pids[ATTN_MAX_T], perm[ATTN_MAX_T];
+    for (int i = 0; i < T; i++) perm[i] = (i * 5 + 3) % T;   /* a bijection when gcd(5, T) == 1 */
+    for (int i = 0; i < T; i++) pids[i] = ids[perm[i]];
+    ts_arena a = {0};
+    attn_run r1, r2;
+    attn_opts o = {.pe = pe, .scaled = true};
+    attn_run_forward(&r1, &a, m, ids, T, &o);
+    attn_run_forward(&r2, &a, m, pids, T, &o);
+    double e = 0;
+    for (int i = 0; i < T; i++)
+        for (int c = 0; c < m->d; c++)
+            e = fmax(e, fabs(r1.mha->out->data[perm[i] * m->d + c] - r2.mha->out->data[i * m->d + c]));
+    ts_arena_free(&a);
+    return e;
+}
+
+/* ---- scripted input ---------------------------------------------------------------- */
+
+static void frame(scene *s, ui_ctx *ui, ui_input in) {
+    ui_begin_frame(ui, &in);
+    s->kind->update(s->state, &s->clock, ui);
+}
+
+static void click(scene *s, ui_ctx *ui, float x, float y) {
+    frame(s, ui, (ui_input){.mouse_x = x, .mouse_y = y, .mouse_down = true, .mouse_pressed = true});
+    frame(s, ui, (ui_input){.mouse_x = x, .mouse_y = y, .mouse_released = true});
+}
+
+static void check_input(void) {
+    char err[300];
+    scene *s = scene_open("scenes/attention.scene", err, sizeof err);
+    if (!s) { CHECK(0, "%s", err); return; }
+    attn_scene *st = s->state;
+    ui_ctx ui;
+    ui_init(&ui, &ui_theme_dark);
+    s->clock = scene_clock_beat(s->kind, B_QUERY, 1e9);
+    frame(s, &ui, (ui_input){.mouse_x = -1e9f, .mouse_y = -1e9f});
+    CHECK(strcmp(st->tok[st->query], "it") == 0, "preset query is '%s'", st->tok[st->query]);
+    int q0 = st->query;
+    frame(s, &ui, (ui_input){.mouse_x = -1e9f, .mouse_y = -1e9f, .keys = {SDLK_DOWN}, .key_count = 1});
+    CHECK(st->query == q0 + 1, "Down moves the query to %d (from %d)", st->query, q0);
+    frame(s, &ui, (ui_input){.mouse_x = -1e9f, .mouse_y = -1e9f, .keys = {SDLK_UP}, .key_count = 1});
+    CHECK(st->query == q0, "Up moves it back");
+    float x, y, w, h;
+    attn_token_box(st, 1, &x, &y, &w, &h);
+    click(s, &ui, x + w / 2, y + h / 2);
+    CHECK(st->query == 1, "clicking 'trophy' makes it the query (query %d)", st->query);
+    bool c0 = st->causal;
+    click(s, &ui, 850, ATTN_CTRL_Y + 28);
+    CHECK(st->causal != c0 && attn_main(st) == (st->causal ? &st->dec : &st->enc), "the causal toggle flips");
+    /* type a sentence: focus the field, clear it, type, Enter */
+    click(s, &ui, 300, ATTN_CTRL_Y + 28);
+    st->edit[0] = 0;
+    frame(s, &ui, (ui_input){.mouse_x = -1e9f, .mouse_y = -1e9f, .text = "the man bites the dog", .enter = true});
+    CHECK(st->T == 5 && strcmp(st->tok[1], "man") == 0 && st->msg[0] == 0, "typed sentence: T %d, msg '%s'", st->T, st->msg);
+    click(s, &ui, 300, ATTN_CTRL_Y + 28);
+    st->edit[0] = 0;
+    frame(s, &ui, (ui_input){.mouse_x = -1e9f, .mouse_y = -1e9f, .text = "the zebra bites", .enter = true});
+    CHECK(st->T == 5 && strstr(st->msg, "zebra") != NULL, "unknown word refused: msg '%s', T %d", st->msg, st->T);
+    ui_shutdown(&ui);
+    scene_close(s);
+}
+
+static void check_bad_preset(const char *line, const char *want) {
+    char path[300], err[400];
+    snprintf(path, sizeof path, "%s/bad.scene", dir);
+    FILE *f = fopen(path, "w");
+    if (!f) { CHECK(0, "cannot write %s", path); return; }
+    fprintf(f, "[scene]\nkind = attention\ntitle = t\n\n[attention]\n%s\n", line);
+    fclose(f);
+    scene *s = scene_open(path, err, sizeof err);
+    CHECK(!s && strstr(err, want) != NULL, "preset '%s': got '%s'", line, s ? "(accepted)" : err);
+    if (s) scene_close(s);
+}
+
+/* ---- golden ------------------------------------------------------------------------ */
+
+static void check_golden(void) {
+    char args[600], frame_path[400], golden[600];
+    snprintf(args, sizeof args, "render attention --out %s/g --size 640x360 --beat 6 --fps 1", dir);
+    if (run(args)) { failed++; return; }
+    snprintf(frame_path, sizeof frame_path, "%s/g/frame-00003.png", dir);
+    snprintf(golden, sizeof golden, "%s/tests/golden/attention-b6-640x360.png", getenv("TS_SRC"));
+    if (getenv("TS_UPDATE_GOLDEN")) {
+        char cmd[1100];
+        snprintf(cmd, sizeof cmd, "cp %s %s", frame_path, golden);
+        if (system(cmd) == 0) fprintf(stderr, "updated %s\n", golden);
+    }
+    char err[300];
+    int w, h, gw, gh;
+    uint8_t *p = gfx_png_read(frame_path, &w, &h, err, sizeof err), *g = gfx_png_read(golden, &gw, &gh, err, sizeof err);
+    if (!p || !g || w != gw || h != gh) { CHECK(0, "golden: missing or size differs (%s)", err); free(p); free(g); return; }
+    double sum = 0;
+    long off = 0, n = (long)w * h;
+    for (long i = 0; i < n; i++) {
+        int worst = 0;
+        for (int c = 0; c < 4; c++) {
+            int dd = abs((int)p[4 * i + c] - (int)g[4 * i + c]);
+            sum += dd;
+            if (dd > worst) worst = dd;
+        }
+        if (worst > 48) off++;
+    }
+    double mean = sum / (double)(n * 4), share = (double)off / (double)n;
+    CHECK(mean < 1.0 && share < 0.003, "golden beat 6: mean difference %.3f, %.3f%% of pixels off (see %s)",
+          mean, 100 * share, frame_path);
+    free(p); free(g);
+}
+
+int main(void) {
+    if (!getenv("TS_BIN") || !getenv("TS_SRC")) { fprintf(stderr, "run through ctest\n"); return 1; }
+    if (!mkdtemp(dir)) { perror("mkdtemp"); return 1; }
+
+    check_pronoun("The trophy didn't fit in the suitcase because it was too big", "trophy");
+    check_pronoun("The trophy didn't fit in the suitcase because it was too small", "suitcase");
+    check_pronoun("the ball didn't fit in the box because it was too large", "ball");
+    check_pronoun("the ball didn't fit in the box because it was too tiny", "box");
+
+    check_dump("scenes/attention.scene", 4, false);
+    check_dump("scenes/attention-order.scene", 9, false);
+    check_dump("scenes/attention-trained.scene", 6, false);
+    {   /* causal, unscaled, hot: the mask and the multiplier reach the dump */
+        char path[300];
+        snprintf(path, sizeof path, "%s/causal.scene", dir);
+        FILE *f = fopen(path, "w");
+        if (f) {
+            fprintf(f, "[scene]\nkind = attention\ntitle = t\n[attention]\ncausal = true\nscale = false\ntemperature = 2.5\n");
+            fclose(f);
+            check_dump(path, 8, true);
+        }
+    }
+
+    attn_model m;
+    attn_model_readable(&m);
+    int ids[ATTN_MAX_T], T;
+    char err[200];
+    if (attn_tokenize(&m, "the trophy didn't fit in the suitcase because it was too big", ids, &T, err, sizeof err)) {
+        double e0 = perm_diff(&m, ids, T, false), e1 = perm_diff(&m, ids, T, true);
+        CHECK(e0 <= 1e-6, "readable, no PE: permuted output differs by %.2e", e0);
+        CHECK(e1 > 1e-2, "readable, with PE: permuting should change the output (%.2e)", e1);
+    }
+    char path[600];
+    snprintf(path, sizeof path, "%s/assets/attention-reverse.json", getenv("TS_SRC"));
+    attn_model tm;
+    if (attn_model_load(&tm, path, err, sizeof err)) {
+        float acc = attn_reverse_accuracy(&tm, 1000, 2024);
+        CHECK(acc >= 0.99f, "trained model reverses %.4f of positions (need 0.99)", acc);
+        int tids[ATTN_TRAIN_T] = {3, 1, 4, 1, 5, 9, 2, 6};
+        double e0 = perm_diff(&tm, tids, ATTN_TRAIN_T, false);
+        CHECK(e0 <= 1e-6, "trained, no PE: permuted output differs by %.2e", e0);
+    } else CHECK(0, "%s", err);
+
+    check_input();
+    check_bad_preset("sentence = the zebra bites", "'zebra' is not in the vocabulary");
+    check_bad_preset("temperature = 0", "temperature");
+    check_bad_preset("head = 9", "head");
+    check_bad_preset("colour = red", "colour");
+    check_bad_preset("model = trained\nsentence = 1 2 3", "exactly 8 digits");
+    check_golden();
+
+    char cmd[300];
+    snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
+    if (system(cmd) != 0) fprintf(stderr, "could not remove %s\n", dir);
+    printf("%d passed, %d failed\n", passed, failed);
+    return failed ? 1 : 0;
+}
