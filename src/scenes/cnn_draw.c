@@ -105,11 +105,11 @@ void cnn_draw_input(const cnn_state *st, const ui_theme *th, int pad, bool hint)
     }
     gfx_heatmap(x, y, s, s, st->x.input->data, CNN_IN, CNN_IN, 0, 1, GFX_CMAP_GRAY);
     map_frame(x, y, s, s, th);
-    float ly = y + s + 24 + (float)pad * cs;
+    float ly = y + s + 50 + (float)pad * cs;
     gfx_legend(x, ly, s, 22, 0, 1, GFX_CMAP_GRAY, "pixel value", th->text_dim);
     if (hint)
-        gfx_text(x, ly + 92, UI_SMALL, GFX_SANS, GFX_LEFT | GFX_MIDDLE, th->text_dim,
-                 "Draw on the image with the mouse: the network recomputes as you draw.");
+        gfx_text(x, ly + 84, UI_SMALL, GFX_SANS, GFX_LEFT | GFX_MIDDLE, th->text_dim,
+                 "Draw on the image with the mouse.");
     if (st->hover_layer == L_INPUT)
         gfx_rrect_line(x + (float)st->hover_c * cs - 2, y + (float)st->hover_r * cs - 2, cs + 4, cs + 4, 3, 3, th->accent);
 }
@@ -164,7 +164,7 @@ static void draw_equation(const cnn_state *st, int k, int r, int c, float a, flo
         int y = r + i / 3 - 1, x = c + i % 3 - 1;
         patch[i] = y < 0 || x < 0 || y >= CNN_IN || x >= CNN_IN ? 0 : in[y * CNN_IN + x];
         w[i] = st->m.conv1_w->data[k * 9 + i];
-        prod[i] = patch[i] * w[i];
+        prod[i] = patch[i] * w[i] + 0.0f;   /* shows 0 * -w as +0.00, not -0.00 */
         sum += prod[i];
     }
     float wm = 0;
@@ -174,7 +174,7 @@ static void draw_equation(const cnn_state *st, int k, int r, int c, float a, flo
     if (pm == 0) pm = 1;
     float y0 = 200, cell = 70, x0 = STAGE_X, x1 = STAGE_X + 270, x2 = STAGE_X + 540;
     char buf[96];
-    snprintf(buf, sizeof buf, "patch r%d\xe2\x80\x93%d c%d\xe2\x80\x93%d", r - 1, r + 1, c - 1, c + 1);
+    snprintf(buf, sizeof buf, "input patch");
     gfx_text(x0, y0 - 14, UI_LABEL, GFX_BOLD, GFX_LEFT | GFX_BOTTOM, th->text_dim, buf);
     snprintf(buf, sizeof buf, "conv1.weight[%d]", k);
     gfx_text(x1, y0 - 14, UI_LABEL, GFX_BOLD, GFX_LEFT | GFX_BOTTOM, th->text_dim, buf);
@@ -192,13 +192,9 @@ static void draw_equation(const cnn_state *st, int k, int r, int c, float a, flo
     gfx_line(x0, ly + 74, x0 + 560, ly + 74, 2, gfx_fade(th->panel_edge, sum_a));
     gfx_textf(x0, ly + 106, UI_BODY, GFX_BOLD, GFX_LEFT | GFX_MIDDLE, gfx_fade(th->accent, sum_a),
               "= conv1.out[0,%d,%d,%d] = %+.4f", k, r, c, out);
-    float ox, oy, oc;
-    cnn_out_rect(&ox, &oy, &oc);
-    if (sum_a > 0.5f)
-        gfx_arrow(x0 + 650, ly + 106, ox + ((float)c + 0.5f) * oc - 6, oy + ((float)r + 0.5f) * oc + 6, 3, gfx_fade(th->accent, sum_a));
     if (r == 0 || c == 0 || r == CNN_IN - 1 || c == CNN_IN - 1)
-        gfx_text(x0, ly + 170, UI_LABEL, GFX_SANS, GFX_LEFT | GFX_MIDDLE, th->text_dim,
-                 "Cells outside the image are zero padding, so the map keeps 28 \xc3\x97 28.");
+        gfx_text_box(x0, ly + 150, 640, UI_LABEL, GFX_SANS, GFX_LEFT, th->text_dim,
+                     "Cells outside the image are zero padding, so the map keeps the input's size.");
 }
 
 /* Position k (row-major) of the sliding filter in beat 3, or the focus at the end. */
@@ -238,9 +234,16 @@ static void draw_conv_beat(const cnn_state *st, const scene_clock *c, const ui_t
                           -st->c1_max, st->c1_max, GFX_CMAP_DIVERGING);
     map_frame(ox, oy, side, side, th);
     gfx_rrect_line(ox + (float)col * oc - 2, oy + (float)r * oc - 2, oc + 4, oc + 4, 3, 3, th->accent);
-    gfx_legend(ox, oy + side + 24, side, 22, -st->c1_max, st->c1_max, GFX_CMAP_DIVERGING, "response", th->text_dim);
+    /* beat 2: the sum flies from the equation into its cell */
+    float fly = c->beat == B_FILTER ? scene_between(c, 0.75f, 0.95f) : 1;
+    if (fly > 0 && fly < 1) {
+        float sx = STAGE_X + 560, sy = 200 + 3 * 70 + 156;
+        float tx = ox + (float)col * oc, ty = oy + (float)r * oc;
+        gfx_rect(sx + (tx - sx) * fly, sy + (ty - sy) * fly, oc + 16 * (1 - fly), oc + 16 * (1 - fly), th->accent);
+    }
+    gfx_legend(ox, oy + side + 50, side, 22, -st->c1_max, st->c1_max, GFX_CMAP_DIVERGING, "response", th->text_dim);
     if (c->beat == B_SLIDE && settled && st->hover_layer != L_CONV1)
-        gfx_text(ox, oy + side + 110, UI_LABEL, GFX_SANS, GFX_LEFT | GFX_MIDDLE, th->text_dim,
+        gfx_text(ox, oy + side + 130, UI_LABEL, GFX_SANS, GFX_LEFT | GFX_MIDDLE, th->text_dim,
                  "Shown: the strongest response.");
 }
 
@@ -283,22 +286,23 @@ static void draw_maps_beat(const cnn_state *st, const scene_clock *c, const ui_t
         float ta = scene_between(c, 0.65f, 0.95f);
         gfx_color fg = gfx_fade(th->text, ta);
         thousands(a1, sizeof a1, n_w + n_b);
-        gfx_textf(STAGE_X, ty, UI_BODY, GFX_SANS, GFX_LEFT | GFX_MIDDLE, fg,
-                  "conv1: %d filters \xc3\x97 %d weights + %ld biases = %s parameters, shared by all %d positions",
+        gfx_textf(STAGE_X, ty, UI_LABEL, GFX_SANS, GFX_LEFT | GFX_MIDDLE, fg,
+                  "conv1: %d \xc3\x97 %d weights + %ld biases = %s parameters, reused at all %d positions",
                   CNN_C1, st->m.conv1_w->shape[2] * st->m.conv1_w->shape[3], n_b, a1, CNN_IN * CNN_IN);
         thousands(b1, sizeof b1, n_out);
         thousands(c1, sizeof c1, n_in * n_out + n_out);
         thousands(d1, sizeof d1, (n_in * n_out + n_out) / (n_w + n_b));
-        gfx_textf(STAGE_X, ty + 48, UI_BODY, GFX_SANS, GFX_LEFT | GFX_MIDDLE, fg,
-                  "fully connected, %ld pixels \xe2\x86\x92 %s outputs: %s parameters (%s\xc3\x97 more)",
+        gfx_textf(STAGE_X, ty + 44, UI_LABEL, GFX_SANS, GFX_LEFT | GFX_MIDDLE, fg,
+                  "fully connected %ld \xe2\x86\x92 %s: %s parameters (%s\xc3\x97 more)",
                   n_in, b1, c1, d1);
     } else {
         float ta = scene_between(c, 0.6f, 0.9f);
         thousands(a1, sizeof a1, st->clipped1);
         thousands(b1, sizeof b1, n_out);
-        gfx_textf(STAGE_X, ty, UI_BODY, GFX_SANS, GFX_LEFT | GFX_MIDDLE, gfx_fade(th->text, ta),
-                  "ReLU(x) = max(0, x): %s of %s responses were negative and are now 0 (%.0f%%)",
-                  a1, b1, 100.0 * st->clipped1 / (double)n_out);
+        char line[200];
+        snprintf(line, sizeof line, "ReLU(x) = max(0, x): %s of %s responses were negative and are now 0 (%.0f%%).",
+                 a1, b1, 100.0 * st->clipped1 / (double)n_out);
+        gfx_text_box(STAGE_X, ty - 20, 1180, UI_BODY, GFX_SANS, GFX_LEFT, gfx_fade(th->text, ta), line);
     }
 }
 
@@ -353,7 +357,9 @@ static void draw_pool_beat(const cnn_state *st, const scene_clock *c, const ui_t
               "    %.2f, %.2f) = %.2f", m[(2 * wr + 1) * CNN_IN + 2 * wc], m[(2 * wr + 1) * CNN_IN + 2 * wc + 1],
               plane(st->x.pool1, k)[wr * CNN_P1 + wc]);
     gfx_textf(px, py + pside + 140, UI_LABEL, GFX_SANS, GFX_LEFT | GFX_MIDDLE, gfx_fade(th->text_dim, ea),
-              "pool1.out[0,%d,%d,%d]; circles mark every window's winner", k, wr, wc);
+              "= pool1.out[0,%d,%d,%d]", k, wr, wc);
+    gfx_text(px, py + pside + 180, UI_LABEL, GFX_SANS, GFX_LEFT | GFX_MIDDLE, gfx_fade(th->text_dim, ea),
+             "\xe2\x97\x8b marks each window's winner");
 
     float sy = 690;
     float sa = scene_between(c, 0.7f, 1.0f);
@@ -373,8 +379,8 @@ static void draw_deep_beat(const cnn_state *st, const scene_clock *c, const ui_t
     float a3 = scene_between(c, 0.55f, 0.65f), a4 = scene_between(c, 0.65f, 0.9f);
     float x, y, cell;
     label(STAGE_X, 150, th, "pool1");
-    label(920, 150, th, "conv2 + ReLU  16 \xc3\x97 14 \xc3\x97 14");
-    label(1300, 150, th, "pool2  16 \xc3\x97 7 \xc3\x97 7");
+    label(920, 150, th, "relu2 16\xc3\x97" "14\xc3\x97" "14");
+    label(1300, 150, th, "pool2 16\xc3\x97" "7\xc3\x97" "7");
     for (int k = 0; k < CNN_C1 && a0 > 0; k++) {
         cnn_deep_rect(L_POOL1, k, &x, &y, &cell);
         gfx_heatmap(x, y, cell * CNN_P1, cell * CNN_P1, plane(st->x.pool1, k), CNN_P1, CNN_P1, 0, st->a1_max, GFX_CMAP_SEQUENTIAL);
@@ -424,18 +430,16 @@ static void draw_deep_beat(const cnn_state *st, const scene_clock *c, const ui_t
         float fm = 0;
         for (size_t i = 0; i < ts_numel(st->m.fc_w); i++) fm = fmaxf(fm, fabsf(st->m.fc_w->data[i]));
         gfx_text(STAGE_X, wy, UI_LABEL, GFX_BOLD, GFX_LEFT | GFX_BOTTOM, gfx_fade(th->text_dim, wa),
-                 "fc.weight [10, 784]: one row of weights per class, one column per flattened number");
-        gfx_heatmap(STAGE_X, wy + 12, 1160, 150, st->m.fc_w->data, CNN_CLASSES, CNN_FLAT, -fm, fm, GFX_CMAP_DIVERGING);
-        map_frame(STAGE_X, wy + 12, 1160, 150, th);
-        gfx_legend(STAGE_X + 1180, wy + 12, 22, 150, -fm, fm, GFX_CMAP_DIVERGING, NULL, th->text_dim);
+                 "fc.weight [10, 784]: one row of weights per class");
+        gfx_heatmap(STAGE_X, wy + 12, 1080, 150, st->m.fc_w->data, CNN_CLASSES, CNN_FLAT, -fm, fm, GFX_CMAP_DIVERGING);
+        map_frame(STAGE_X, wy + 12, 1080, 150, th);
+        gfx_legend(STAGE_X + 1100, wy + 12, 22, 150, -fm, fm, GFX_CMAP_DIVERGING, NULL, th->text_dim);
         char p2[32], p3[32];
         thousands(p2, sizeof p2, (long)(ts_numel(st->m.conv2_w) + ts_numel(st->m.conv2_b)));
         thousands(p3, sizeof p3, (long)(ts_numel(st->m.fc_w) + ts_numel(st->m.fc_b)));
         gfx_textf(STAGE_X, wy + 220, UI_BODY, GFX_SANS, GFX_LEFT | GFX_MIDDLE, gfx_fade(th->text, wa),
                   "conv2: %s parameters  \xc2\xb7  fc: %s parameters", p2, p3);
-        gfx_textf(1630, 540, UI_H2, GFX_BOLD, GFX_LEFT | GFX_MIDDLE, gfx_fade(th->accent, wa), "it is a %d", st->pred);
-        gfx_textf(1630, 590, UI_LABEL, GFX_SANS, GFX_LEFT | GFX_MIDDLE, gfx_fade(th->text_dim, wa),
-                  "p = %.3f", st->x.probs->data[st->pred]);
+        gfx_textf(1630, 545, UI_H2, GFX_BOLD, GFX_LEFT | GFX_MIDDLE, gfx_fade(th->accent, wa), "it is a %d", st->pred);
     }
     /* receptive fields of the hovered cell on the layer below */
     if (st->hover_layer == L_CONV2) {
@@ -483,7 +487,7 @@ static void draw_recap_beat(const cnn_state *st, const scene_clock *c, const ui_
     float a = scene_between(c, 0.2f, 0.6f);
     int rf = receptive_field();
     gfx_textf(STAGE_X, 470, UI_BODY, GFX_BOLD, GFX_LEFT | GFX_BOTTOM, gfx_fade(th->text, a),
-              "Layer 2: sixteen filters over all eight maps, each sees %d \xc3\x97 %d pixels: larger parts", rf, rf);
+              "Layer 2: 16 filters over all 8 maps, each sees %d \xc3\x97 %d pixels: larger parts", rf, rf);
     for (int k = 0; k < CNN_C2 && a > 0; k++) {
         cnn_recap_rect(L_CONV2, k, &x, &y, &cell);
         gfx_heatmap(x, y, cell * CNN_P1, cell * CNN_P1, plane(st->x.relu2, k), CNN_P1, CNN_P1, 0, st->a2_max, GFX_CMAP_SEQUENTIAL);
@@ -496,11 +500,11 @@ static void draw_recap_beat(const cnn_state *st, const scene_clock *c, const ui_
     float b = scene_between(c, 0.5f, 0.9f);
     char n1[32];
     thousands(n1, sizeof n1, (long)st->train_count);
-    gfx_textf(STAGE_X, 760, UI_BODY, GFX_SANS, GFX_LEFT | GFX_MIDDLE, gfx_fade(th->text, b),
-              "Nobody wrote these filters: tools/train_cnn.c found them from %s rendered digits.", n1);
-    gfx_textf(STAGE_X, 808, UI_BODY, GFX_SANS, GFX_LEFT | GFX_MIDDLE, gfx_fade(th->text, b),
-              "Held-out accuracy %.2f%%. Your input reads as %d (p = %.3f).",
-              100.0 * st->held_out, st->pred, st->x.probs->data[st->pred]);
+    char line[300];
+    snprintf(line, sizeof line, "Nobody wrote these filters: training (tools/train_cnn.c) found them from %s "
+             "digits rendered from fonts. Held-out accuracy %.2f%%. Your input reads as %d (p = %.3f).",
+             n1, 100.0 * st->held_out, st->pred, st->x.probs->data[st->pred]);
+    gfx_text_box(STAGE_X, 735, 1180, UI_BODY, GFX_SANS, GFX_LEFT, gfx_fade(th->text, b), line);
 }
 
 void cnn_draw_beat(const cnn_state *st, const scene_clock *c, const ui_theme *th) {

@@ -82,9 +82,9 @@ void play_recompute(cnn_state *st) {
 static float grid_cell(int k) { return k == 3 ? 84.0f : 62.0f; }
 #define GRID_X STAGE_X
 #define GRID_Y 190.0f
-#define OUT_X 1330.0f
+#define OUT_X 1370.0f
 #define OUT_Y 170.0f
-#define OUT_SIDE 500.0f
+#define OUT_SIDE 480.0f
 
 static float out_cell(const cnn_state *st) {
     int n = st->oh > st->ow ? st->oh : st->ow;
@@ -189,12 +189,14 @@ void play_draw(const cnn_state *st, const scene_clock *c, const ui_theme *th) {
     int span = CNN_IN + 2 * st->padding - k;
     float fy = 600;
     gfx_text(GRID_X, fy, UI_BODY, GFX_SANS, GFX_LEFT | GFX_MIDDLE, th->text_dim,
-             "output = \xe2\x8c\x8a(input + 2 \xc2\xb7 padding \xe2\x88\x92 kernel) / stride\xe2\x8c\x8b + 1");
+             "out = \xe2\x8c\x8a(in + 2\xc2\xb7pad \xe2\x88\x92 k) / stride\xe2\x8c\x8b + 1");
     gfx_textf(GRID_X, fy + 50, UI_BODY, GFX_MONO, GFX_LEFT | GFX_MIDDLE, th->text,
-              "= \xe2\x8c\x8a(%d + 2 \xc2\xb7 %d \xe2\x88\x92 %d) / %d\xe2\x8c\x8b + 1 = \xe2\x8c\x8a%d / %d\xe2\x8c\x8b + 1 = %d",
-              CNN_IN, st->padding, k, st->stride, span, st->stride, st->oh);
+              "= \xe2\x8c\x8a(%d + 2\xc2\xb7%d \xe2\x88\x92 %d) / %d\xe2\x8c\x8b + 1 = %d",
+              CNN_IN, st->padding, k, st->stride, st->oh);
+    gfx_textf(GRID_X, fy + 96, UI_LABEL, GFX_SANS, GFX_LEFT | GFX_MIDDLE, th->text_dim,
+              "stride %d \xc2\xb7 padding %d \xc2\xb7 kernel %d \xc3\x97 %d \xc2\xb7 span %d", st->stride, st->padding, k, k, span);
     if (st->fit_note[0])
-        gfx_text_box(GRID_X, fy + 84, 600, UI_LABEL, GFX_SANS, GFX_LEFT, th->accent2, st->fit_note);
+        gfx_text_box(GRID_X, fy + 124, 620, UI_LABEL, GFX_SANS, GFX_LEFT, th->accent2, st->fit_note);
 
     /* the output */
     snprintf(buf, sizeof buf, "filter.out [1,1,%d,%d]", st->oh, st->ow);
@@ -204,7 +206,7 @@ void play_draw(const cnn_state *st, const scene_clock *c, const ui_theme *th) {
         gfx_heatmap(OUT_X, OUT_Y, oc * (float)st->ow, oc * (float)st->oh, st->fout->data, st->oh, st->ow,
                     -st->fout_max, st->fout_max, GFX_CMAP_DIVERGING);
         gfx_rrect_line(OUT_X - 2, OUT_Y - 2, oc * (float)st->ow + 4, oc * (float)st->oh + 4, 3, 2, th->panel_edge);
-        gfx_legend(OUT_X, OUT_Y + oc * (float)st->oh + 24, OUT_SIDE, 22, -st->fout_max, st->fout_max,
+        gfx_legend(OUT_X, OUT_Y + oc * (float)st->oh + 50, OUT_SIDE, 22, -st->fout_max, st->fout_max,
                    GFX_CMAP_DIVERGING, "response", th->text_dim);
     }
     /* where one output cell looks: the hovered one, else the first */
