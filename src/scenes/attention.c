@@ -286,11 +286,11 @@ int attn_layout(const attn_scene *st, int beat, attn_panel *p) {
         return 3;
     }
     case B_QKV: {
-        float hh = row_h(T, room - 80, 38) * T, w = K <= 4 ? 340 : 400;
+        float hh = row_h(T, room - 130, 38) * T, w = 340;
         p[0] = panel(P_XIN, 0, 150, y0 + 80, 400, hh, T, D);
-        p[1] = panel(P_Q, h, 700, y0 + 80, w, hh, T, K);
-        p[2] = panel(P_K, h, 1100, y0 + 80, w, hh, T, K);
-        p[3] = panel(P_V, h, 1500, y0 + 80, w, hh, T, K);
+        p[1] = panel(P_Q, h, 640, y0 + 80, w, hh, T, K);
+        p[2] = panel(P_K, h, 1030, y0 + 80, w, hh, T, K);
+        p[3] = panel(P_V, h, 1420, y0 + 80, w, hh, T, K);
         return 4;
     }
     case B_QUERY: {

@@ -184,22 +184,19 @@ static void beat_qkv(const attn_scene *st, const scene_clock *c, const attn_pane
     static const char *const what[3] = {"Q: what it looks for", "K: what it offers", "V: what it carries"};
     static const char *const wn[3] = {"\xc2\xb7 W_q\xe1\xb5\x80", "\xc2\xb7 W_k\xe1\xb5\x80", "\xc2\xb7 W_v\xe1\xb5\x80"};
     char (*names[3])[16] = {(char (*)[16])m->q_names, (char (*)[16])m->k_names, (char (*)[16])m->v_names};
+    float lim = fmaxf(st->q_abs[st->head], fmaxf(st->k_abs[st->head], st->v_abs[st->head]));
     for (int i = 0; i < 3; i++) {
         float a = c->beat == B_QKV ? scene_between(c, 0.1f + 0.25f * (float)i, 0.35f + 0.25f * (float)i) : 1;
         const attn_panel *q = &p[1 + i];
-        float ax = p[0].x + p[0].w + 16, ay = p[0].y + p[0].h * (0.25f + 0.25f * (float)i);
-        gfx_arrow(ax, ay, q->x - 16, q->y + q->h / 2, 3, gfx_fade(th->accent, a));
-        gfx_text((ax + q->x) / 2, (ay + q->y + q->h / 2) / 2 - 18, UI_LABEL, GFX_MONO, GFX_CENTER | GFX_MIDDLE,
-                 gfx_fade(th->text, a), wn[i]);
-        float lim = i == 0 ? st->q_abs[st->head] : i == 1 ? st->k_abs[st->head] : st->v_abs[st->head];
-        heat(st, q, -lim, lim, GFX_CMAP_DIVERGING, th, a > 0 ? 1 : 0);
-        if (a > 0) legend(q, -lim, lim, GFX_CMAP_DIVERGING, NULL, th);
-        if (a > 0) {
-            col_labels(q, names[i], st->head * m->d_k, th);
-            title(q->x, q->y - 70, what[i], th);
-        }
+        if (a <= 0) continue;
+        heat(st, q, -lim, lim, GFX_CMAP_DIVERGING, th, 1);
+        if (a < 1) gfx_rect(q->x - 2, q->y - 2, q->w + 4, q->h + 4, gfx_fade(th->bg, 1 - a));
+        col_labels(q, names[i], st->head * m->d_k, th);
+        title(q->x, q->y - 70, what[i], th);
+        gfx_textf(q->x, q->y + q->h + 30, UI_LABEL, GFX_MONO, GFX_LEFT | GFX_MIDDLE, th->text_dim, "= x_in %s", wn[i]);
     }
-    gfx_textf(700, p[1].y + p[1].h + 50, UI_LABEL, GFX_SANS, GFX_LEFT | GFX_MIDDLE, th->text_dim,
+    legend(&p[3], -lim, lim, GFX_CMAP_DIVERGING, NULL, th);
+    gfx_textf(p[1].x, p[1].y + p[1].h + 80, UI_LABEL, GFX_SANS, GFX_LEFT | GFX_MIDDLE, th->text_dim,
               "head %d of %d (%s): d\xe2\x82\x96 = %d columns each", st->head + 1, m->heads, m->head_names[st->head], m->d_k);
 }
 
@@ -261,7 +258,7 @@ static void beat_output(const attn_scene *st, const scene_clock *c, const attn_p
     float rh = vp->h / (float)T;
     heat(st, vp, -st->v_abs[h], st->v_abs[h], GFX_CMAP_DIVERGING, th, 1);
     col_labels(vp, (char (*)[16])m->v_names, h * K, th);
-    title(vp->x, vp->y - 44, "values v", th);
+    title(vp->x, vp->y - 64, "values v", th);
     gfx_text(vp->x - 200, vp->y - 14, UI_LABEL, GFX_BOLD, GFX_LEFT | GFX_BOTTOM, th->text_dim, "weight");
     float size = rh >= 34 ? UI_LABEL : UI_SMALL;
     for (int k = 0; k < T; k++) {
@@ -271,7 +268,7 @@ static void beat_output(const attn_scene *st, const scene_clock *c, const attn_p
         gfx_textf(vp->x - 84, y, size, GFX_MONO, GFX_LEFT | GFX_MIDDLE, th->text, "%.2f", wt[k]);
         /* weighted value: each value row pulled toward the output by its weight */
         if (a > 0 && wt[k] > 0.01f)
-            gfx_line(vp->x + vp->w + 8, y, p[1].x + p[1].w + 60, p[1].y + p[1].h / 2,
+            gfx_line(vp->x + vp->w + 8, y, p[1].x + p[1].w + 30, p[1].y - 40,
                      1 + 8 * wt[k], gfx_fade(th->accent2, a * (0.25f + 0.75f * wt[k])));
     }
     const attn_panel *hp = &p[1];
@@ -286,7 +283,7 @@ static void beat_output(const attn_scene *st, const scene_clock *c, const attn_p
     }
     const attn_panel *op = &p[2];
     if (b > 0) {
-        gfx_arrow(hp->x + hp->w + 70, hp->y + hp->h / 2, op->x - 20, op->y + op->h / 2, 4, gfx_fade(th->accent, b));
+        gfx_arrow(hp->x + hp->w + 30, hp->y + hp->h / 2, op->x - 20, op->y + op->h / 2, 4, gfx_fade(th->accent, b));
         gfx_text_box(hp->x + hp->w + 80, op->y + op->h / 2 + 10, op->x - hp->x - hp->w - 110, UI_SMALL, GFX_SANS,
                      GFX_LEFT, gfx_fade(th->text_dim, b), "all heads side by side, times W_o\xe1\xb5\x80");
         heat(st, op, -st->out_abs, st->out_abs, GFX_CMAP_DIVERGING, th, 1);

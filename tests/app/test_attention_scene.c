@@ -206,6 +206,7 @@ static void check_input(void) {
     st->edit[0] = 0;
     frame(s, &ui, (ui_input){.mouse_x = -1e9f, .mouse_y = -1e9f, .text = "the zebra bites", .enter = true});
     CHECK(st->T == 5 && strstr(st->msg, "zebra") != NULL, "unknown word refused: msg '%s', T %d", st->msg, st->T);
+    fprintf(stderr, "recompute per input change: %.3f ms\n", st->recompute_ms);
     ui_shutdown(&ui);
     scene_close(s);
 }
