@@ -1,0 +1,270 @@
+/* test_cnn.c: the cnn scene against a recomputation, under scripted input,
+ * and as pixels.
+ *
+ * - Dumps: for every beat (and for each preset at the playground beat), the
+ *   dumped intermediates equal a recomputation from the dumped input and
+ *   weights with the kernel's ops (conv, ReLU, max pool, linear, softmax,
+ *   and the playground's filter at the dumped stride and padding), and every
+ *   tensor has its PyTorch shape.
+ * - Scripted input: strokes drawn through the scene's own update (the clear
+ *   button, then mouse drags over the input as the app feeds them) are
+ *   classified: a vertical line as 1, a closed loop as 0. Prints the
+ *   recompute time per stroke update.
+ * - A bad preset value is refused with a message and exit code 2.
+ * - Golden renders of beats 3 and 7 at 640x360 (TS_UPDATE_GOLDEN=1 rewrites).
+ */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+#include "gfx/gfx.h"
+#include "kernel/conv.h"
+#include "kernel/dump.h"
+#include "kernel/nn.h"
+#include "scene/scene.h"
+#include "scenes/cnn_scene.h"
+#include "ui/ui.h"
+
+static int passed, failed;
+static char dir[] = "/tmp/ts-cnn-XXXXXX";
+
+#define CHECK(cond, ...) do { if (cond) passed++; else { failed++; fprintf(stderr, "FAIL %s:%d: ", __FILE__, __LINE__); \
+    fprintf(stderr, __VA_ARGS__); fputc('\n', stderr); } } while (0)
+
+static int run(const char *args) {
+    char cmd[1200];
+    snprintf(cmd, sizeof cmd, "\"%s\" %s", getenv("TS_BIN"), args);
+    return system(cmd);
+}
+
+static const ts_tensor *need(const ts_dump *d, const char *name, int ndim, const int *shape, const char *where) {
+    const ts_tensor *t = ts_dump_find(d, name);
+    bool ok = t && t->ndim == ndim;
+    for (int i = 0; ok && i < ndim; i++) ok = t->shape[i] == shape[i];
+    CHECK(ok, "%s: %s missing or of the wrong shape", where, name);
+    return ok ? t : NULL;
+}
+
+static void same(const char *where, const char *name, const ts_tensor *t, const float *ref) {
+    if (!t) return;
+    float worst = 0;
+    size_t n = ts_numel(t), at = 0;
+    for (size_t i = 0; i < n; i++) {
+        float e = fabsf(t->data[i] - ref[i]);
+        if (!(e <= worst)) { worst = e; at = i; }
+    }
+    CHECK(worst <= 1e-5f, "%s: %s differs from the recomputation by %g at %zu (%g vs %g)", where, name, worst, at,
+          t->data[at], ref[at]);
+}
+
+/* Reads one dump and recomputes the whole network and the playground from it. */
+static void check_dump(const char *scene, int beat, const char *where) {
+    char out[400], args[900], err[256];
+    snprintf(out, sizeof out, "%s/dump-%s-%d.json", dir, where, beat);
+    snprintf(args, sizeof args, "dump %s --out %s --beat %d", scene, out, beat);
+    if (run(args) != 0) { failed++; fprintf(stderr, "FAIL %s: dump failed\n", where); return; }
+    ts_arena a = {0};
+    ts_dump *d = ts_dump_read(out, &a, err, sizeof err);
+    if (!d) { failed++; fprintf(stderr, "FAIL %s: %s\n", where, err); ts_arena_free(&a); return; }
+    const ts_tensor *in = need(d, "input", 4, (int[]){1, 1, 28, 28}, where);
+    const ts_tensor *w1 = need(d, "conv1.weight", 4, (int[]){8, 1, 3, 3}, where), *b1 = need(d, "conv1.bias", 1, (int[]){8}, where);
+    const ts_tensor *c1 = need(d, "conv1.out", 4, (int[]){1, 8, 28, 28}, where), *r1 = need(d, "relu1.out", 4, (int[]){1, 8, 28, 28}, where);
+    const ts_tensor *p1 = need(d, "pool1.out", 4, (int[]){1, 8, 14, 14}, where);
+    const ts_tensor *w2 = need(d, "conv2.weight", 4, (int[]){16, 8, 3, 3}, where), *b2 = need(d, "conv2.bias", 1, (int[]){16}, where);
+    const ts_tensor *c2 = need(d, "conv2.out", 4, (int[]){1, 16, 14, 14}, where), *r2 = need(d, "relu2.out", 4, (int[]){1, 16, 14, 14}, where);
+    const ts_tensor *p2 = need(d, "pool2.out", 4, (int[]){1, 16, 7, 7}, where);
+    const ts_tensor *fw = need(d, "fc.weight", 2, (int[]){10, 784}, where), *fb = need(d, "fc.bias", 1, (int[]){10}, where);
+    const ts_tensor *lg = need(d, "logits", 2, (int[]){1, 10}, where), *pr = need(d, "probs", 2, (int[]){1, 10}, where);
+    const ts_tensor *f = ts_dump_find(d, "filter"), *fo = ts_dump_find(d, "filter.out");
+    double stride = 0, padding = 0;
+    CHECK(ts_dump_get_param(d, "stride", &stride) && ts_dump_get_param(d, "padding", &padding), "%s: stride/padding params", where);
+    CHECK(f && fo && f->ndim == 4 && fo->ndim == 4, "%s: filter and filter.out present", where);
+    if (in && w1 && b1 && c1 && r1 && p1 && w2 && b2 && c2 && r2 && p2 && fw && fb && lg && pr) {
+        static float C1[8 * 784], R1[8 * 784], P1[8 * 196], C2[16 * 196], R2[16 * 196], P2[784], L[10], P[10];
+        ts_conv2d_desc d1 = {.n = 1, .c_in = 1, .h = 28, .w = 28, .c_out = 8, .kh = 3, .kw = 3, .pad_h = 1, .pad_w = 1};
+        ts_conv2d_desc d2 = {.n = 1, .c_in = 8, .h = 14, .w = 14, .c_out = 16, .kh = 3, .kw = 3, .pad_h = 1, .pad_w = 1};
+        ts_pool2d_desc q1 = {.n = 1, .c = 8, .h = 28, .w = 28, .kh = 2, .kw = 2};
+        ts_pool2d_desc q2 = {.n = 1, .c = 16, .h = 14, .w = 14, .kh = 2, .kw = 2};
+        ts_conv2d_forward(C1, in->data, w1->data, b1->data, &d1);
+        ts_relu_forward(R1, C1, 8 * 784);
+        ts_maxpool2d_forward(P1, NULL, R1, &q1);
+        ts_conv2d_forward(C2, P1, w2->data, b2->data, &d2);
+        ts_relu_forward(R2, C2, 16 * 196);
+        ts_maxpool2d_forward(P2, NULL, R2, &q2);
+        ts_linear_forward(L, P2, fw->data, fb->data, 1, 784, 10);
+        ts_softmax_forward(P, L, NULL, 1, 10);
+        same(where, "conv1.out", c1, C1); same(where, "relu1.out", r1, R1); same(where, "pool1.out", p1, P1);
+        same(where, "conv2.out", c2, C2); same(where, "relu2.out", r2, R2); same(where, "pool2.out", p2, P2);
+        same(where, "logits", lg, L); same(where, "probs", pr, P);
+    }
+    if (in && f && fo && f->ndim == 4 && fo->ndim == 4) {
+        int k = f->shape[2];
+        ts_conv2d_desc df = {.n = 1, .c_in = 1, .h = 28, .w = 28, .c_out = 1, .kh = k, .kw = k,
+                             .stride_h = (int)stride, .stride_w = (int)stride, .pad_h = (int)padding, .pad_w = (int)padding};
+        int oh, ow;
+        CHECK(ts_conv2d_out_hw(&df, &oh, &ow) == 0 && fo->shape[2] == oh && fo->shape[3] == ow,
+              "%s: filter.out is %dx%d, the formula says %dx%d", where, fo->shape[2], fo->shape[3], oh, ow);
+        static float FO[32 * 32];
+        if (oh == fo->shape[2] && ow == fo->shape[3]) {
+            ts_conv2d_forward(FO, in->data, f->data, NULL, &df);
+            same(where, "filter.out", fo, FO);
+        }
+    }
+    ts_dump_free(d);
+    ts_arena_free(&a);
+}
+
+/* ---- scripted input through the scene's update --------------------------- */
+
+static void frame(scene *s, ui_ctx *ui, float x, float y, bool down, bool pressed, bool released) {
+    ui_input in = {.mouse_x = x, .mouse_y = y, .mouse_down = down, .mouse_pressed = pressed, .mouse_released = released};
+    ui_begin_frame(ui, &in);
+    s->kind->update(s->state, &s->clock, ui);
+}
+
+static void click_clear(scene *s, ui_ctx *ui) {
+    float x = CLEAR_X + CLEAR_W / 2, y = STRIP_Y + STRIP_H / 2;
+    frame(s, ui, x, y, true, true, false);
+    frame(s, ui, x, y, false, false, true);
+    frame(s, ui, -1000, -1000, false, false, false);
+}
+
+/* Drags through the points (input cells, fractional), one frame per point. */
+static void stroke(scene *s, ui_ctx *ui, const float *pts, int n) {
+    for (int i = 0; i < n; i++) {
+        float x = INPUT_X + pts[2 * i] * INPUT_CELL, y = INPUT_Y + pts[2 * i + 1] * INPUT_CELL;
+        frame(s, ui, x, y, i < n - 1, i == 0, i == n - 1);
+    }
+    frame(s, ui, -1000, -1000, false, false, false);
+}
+
+static void check_drawing(void) {
+    char err[512];
+    scene *s = scene_open("cnn", err, sizeof err);
+    CHECK(s != NULL, "scene_open(cnn): %s", err);
+    if (!s) return;
+    ui_ctx ui;
+    ui_init(&ui, &ui_theme_dark);
+    ui.show_widgets = true;
+    s->clock = scene_clock_beat(s->kind, B_DEEP, 0);
+    cnn_state *st = s->state;
+
+    click_clear(s, &ui);
+    float sum = 0;
+    for (int i = 0; i < 784; i++) sum += st->x.input->data[i];
+    CHECK(sum == 0, "clear leaves the input empty (sum %g)", sum);
+
+    float line[2 * 21];
+    for (int i = 0; i <= 20; i++) { line[2 * i] = 14.2f; line[2 * i + 1] = 4.0f + (float)i; }
+    int before = st->recomputes;
+    stroke(s, &ui, line, 21);
+    int updates = st->recomputes - before;
+    CHECK(st->pred == 1, "a vertical line reads as 1, got %d (p %.3f)", st->pred, st->x.probs->data[st->pred]);
+    printf("vertical line: %d (p = %.3f), %d recomputes while drawing, last %.3f ms\n", st->pred,
+           st->x.probs->data[st->pred], updates, st->recompute_ms);
+    CHECK(updates >= 20, "the pipeline recomputes while drawing (%d updates)", updates);
+
+    click_clear(s, &ui);
+    float loop[2 * 41];
+    for (int i = 0; i <= 40; i++) {
+        float a = 6.2831853f * (float)i / 40;
+        loop[2 * i] = 14 + 5.5f * cosf(a);
+        loop[2 * i + 1] = 14 + 8.0f * sinf(a);
+    }
+    stroke(s, &ui, loop, 41);
+    CHECK(st->pred == 0, "a closed loop reads as 0, got %d (p %.3f)", st->pred, st->x.probs->data[st->pred]);
+    printf("closed loop: %d (p = %.3f), recompute %.3f ms\n", st->pred, st->x.probs->data[st->pred], st->recompute_ms);
+
+    /* picking a sample restores a digit */
+    float x = SAMPLE_X + 3 * (SAMPLE_W + 2) + SAMPLE_W / 2, y = STRIP_Y + STRIP_H / 2;
+    frame(s, &ui, x, y, true, true, false);
+    frame(s, &ui, x, y, false, false, true);
+    CHECK(st->pred == 3, "sample 3 reads as 3, got %d", st->pred);
+    ui_shutdown(&ui);
+    scene_close(s);
+}
+
+/* ---- presets and pixels -------------------------------------------------- */
+
+static void check_bad_preset(void) {
+    char path[300], args[700];
+    snprintf(path, sizeof path, "%s/bad.scene", dir);
+    FILE *f = fopen(path, "w");
+    if (!f) { failed++; return; }
+    fputs("[scene]\nkind = cnn\ntitle = bad\n[filter]\nstride = 0\n", f);
+    fclose(f);
+    snprintf(args, sizeof args, "check %s 2> %s/bad.txt", path, dir);
+    int rc = run(args);
+    CHECK(WIFEXITED(rc) && WEXITSTATUS(rc) == 2, "a stride of 0 is refused with exit code 2 (status %d)", rc);
+    snprintf(path, sizeof path, "%s/bad.txt", dir);
+    f = fopen(path, "r");
+    char line[300] = {0};
+    if (f) { if (!fgets(line, sizeof line, f)) line[0] = 0; fclose(f); }
+    CHECK(strstr(line, ":5:") && strstr(line, "stride must be 1..3, got 0"), "message names the line and the range: %s", line);
+}
+
+static void check_golden(int beat, const char *name) {
+    char out[300], args[700], golden[600], frame_path[400];
+    snprintf(out, sizeof out, "%s/%s", dir, name);
+    snprintf(args, sizeof args, "render cnn --out %s --size 640x360 --beat %d --fps 1", out, beat);
+    if (run(args)) { failed++; fprintf(stderr, "FAIL render %s\n", name); return; }
+    const scene_kind *k = scene_kind_find("cnn");
+    long last = lround(k->beats[beat - 1].duration);
+    snprintf(frame_path, sizeof frame_path, "%s/frame-%05ld.png", out, last);
+    snprintf(golden, sizeof golden, "%s/tests/golden/%s.png", getenv("TS_SRC"), name);
+    if (getenv("TS_UPDATE_GOLDEN")) {
+        char cmd[1100];
+        snprintf(cmd, sizeof cmd, "cp %s %s", frame_path, golden);
+        if (system(cmd) == 0) fprintf(stderr, "updated %s\n", golden);
+    }
+    char err[256];
+    int w, h, gw, gh;
+    uint8_t *p = gfx_png_read(frame_path, &w, &h, err, sizeof err), *g = gfx_png_read(golden, &gw, &gh, err, sizeof err);
+    if (!p || !g || w != gw || h != gh) {
+        failed++;
+        fprintf(stderr, "FAIL golden %s: missing or size differs\n", name);
+        free(p); free(g);
+        return;
+    }
+    double sum = 0;
+    long off = 0, n = (long)w * h;
+    for (long i = 0; i < n; i++) {
+        int worst = 0;
+        for (int c = 0; c < 4; c++) {
+            int dd = abs((int)p[4 * i + c] - (int)g[4 * i + c]);
+            sum += dd;
+            if (dd > worst) worst = dd;
+        }
+        if (worst > 48) off++;
+    }
+    double mean = sum / (double)(n * 4), share = (double)off / (double)n;
+    CHECK(mean < 1.0 && share < 0.003, "golden %s: mean difference %.3f, %.3f%% of pixels off (see %s)", name, mean,
+          100 * share, frame_path);
+    free(p); free(g);
+}
+
+int main(void) {
+    if (!getenv("TS_BIN") || !getenv("TS_SRC")) { fprintf(stderr, "run through ctest\n"); return 1; }
+    if (!mkdtemp(dir)) { perror("mkdtemp"); return 1; }
+    setenv("TENSORSTAGE_DATA", getenv("TS_SRC"), 0);
+    const scene_kind *k = scene_kind_find("cnn");
+    CHECK(k != NULL, "the cnn scene is registered");
+    for (int b = 1; k && b <= k->beat_count; b++) check_dump("cnn", b, "cnn");
+    char p[600];
+    snprintf(p, sizeof p, "%s/scenes/cnn-edges.scene", getenv("TS_SRC"));
+    check_dump(p, B_PLAY + 1, "edges");
+    snprintf(p, sizeof p, "%s/scenes/cnn-stride.scene", getenv("TS_SRC"));
+    check_dump(p, B_PLAY + 1, "stride");
+    check_drawing();
+    check_bad_preset();
+    check_golden(3, "cnn-beat3-640x360");
+    check_golden(7, "cnn-beat7-640x360");
+
+    char cmd[300];
+    snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
+    if (system(cmd) != 0) fprintf(stderr, "could not remove %s\n", dir);
+    printf("%d passed, %d failed\n", passed, failed);
+    return failed ? 1 : 0;
+}
