@@ -107,9 +107,7 @@ void cnn_draw_input(const cnn_state *st, const ui_theme *th, int pad, bool hint)
     map_frame(x, y, s, s, th);
     float ly = y + s + 50 + (float)pad * cs;
     gfx_legend(x, ly, s, 22, 0, 1, GFX_CMAP_GRAY, "pixel value", th->text_dim);
-    if (hint)
-        gfx_text(x, ly + 84, UI_SMALL, GFX_SANS, GFX_LEFT | GFX_MIDDLE, th->text_dim,
-                 "Draw on the image with the mouse.");
+    (void)hint;
     if (st->hover_layer == L_INPUT)
         gfx_rrect_line(x + (float)st->hover_c * cs - 2, y + (float)st->hover_r * cs - 2, cs + 4, cs + 4, 3, 3, th->accent);
 }

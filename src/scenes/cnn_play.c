@@ -79,7 +79,7 @@ void play_recompute(cnn_state *st) {
 
 /* ---- layout ----------------------------------------------------------------- */
 
-static float grid_cell(int k) { return k == 3 ? 84.0f : 62.0f; }
+static float grid_cell(int k) { return k == 3 ? 84.0f : 72.0f; }
 #define GRID_X STAGE_X
 #define GRID_Y 190.0f
 #define OUT_X 1370.0f
@@ -122,7 +122,7 @@ void play_update(cnn_state *st, ui_ctx *ui) {
         }
     if (st->edit_cell >= k * k) st->edit_cell = -1;
     if (st->edit_cell >= 0 &&
-        ui_text_field(ui, "value##play", GRID_X, GRID_Y + (float)k * cell + 30, 220, st->edit_buf, sizeof st->edit_buf)) {
+        ui_text_field(ui, "value##play", GRID_X + (float)k * cell + 100, GRID_Y + 40, 170, st->edit_buf, sizeof st->edit_buf)) {
         char *end;
         float v = strtof(st->edit_buf, &end);
         if (end != st->edit_buf && *end == 0 && isfinite(v) && fabsf(v) <= 100) {
@@ -182,12 +182,15 @@ void play_draw(const cnn_state *st, const scene_clock *c, const ui_theme *th) {
         gfx_textf(x + cell / 2, y + cell / 2, UI_SMALL, GFX_MONO, GFX_CENTER | GFX_MIDDLE,
                   l > 0.5f ? gfx_hex(0x111111ff) : gfx_hex(0xffffffff), "%+.2f", st->filter->data[i]);
         if (i == st->edit_cell) gfx_rrect_line(x - 3, y - 3, cell + 3, cell + 3, 4, 3, th->accent);
+        if (i == st->edit_cell)
+            gfx_textf(GRID_X + (float)k * cell + 100, GRID_Y + 20, UI_SMALL, GFX_SANS, GFX_LEFT | GFX_MIDDLE, th->text_dim,
+                      "row %d, col %d: type, Enter", i / k, i % k);
     }
     gfx_legend(GRID_X + (float)k * cell + 20, GRID_Y, 22, (float)k * cell, -fm, fm, GFX_CMAP_DIVERGING, NULL, th->text_dim);
 
     /* the formula with today's numbers */
     int span = CNN_IN + 2 * st->padding - k;
-    float fy = 600;
+    float fy = 590;
     gfx_text(GRID_X, fy, UI_BODY, GFX_SANS, GFX_LEFT | GFX_MIDDLE, th->text_dim,
              "out = \xe2\x8c\x8a(in + 2\xc2\xb7pad \xe2\x88\x92 k) / stride\xe2\x8c\x8b + 1");
     gfx_textf(GRID_X, fy + 50, UI_BODY, GFX_MONO, GFX_LEFT | GFX_MIDDLE, th->text,
@@ -196,7 +199,7 @@ void play_draw(const cnn_state *st, const scene_clock *c, const ui_theme *th) {
     gfx_textf(GRID_X, fy + 96, UI_LABEL, GFX_SANS, GFX_LEFT | GFX_MIDDLE, th->text_dim,
               "stride %d \xc2\xb7 padding %d \xc2\xb7 kernel %d \xc3\x97 %d \xc2\xb7 span %d", st->stride, st->padding, k, k, span);
     if (st->fit_note[0])
-        gfx_text_box(GRID_X, fy + 124, 620, UI_LABEL, GFX_SANS, GFX_LEFT, th->accent2, st->fit_note);
+        gfx_text_box(GRID_X, fy + 120, 640, UI_LABEL, GFX_SANS, GFX_LEFT, th->accent2, st->fit_note);
 
     /* the output */
     snprintf(buf, sizeof buf, "filter.out [1,1,%d,%d]", st->oh, st->ow);
