@@ -34,7 +34,8 @@ typedef struct attn_scene {
     attn_run ord_a, ord_b, ord_a_pe, ord_b_pe;     /* beat 9, no mask */
     float order_diff, order_diff_pe;               /* max |out_a[perm] - out_b| */
     int correct_enc, correct_dec;   /* trained: reversed positions right */
-    float x_abs, qkv_abs, score_abs, out_abs;      /* colormap ranges */
+    float x_abs, out_abs;                          /* colormap ranges */
+    float q_abs[ATTN_MAX_HEADS], k_abs[ATTN_MAX_HEADS], v_abs[ATTN_MAX_HEADS], s_abs[ATTN_MAX_HEADS];
     double recompute_ms;
     /* interaction */
     char edit[256];
