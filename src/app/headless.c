@@ -73,15 +73,20 @@ static void headless_close(headless *H) {
     scene_close(H->s);
 }
 
-/* Frame i of the export: the clock, then the picture, read back top row first. */
-static void headless_frame(headless *H, const app_options *o, long i, bool read) {
-    const scene_kind *k = H->s->kind;
-    double t = (double)i / (double)o->fps;
-    H->s->clock = o->beat ? scene_clock_beat(k, o->beat - 1, t) : scene_clock_at(k, t);
+/* The picture at the scene's current clock, read back top row first. */
+static void headless_draw(headless *H, bool read) {
     ui_begin_frame(&H->ui, &(ui_input){.mouse_x = -1e9f, .mouse_y = -1e9f});
     gfx_target_bind(H->target);
     app_frame(H->s, &H->ui, H->w, H->h, &H->frame);
     if (read) gfx_target_read(H->target, H->pixels);
+}
+
+/* Frame i of the export: the clock at i / fps, then the picture. */
+static void headless_frame(headless *H, const app_options *o, long i, bool read) {
+    const scene_kind *k = H->s->kind;
+    double t = (double)i / (double)o->fps;
+    H->s->clock = o->beat ? scene_clock_beat(k, o->beat - 1, t) : scene_clock_at(k, t);
+    headless_draw(H, read);
 }
 
 static long frame_count(const headless *H, const app_options *o) {
@@ -257,15 +262,12 @@ int app_bench(const app_options *o) {
     if (!ms) { headless_close(&H); return APP_FAIL; }
     uint8_t px[4];
     double dur = scene_duration(H.s->kind);
-    app_options walk = *o;
-    walk.beat = 0;
-    walk.fps = 60;
     double startup = 0;
     for (long i = -1; i < n; i++) {   /* frame -1: the first frame, for start-up */
         double a = app_seconds();
-        /* walk through the whole story, so every beat is measured */
-        long f = i < 0 ? 0 : (long)fmod((double)i, dur * 60 + 1);
-        headless_frame(&H, &walk, f, false);
+        /* frames spread evenly over the whole story, so every beat is measured */
+        H.s->clock = scene_clock_at(H.s->kind, i < 0 ? 0 : dur * (double)i / (double)n);
+        headless_draw(&H, false);
         gfx_read_pixels(1, 1, px);   /* wait for the GPU: a frame is done when it can be read */
         double b = app_seconds();
         if (i < 0) startup = b;
