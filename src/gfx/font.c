@@ -76,15 +76,16 @@ static hslot *hfind(hslot *tab, int cap, uint64_t key)
 
 /* ---- fontconfig ------------------------------------------------------------ */
 
-static bool fc_find(FcConfig *cfg, const char *pattern, char *out, size_t outlen)
+bool gfx_font_find(const char *pattern, char *out, size_t outlen)
 {
+    if (!FcInit()) return false;   /* the shared default configuration */
     bool ok = false;
     FcPattern *p = FcNameParse((const FcChar8 *)pattern);
     if (!p) return false;
-    FcConfigSubstitute(cfg, p, FcMatchPattern);
+    FcConfigSubstitute(NULL, p, FcMatchPattern);
     FcDefaultSubstitute(p);
     FcResult r;
-    FcPattern *m = FcFontMatch(cfg, p, &r);
+    FcPattern *m = FcFontMatch(NULL, p, &r);
     if (m) {
         FcChar8 *file = NULL;
         if (FcPatternGetString(m, FC_FILE, 0, &file) == FcResultMatch && file) {
@@ -115,7 +116,6 @@ bool gfx_font_init(const gfx_desc *d, char *err, size_t errlen)
     };
     const char *given[GFX_FONT_COUNT] = { d->font_sans, d->font_bold, d->font_mono };
     char paths[GFX_FONT_COUNT][1024];
-    FcConfig *cfg = NULL;
     memset(&F, 0, sizeof F);
 
     for (int i = 0; i < GFX_FONT_COUNT; i++) {
@@ -123,18 +123,12 @@ bool gfx_font_init(const gfx_desc *d, char *err, size_t errlen)
             snprintf(paths[i], sizeof paths[i], "%s", given[i]);
             continue;
         }
-        if (!cfg && !(cfg = FcInitLoadConfigAndFonts())) {
-            snprintf(err, errlen, "fontconfig: cannot load its configuration");
-            return false;
-        }
-        if (!fc_find(cfg, patterns[i], paths[i], sizeof paths[i])) {
+        if (!gfx_font_find(patterns[i], paths[i], sizeof paths[i])) {
             snprintf(err, errlen, "fontconfig: no font for \"%s\" (install fonts-dejavu-core)",
                      patterns[i]);
-            FcConfigDestroy(cfg);
             return false;
         }
     }
-    if (cfg) FcConfigDestroy(cfg);
 
     if (TTF_Init() != 0) {
         snprintf(err, errlen, "SDL_ttf: %s", TTF_GetError());

@@ -129,6 +129,9 @@ float gfx_text(float x, float y, float size, int font, int align, gfx_color c,
 float gfx_textf(float x, float y, float size, int font, int align, gfx_color c,
                 const char *fmt, ...);
 float gfx_text_width(float size, int font, const char *utf8);
+/* The font file fontconfig picks for a pattern ("DejaVu Serif:style=Bold");
+ * false if none. */
+bool  gfx_font_find(const char *pattern, char *out, size_t outlen);
 /* Word-wrapped paragraph within width w; returns the height used (first line
  * box top to last line box bottom). Horizontal alignment is within [x, x+w]. */
 float gfx_text_box(float x, float y, float w, float size, int font, int align,

@@ -10,7 +10,7 @@
 
 #include <SDL.h>
 #include <SDL_ttf.h>
-#include <fontconfig/fontconfig.h>
+#include "gfx/gfx.h"
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -48,25 +48,10 @@ static const struct { const char *pattern, *name; int weight; } faces[] = {
     {"DejaVu Sans:style=ExtraLight", "DejaVu Sans ExtraLight", 0},
 };
 
-static bool find_face(FcConfig *cfg, const char *pattern, char *out, size_t outlen) {
-    bool ok = false;
-    FcPattern *p = FcNameParse((const FcChar8 *)pattern);
-    if (!p) return false;
-    FcConfigSubstitute(cfg, p, FcMatchPattern);
-    FcDefaultSubstitute(p);
-    FcResult r;
-    FcPattern *m = FcFontMatch(cfg, p, &r);
-    if (m) {
-        FcChar8 *file = NULL;
-        if (FcPatternGetString(m, FC_FILE, 0, &file) == FcResultMatch && file &&
-            strstr((const char *)file, "DejaVu")) {
-            snprintf(out, outlen, "%s", (const char *)file);
-            ok = true;
-        }
-        FcPatternDestroy(m);
-    }
-    FcPatternDestroy(p);
-    return ok;
+/* A DejaVu face for the pattern; fontconfig may fall back to another family,
+ * which is not wanted here. */
+static bool find_face(const char *pattern, char *out, size_t outlen) {
+    return gfx_font_find(pattern, out, outlen) && strstr(out, "DejaVu");
 }
 
 static bool raster_glyph(TTF_Font *f, int digit, glyph *g) {
@@ -117,12 +102,10 @@ cnn_digits *cnn_digits_open(char *err, size_t errlen) {
         }
         g->ttf_inited = true;
     }
-    FcConfig *cfg = FcInitLoadConfigAndFonts();
-    if (!cfg) { snprintf(err, errlen, "fontconfig did not start"); cnn_digits_close(g); return NULL; }
     char seen[MAX_FACES][512];
     for (size_t i = 0; i < sizeof faces / sizeof faces[0] && g->nfaces < MAX_FACES; i++) {
         char path[512];
-        if (!find_face(cfg, faces[i].pattern, path, sizeof path)) continue;
+        if (!find_face(faces[i].pattern, path, sizeof path)) continue;
         bool dup = false;
         for (int j = 0; j < g->nfaces; j++) dup |= strcmp(seen[j], path) == 0;
         if (dup) continue;   /* fontconfig fell back to a face we already have */
@@ -142,7 +125,6 @@ cnn_digits *cnn_digits_open(char *err, size_t errlen) {
         g->weight[k] = faces[i].weight;
         g->nfaces++;
     }
-    FcConfigDestroy(cfg);
     if (g->nfaces == 0) {
         snprintf(err, errlen, "no DejaVu font found through fontconfig (install fonts-dejavu-core)");
         cnn_digits_close(g);

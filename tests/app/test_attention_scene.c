@@ -19,6 +19,7 @@
 #include <unistd.h>
 #include <SDL2/SDL_keycode.h>
 #include "gfx/gfx.h"
+#include "golden.h"
 #include "kernel/dump.h"
 #include "scene/scene.h"
 #include "scenes/attention_scene.h"
@@ -226,35 +227,12 @@ static void check_bad_preset(const char *line, const char *want) {
 /* ---- golden ------------------------------------------------------------------------ */
 
 static void check_golden(void) {
-    char args[600], frame_path[400], golden[600];
+    char args[600], frame_path[400];
     snprintf(args, sizeof args, "render attention --out %s/g --size 640x360 --beat 6 --fps 1", dir);
     if (run(args)) { failed++; return; }
     snprintf(frame_path, sizeof frame_path, "%s/g/frame-00003.png", dir);
-    snprintf(golden, sizeof golden, "%s/tests/golden/attention-b6-640x360.png", getenv("TS_SRC"));
-    if (getenv("TS_UPDATE_GOLDEN")) {
-        char cmd[1100];
-        snprintf(cmd, sizeof cmd, "cp %s %s", frame_path, golden);
-        if (system(cmd) == 0) fprintf(stderr, "updated %s\n", golden);
-    }
-    char err[300];
-    int w, h, gw, gh;
-    uint8_t *p = gfx_png_read(frame_path, &w, &h, err, sizeof err), *g = gfx_png_read(golden, &gw, &gh, err, sizeof err);
-    if (!p || !g || w != gw || h != gh) { CHECK(0, "golden: missing or size differs (%s)", err); free(p); free(g); return; }
-    double sum = 0;
-    long off = 0, n = (long)w * h;
-    for (long i = 0; i < n; i++) {
-        int worst = 0;
-        for (int c = 0; c < 4; c++) {
-            int dd = abs((int)p[4 * i + c] - (int)g[4 * i + c]);
-            sum += dd;
-            if (dd > worst) worst = dd;
-        }
-        if (worst > 48) off++;
-    }
-    double mean = sum / (double)(n * 4), share = (double)off / (double)n;
-    CHECK(mean < 1.0 && share < 0.003, "golden beat 6: mean difference %.3f, %.3f%% of pixels off (see %s)",
-          mean, 100 * share, frame_path);
-    free(p); free(g);
+    char why[1024];
+    CHECK(golden_match(frame_path, "attention-b6-640x360", why, sizeof why), "%s", why);
 }
 
 int main(void) {

@@ -20,6 +20,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 #include "gfx/gfx.h"
+#include "golden.h"
 #include "kernel/conv.h"
 #include "kernel/dump.h"
 #include "kernel/nn.h"
@@ -206,43 +207,15 @@ static void check_bad_preset(void) {
 }
 
 static void check_golden(int beat, const char *name) {
-    char out[300], args[700], golden[600], frame_path[400];
+    char out[300], args[700], frame_path[400];
     snprintf(out, sizeof out, "%s/%s", dir, name);
     snprintf(args, sizeof args, "render cnn --out %s --size 640x360 --beat %d --fps 1", out, beat);
     if (run(args)) { failed++; fprintf(stderr, "FAIL render %s\n", name); return; }
     const scene_kind *k = scene_kind_find("cnn");
     long last = lround(k->beats[beat - 1].duration);
     snprintf(frame_path, sizeof frame_path, "%s/frame-%05ld.png", out, last);
-    snprintf(golden, sizeof golden, "%s/tests/golden/%s.png", getenv("TS_SRC"), name);
-    if (getenv("TS_UPDATE_GOLDEN")) {
-        char cmd[1100];
-        snprintf(cmd, sizeof cmd, "cp %s %s", frame_path, golden);
-        if (system(cmd) == 0) fprintf(stderr, "updated %s\n", golden);
-    }
-    char err[256];
-    int w, h, gw, gh;
-    uint8_t *p = gfx_png_read(frame_path, &w, &h, err, sizeof err), *g = gfx_png_read(golden, &gw, &gh, err, sizeof err);
-    if (!p || !g || w != gw || h != gh) {
-        failed++;
-        fprintf(stderr, "FAIL golden %s: missing or size differs\n", name);
-        free(p); free(g);
-        return;
-    }
-    double sum = 0;
-    long off = 0, n = (long)w * h;
-    for (long i = 0; i < n; i++) {
-        int worst = 0;
-        for (int c = 0; c < 4; c++) {
-            int dd = abs((int)p[4 * i + c] - (int)g[4 * i + c]);
-            sum += dd;
-            if (dd > worst) worst = dd;
-        }
-        if (worst > 48) off++;
-    }
-    double mean = sum / (double)(n * 4), share = (double)off / (double)n;
-    CHECK(mean < 1.0 && share < 0.003, "golden %s: mean difference %.3f, %.3f%% of pixels off (see %s)", name, mean,
-          100 * share, frame_path);
-    free(p); free(g);
+    char why[1024];
+    CHECK(golden_match(frame_path, name, why, sizeof why), "%s", why);
 }
 
 int main(void) {

@@ -13,6 +13,7 @@
 #include <string.h>
 #include <unistd.h>
 #include "gfx/gfx.h"
+#include "golden.h"
 
 static int passed, failed;
 static char dir[] = "/tmp/ts-render-XXXXXX";
@@ -42,44 +43,14 @@ static void check_same(const char *what, const char *a, const char *b) {
 }
 
 static void check_golden(const char *size, const char *name) {
-    char out[256], args[512], golden[512], frame[300];
+    char out[256], args[512], frame[300];
     snprintf(out, sizeof out, "%s/%s", dir, name);
     snprintf(args, sizeof args, "render calibration --out %s --size %s --beat 3 --fps 1", out, size);
     if (run(args)) { failed++; return; }
     snprintf(frame, sizeof frame, "%s/frame-00004.png", out);   /* t = 4 s: settled */
-    snprintf(golden, sizeof golden, "%s/tests/golden/%s.png", getenv("TS_SRC"), name);
-    if (getenv("TS_UPDATE_GOLDEN")) {
-        char cmd[900];
-        snprintf(cmd, sizeof cmd, "cp %s %s", frame, golden);
-        if (system(cmd) == 0) fprintf(stderr, "updated %s\n", golden);
-    }
-    int w, h, gw, gh;
-    uint8_t *p = load(frame, &w, &h), *g = load(golden, &gw, &gh);
-    if (!p || !g || w != gw || h != gh) {
-        failed++;
-        fprintf(stderr, "FAIL golden %s: missing or size differs\n", name);
-        free(p); free(g);
-        return;
-    }
-    double sum = 0;
-    long off = 0, n = (long)w * h;
-    for (long i = 0; i < n; i++) {
-        int worst = 0;
-        for (int c = 0; c < 4; c++) {
-            int d = abs((int)p[4 * i + c] - (int)g[4 * i + c]);
-            sum += d;
-            if (d > worst) worst = d;
-        }
-        if (worst > 48) off++;
-    }
-    double mean = sum / (double)(n * 4), share = (double)off / (double)n;
-    if (mean < 1.0 && share < 0.003) passed++;
-    else {
-        failed++;
-        fprintf(stderr, "FAIL golden %s: mean difference %.3f, %.3f%% of pixels off (see %s)\n",
-                name, mean, 100 * share, frame);
-    }
-    free(p); free(g);
+    char why[1024];
+    if (golden_match(frame, name, why, sizeof why)) passed++;
+    else { failed++; fprintf(stderr, "FAIL %s\n", why); }
 }
 
 int main(void) {
