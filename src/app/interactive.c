@@ -61,18 +61,21 @@ static void picker_fill(picker *p) {
         snprintf(e->arg, sizeof e->arg, "%s/%.200s", dir, de->d_name);
         if (!preset_peek(e->arg, kind, sizeof kind, e->title, sizeof e->title)) continue;
         const scene_kind *k = scene_kind_find(kind);
-        snprintf(e->summary, sizeof e->summary, "%s", k->summary);
-        snprintf(e->detail, sizeof e->detail, "preset \xc2\xb7 scenes/%.120s", de->d_name);
+        snprintf(e->summary, sizeof e->summary, "a preset of %s", k->title);
+        snprintf(e->detail, sizeof e->detail, "scenes/%.120s", de->d_name);
         p->n++;
     }
     closedir(d);
 }
 
-static void picker_layout(int i, float *x, float *y, float *w, float *h) {
-    const int cols = 3;
-    *w = 560; *h = 230;
-    *x = 90 + (float)(i % cols) * (*w + 40);
-    *y = 190 + (float)(i / cols) * (*h + 36);
+/* Four columns of cards; rows scroll so the selected card stays in view. */
+#define PICK_COLS 4
+#define PICK_ROWS 3
+static void picker_layout(const picker *p, int i, float *x, float *y, float *w, float *h) {
+    int sel_row = p->sel / PICK_COLS, first = sel_row >= PICK_ROWS ? sel_row - PICK_ROWS + 1 : 0;
+    *w = 420; *h = 240;
+    *x = 84 + (float)(i % PICK_COLS) * (*w + 24);
+    *y = 170 + (float)(i / PICK_COLS - first) * (*h + 24);
 }
 
 /* Returns the index clicked (or chosen with Enter), else -1. */
@@ -81,8 +84,9 @@ static int picker_frame(picker *p, const ui_input *in, const ui_theme *th, int f
     int chosen = -1;
     for (int i = 0; i < p->n; i++) {
         float x, y, w, h;
-        picker_layout(i, &x, &y, &w, &h);
-        bool over = in->mouse_x >= x && in->mouse_x < x + w && in->mouse_y >= y && in->mouse_y < y + h;
+        picker_layout(p, i, &x, &y, &w, &h);
+        bool shown = y >= 150 && y + h <= 980;
+        bool over = shown && in->mouse_x >= x && in->mouse_x < x + w && in->mouse_y >= y && in->mouse_y < y + h;
         if (over) p->sel = i;
         if (over && in->mouse_pressed) chosen = i;
     }
@@ -90,8 +94,8 @@ static int picker_frame(picker *p, const ui_input *in, const ui_theme *th, int f
         int key = in->keys[k];
         if (key == SDLK_RIGHT && p->sel < p->n - 1) p->sel++;
         if (key == SDLK_LEFT && p->sel > 0) p->sel--;
-        if (key == SDLK_DOWN && p->sel + 3 < p->n) p->sel += 3;
-        if (key == SDLK_UP && p->sel >= 3) p->sel -= 3;
+        if (key == SDLK_DOWN && p->sel + PICK_COLS < p->n) p->sel += PICK_COLS;
+        if (key == SDLK_UP && p->sel >= PICK_COLS) p->sel -= PICK_COLS;
         if (key == SDLK_RETURN || key == SDLK_KP_ENTER) chosen = p->sel;
     }
     gfx_frame_begin(fb_w, fb_h, th->bg, th->letterbox);
@@ -100,7 +104,8 @@ static int picker_frame(picker *p, const ui_input *in, const ui_theme *th, int f
              GFX_LEFT | GFX_MIDDLE, th->text_dim, "deep-learning ideas, computed live. Pick a scene.");
     for (int i = 0; i < p->n; i++) {
         float x, y, w, h;
-        picker_layout(i, &x, &y, &w, &h);
+        picker_layout(p, i, &x, &y, &w, &h);
+        if (y < 150 || y + h > 980) continue;
         ui_card(th, x, y, w, h, p->e[i].title, p->e[i].summary, p->e[i].detail, i == p->sel);
     }
     gfx_text(90, gfx_canvas_h() - 50, UI_SMALL, GFX_SANS, GFX_LEFT | GFX_MIDDLE, th->text_dim,

@@ -52,10 +52,12 @@ void ui_card(const ui_theme *th, float x, float y, float w, float h, const char 
     gfx_rrect(x + 4, y + 6, w, h, 18, th->shadow);
     gfx_rrect(x, y, w, h, 18, hot ? gfx_mix(th->panel, th->accent, 0.12f) : th->panel);
     gfx_rrect_line(x, y, w, h, 18, hot ? 4 : 2, hot ? th->accent : th->panel_edge);
-    gfx_text_box(x + 30, y + 28, w - 60, UI_H2, GFX_BOLD, GFX_LEFT, th->text, title);
-    gfx_text_box(x + 30, y + 100, w - 60, UI_BODY, GFX_SANS, GFX_LEFT, th->text_dim, summary);
+    gfx_push_clip(x, y, w, h);
+    float th_h = gfx_text_box(x + 24, y + 20, w - 48, 28, GFX_BOLD, GFX_LEFT, th->text, title);
+    gfx_text_box(x + 24, y + 30 + th_h, w - 48, UI_SMALL, GFX_SANS, GFX_LEFT, th->text_dim, summary);
     if (detail)
-        gfx_text(x + 30, y + h - 36, UI_SMALL, GFX_MONO, GFX_LEFT | GFX_MIDDLE, th->accent2, detail);
+        gfx_text(x + 24, y + h - 26, UI_SMALL, GFX_MONO, GFX_LEFT | GFX_MIDDLE, th->accent2, detail);
+    gfx_pop_clip();
 }
 
 void ui_toast(const ui_theme *th, const char *msg, float alpha) {

@@ -62,6 +62,7 @@ struct ui_ctx {
     bool show_widgets;        /* false in exports unless --chrome */
     unsigned hot, active;     /* ids of the hovered and the dragged widget */
     unsigned focus;           /* text field with the keyboard */
+    bool field_fresh;         /* focus just arrived: the field's text is selected */
     bool mouse_used;          /* a widget took this frame's mouse */
     int cmd_count;
     ui_cmd *cmds;

@@ -213,9 +213,17 @@ bool ui_text_field(ui_ctx *ui, const char *id, float x, float y, float w,
                    char *buf, size_t buflen) {
     float h = 56;
     ui_cmd *c = push(ui, CMD_FIELD, id, x, y, w, h);
-    if (ui->in.mouse_pressed && inside(ui, x, y, w, h)) ui->focus = c->id;
+    if (ui->in.mouse_pressed && inside(ui, x, y, w, h)) {
+        ui->focus = c->id;
+        ui->field_fresh = true;   /* the old text is selected: typing replaces it */
+    }
     bool enter = false;
     if (ui->focus == c->id) {
+        if (ui->field_fresh && (ui->in.text[0] || ui->in.backspace)) {
+            buf[0] = 0;
+            ui->field_fresh = false;
+            ui->in.backspace = false;
+        }
         size_t n = strlen(buf);
         if (ui->in.backspace && n > 0) {
             /* drop one UTF-8 code point */
@@ -226,7 +234,7 @@ bool ui_text_field(ui_ctx *ui, const char *id, float x, float y, float w,
         if (add && n + add < buflen) memcpy(buf + n, ui->in.text, add + 1);
         if (ui->in.enter) enter = true;
     }
-    c->value = ui->focus == c->id ? 1 : 0;
+    c->value = ui->focus != c->id ? 0 : ui->field_fresh ? 2 : 1;
     c->text = pool_add(ui, buf, strlen(buf));
     return enter;
 }
@@ -293,9 +301,15 @@ static void draw_cmd(const ui_ctx *ui, const ui_cmd *c) {
         bool focus = c->value > 0.5f;
         gfx_rrect(c->x, c->y, c->w, c->h, 10, th->panel);
         gfx_rrect_line(c->x, c->y, c->w, c->h, 10, focus ? 3 : 2, focus ? th->accent : th->panel_edge);
-        float tw = gfx_text(c->x + 16, c->y + c->h / 2, UI_BODY, GFX_SANS, GFX_LEFT | GFX_MIDDLE,
-                            th->text, c->text);
-        if (focus) gfx_rect(c->x + 18 + tw, c->y + 12, 3, c->h - 24, th->accent);
+        /* text longer than the box scrolls left so its end (and the caret) stay in view */
+        float room = c->w - 36, tw = gfx_text_width(UI_BODY, GFX_SANS, c->text);
+        float tx = c->x + 16 - (tw > room ? tw - room : 0);
+        gfx_push_clip(c->x + 6, c->y, c->w - 12, c->h);
+        if (c->value > 1.5f && tw > 0)   /* selected */
+            gfx_rect(tx - 2, c->y + 10, tw + 4, c->h - 20, gfx_fade(th->accent, 0.35f));
+        gfx_text(tx, c->y + c->h / 2, UI_BODY, GFX_SANS, GFX_LEFT | GFX_MIDDLE, th->text, c->text);
+        if (focus) gfx_rect(tx + tw + 2, c->y + 12, 3, c->h - 24, th->accent);
+        gfx_pop_clip();
         break;
     }
     }
