@@ -22,7 +22,7 @@
 #include "kernel/dump.h"
 #include "kernel/nn.h"
 #include "kernel/train.h"
-#include "scenes/attention_model.h"
+#include "scenes/attention/attention_model.h"
 
 #define N_TRAIN 8000
 #define N_HELD 2000

@@ -20,8 +20,8 @@
 #include <sys/stat.h>
 #include "kernel/dump.h"
 #include "kernel/train.h"
-#include "scenes/cnn_digits.h"
-#include "scenes/cnn_model.h"
+#include "scenes/cnn/cnn_digits.h"
+#include "scenes/cnn/cnn_model.h"
 
 #define N_TRAIN 40000
 #define N_TEST 4000

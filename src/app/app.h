@@ -57,12 +57,7 @@ int app_render(const app_options *o);
 int app_record(const app_options *o);
 int app_bench(const app_options *o);
 
-/* The folder that holds shaders/, assets/ and scenes/ (found next to the
- * executable, in an install prefix, or in the source tree). */
-const char *app_data_dir(void);
 /* Refuses (returns false, message in err) if path exists and !force. */
 bool app_output_ok(const char *path, bool force, char *err, size_t errlen);
-/* Seconds since the process began (monotonic). */
-double app_seconds(void);
 
 #endif

@@ -63,7 +63,7 @@ static int cmd_list(void) {
         printf("%-28s %s\n", k->name, k->title);
     }
     char dir[4200];
-    snprintf(dir, sizeof dir, "%s/scenes", app_data_dir());
+    snprintf(dir, sizeof dir, "%s/scenes", scene_data_dir());
     DIR *d = opendir(dir);
     if (!d) return APP_OK;
     char names[256][256];
@@ -128,7 +128,7 @@ static int cmd_dump(const app_options *o) {
 /* ---- parsing -------------------------------------------------------------- */
 
 int app_main(int argc, char **argv) {
-    app_seconds();   /* start the clock for start-up measurements */
+    scene_seconds();   /* start the clock for start-up measurements */
     app_options o = {.theme = &ui_theme_dark};
     char *positional[64];
     int npos = 0;

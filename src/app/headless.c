@@ -42,7 +42,7 @@ static int headless_open(headless *H, const app_options *o) {
                                                 .hidden = true}, err, sizeof err);
     if (!H->win) goto fail;
     char shaders[4200];
-    snprintf(shaders, sizeof shaders, "%s/shaders", app_data_dir());
+    snprintf(shaders, sizeof shaders, "%s/shaders", scene_data_dir());
     if (!gfx_init(&(gfx_desc){.shader_dir = shaders}, err, sizeof err)) goto fail_win;
     H->target = gfx_target_new(o->width, o->height, err, sizeof err);
     if (!H->target) goto fail_gfx;
@@ -204,15 +204,15 @@ int app_record(const app_options *o) {
     if (pid < 0) { perror("tensorstage: fork"); close(fds[1]); headless_close(&H); return APP_FAIL; }
 
     long n = frame_count(&H, o);
-    double t0 = app_seconds(), render_s = 0, last_report = 0;
+    double t0 = scene_seconds(), render_s = 0, last_report = 0;
     bool tty = isatty(2);
     bool ok = true;
     for (long i = 0; i < n && ok; i++) {
-        double a = app_seconds();
+        double a = scene_seconds();
         headless_frame(&H, o, i, true);
-        render_s += app_seconds() - a;
+        render_s += scene_seconds() - a;
         ok = write_all(fds[1], H.pixels, (size_t)H.w * (size_t)H.h * 4);
-        double now = app_seconds() - t0;
+        double now = scene_seconds() - t0;
         /* a live line on a terminal; a line every 5 s in a log */
         if (now - last_report > (tty ? 0.25 : 5.0) || i == n - 1) {
             double f = (double)(i + 1) / (now > 0 ? now : 1e-9);
@@ -225,7 +225,7 @@ int app_record(const app_options *o) {
     close(fds[1]);
     int status = 0;
     waitpid(pid, &status, 0);
-    double total = app_seconds() - t0;
+    double total = scene_seconds() - t0;
     if (tty) fprintf(stderr, "\n");
     if (!ok || !WIFEXITED(status) || WEXITSTATUS(status) != 0) {
         fprintf(stderr, "tensorstage: ffmpeg failed (exit %d) writing %s; nothing was written\n",
@@ -264,12 +264,12 @@ int app_bench(const app_options *o) {
     double dur = scene_duration(H.s->kind);
     double startup = 0;
     for (long i = -1; i < n; i++) {   /* frame -1: the first frame, for start-up */
-        double a = app_seconds();
+        double a = scene_seconds();
         /* frames spread evenly over the whole story, so every beat is measured */
         H.s->clock = scene_clock_at(H.s->kind, i < 0 ? 0 : dur * (double)i / (double)n);
         headless_draw(&H, false);
         gfx_read_pixels(1, 1, px);   /* wait for the GPU: a frame is done when it can be read */
-        double b = app_seconds();
+        double b = scene_seconds();
         if (i < 0) startup = b;
         else ms[i] = 1e3 * (b - a);
     }

@@ -49,7 +49,7 @@ static void picker_fill(picker *p) {
         snprintf(e->detail, sizeof e->detail, "%s \xc2\xb7 %d beats", k->name, k->beat_count);
     }
     char dir[4200];
-    snprintf(dir, sizeof dir, "%s/scenes", app_data_dir());
+    snprintf(dir, sizeof dir, "%s/scenes", scene_data_dir());
     DIR *d = opendir(dir);
     if (!d) return;
     struct dirent *de;
@@ -156,7 +156,7 @@ int app_interactive(const app_options *o) {
         return APP_FAIL;
     }
     char shaders[4200];
-    snprintf(shaders, sizeof shaders, "%s/shaders", app_data_dir());
+    snprintf(shaders, sizeof shaders, "%s/shaders", scene_data_dir());
     if (!gfx_init(&(gfx_desc){.shader_dir = shaders}, err, sizeof err)) {
         fprintf(stderr, "tensorstage: %s\n", err);
         gfx_window_close(win);
@@ -172,7 +172,7 @@ int app_interactive(const app_options *o) {
     app_view view = {.zoom = 1};
     bool panning = false;
     char toast[256] = "";
-    double toast_until = 0, last = app_seconds();
+    double toast_until = 0, last = scene_seconds();
     bool first = true;
 
     while (running) {
@@ -180,7 +180,7 @@ int app_interactive(const app_options *o) {
         int win_w, win_h, fb_w, fb_h;
         gfx_window_size(win, &win_w, &win_h, &fb_w, &fb_h);
         bool holding = s && scene_clock_at_end(s->kind, &s->clock);
-        bool idle = !first && (!s || holding || !playing) && SDL_GetTicks() > 0 && toast_until < app_seconds();
+        bool idle = !first && (!s || holding || !playing) && SDL_GetTicks() > 0 && toast_until < scene_seconds();
         SDL_Event ev;
         bool got = idle ? SDL_WaitEventTimeout(&ev, 100) : SDL_PollEvent(&ev);
         first = false;
@@ -248,7 +248,7 @@ int app_interactive(const app_options *o) {
         Uint32 buttons = SDL_GetMouseState(&mx, &my);
         in.mouse_down = (buttons & SDL_BUTTON_LMASK) != 0;
 
-        double now = app_seconds(), dt = now - last;
+        double now = scene_seconds(), dt = now - last;
         last = now;
         if (dt > 0.1) dt = 0.1;
         float toast_alpha = now >= toast_until ? 0 : toast_until - now < 0.5 ? (float)(toast_until - now) * 2 : 1;

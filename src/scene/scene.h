@@ -1,10 +1,11 @@
 /* scene.h: what a scene is, how it is found, how its story is timed.
  *
- * A scene kind is one file in src/scenes/ that defines
+ * A scene kind is one folder src/scenes/<name>/ whose file <name>.c defines
  *     const scene_kind scene_<name> = { .name = "<name>", ... };
- * CMake finds every src/scenes/<name>.c (no underscore in the name; files
- * named <name>_*.c are that scene's helpers) and lists it in the registry, so
- * adding a scene is adding that file and a preset in scenes/.
+ * The other files of the folder are that scene's model, story and drawing.
+ * CMake finds every folder and lists it in the registry, so adding a scene
+ * is adding its folder and a preset in scenes/. Scenes include the scene,
+ * diagram, ui, gfx and kernel headers, never app headers.
  *
  * Lifecycle (all callbacks but `draw` and `dump` may change the state):
  *   defaults(st)              fill a zeroed state with the default story
@@ -91,6 +92,14 @@ bool   scene_is_preset_path(const char *arg);
 /* Reads only the [scene] kind and title of a preset (for listings); false if
  * the file does not start with a valid [scene] section. */
 bool   preset_peek(const char *path, char *kind, size_t kindlen, char *title, size_t titlelen);
+
+/* ---- host services (scene/host.c) ---------------------------------------- */
+
+/* The folder that holds shaders/, assets/ and scenes/: $TENSORSTAGE_DATA,
+ * next to the executable, in an install prefix, or the source tree. */
+const char *scene_data_dir(void);
+/* Seconds since the process began (monotonic), for measuring recomputes. */
+double      scene_seconds(void);
 
 /* ---- timeline ------------------------------------------------------------ */
 

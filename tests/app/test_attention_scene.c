@@ -22,7 +22,7 @@
 #include "golden.h"
 #include "kernel/dump.h"
 #include "scene/scene.h"
-#include "scenes/attention_scene.h"
+#include "scenes/attention/attention_scene.h"
 #include "ui/ui.h"
 
 static int passed, failed;

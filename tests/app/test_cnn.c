@@ -25,7 +25,7 @@
 #include "kernel/dump.h"
 #include "kernel/nn.h"
 #include "scene/scene.h"
-#include "scenes/cnn_scene.h"
+#include "scenes/cnn/cnn_scene.h"
 #include "ui/ui.h"
 
 static int passed, failed;

@@ -32,10 +32,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include "app/app.h"
+#include "scene/scene.h"
+#include "ui/ui.h"
 #include "gfx/gfx.h"
 #include "kernel/dump.h"
-#include "scenes/cnn_scene.h"
+#include "scenes/cnn/cnn_scene.h"
 
 const scene_beat cnn_beats[B_COUNT] = {
     {"The input",
@@ -161,7 +162,7 @@ static float absmax(const float *v, size_t n) {
 }
 
 void cnn_recompute(cnn_state *st) {
-    double t0 = app_seconds();
+    double t0 = scene_seconds();
     cnn_forward(&st->m, &st->x);
     const cnn_acts *x = &st->x;
     st->c1_max = absmax(x->conv1->data, ts_numel(x->conv1));
@@ -194,7 +195,7 @@ void cnn_recompute(cnn_state *st) {
     st->zoom_r = cr - 3 < 0 ? 0 : cr - 3 > CNN_IN - 7 ? CNN_IN - 7 : cr - 3;
     st->zoom_c = cc - 3 < 0 ? 0 : cc - 3 > CNN_IN - 7 ? CNN_IN - 7 : cc - 3;
     play_recompute(st);
-    st->recompute_ms = 1e3 * (app_seconds() - t0);
+    st->recompute_ms = 1e3 * (scene_seconds() - t0);
     st->recomputes++;
 }
 
@@ -209,7 +210,7 @@ static bool cnn_init(void *p, char *err, size_t n) {
     }
     cnn_model_new(&st->m, &st->arena);
     char path[1200];
-    snprintf(path, sizeof path, "%s/assets/cnn_weights.json", app_data_dir());
+    snprintf(path, sizeof path, "%s/assets/cnn_weights.json", scene_data_dir());
     if (!cnn_model_load(&st->m, &st->arena, path, &st->samples, err, n)) {
         size_t used = strlen(err);
         snprintf(err + used, n - used, " (regenerate with ./build/train_cnn assets/cnn_weights.json)");

@@ -28,8 +28,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include <SDL2/SDL_keycode.h>
-#include "app/app.h"
-#include "scenes/attention_scene.h"
+#include "scene/scene.h"
+#include "ui/ui.h"
+#include "scenes/attention/attention_scene.h"
 
 static const scene_beat beats[] = {
     {"Tokens become vectors",
@@ -172,7 +173,7 @@ static int count_correct(const attn_scene *st, const attn_run *r) {
 /* Everything shown, from the settings. False (message in err) if the
  * sentence does not tokenise; nothing changes then. */
 static bool recompute(attn_scene *st, char *err, size_t n) {
-    double t0 = app_seconds();
+    double t0 = scene_seconds();
     int ids[ATTN_MAX_T], T;
     if (!attn_tokenize(&st->m, st->sentence, ids, &T, err, n)) return false;
     st->T = T;
@@ -222,7 +223,7 @@ static bool recompute(attn_scene *st, char *err, size_t n) {
     st->out_abs = fmaxf(max_abs(r->mha->out->data, TD, 1e-6f),
                         fmaxf(max_abs(st->ord_a.mha->out->data, TD, 1e-6f),
                               max_abs(r->mha->concat->data, TD, 1e-6f)));
-    st->recompute_ms = 1000.0 * (app_seconds() - t0);
+    st->recompute_ms = 1000.0 * (scene_seconds() - t0);
     return true;
 }
 
@@ -230,7 +231,7 @@ static bool attn_init(void *p, char *err, size_t n) {
     attn_scene *st = p;
     if (st->model == ATTN_TRAINED) {
         char path[1024];
-        snprintf(path, sizeof path, "%s/assets/attention-reverse.json", app_data_dir());
+        snprintf(path, sizeof path, "%s/assets/attention-reverse.json", scene_data_dir());
         if (!attn_model_load(&st->m, path, err, n)) return false;
     } else {
         attn_model_readable(&st->m);

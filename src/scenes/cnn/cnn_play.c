@@ -13,7 +13,7 @@
 #include <string.h>
 #include "gfx/gfx.h"
 #include "kernel/conv.h"
-#include "scenes/cnn_scene.h"
+#include "scenes/cnn/cnn_scene.h"
 
 static const char *const kind_names[PLAY_KINDS] = {"vertical edge", "horizontal edge", "blur", "sharpen", "custom"};
 const char *play_kind_name(int kind) { return kind >= 0 && kind < PLAY_KINDS ? kind_names[kind] : "?"; }

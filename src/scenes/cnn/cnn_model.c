@@ -1,5 +1,5 @@
 /* cnn_model.c: the cnn scene's network on the kernel's ops (see cnn_model.h). */
-#include "scenes/cnn_model.h"
+#include "scenes/cnn/cnn_model.h"
 
 #include <math.h>
 #include <stdio.h>

@@ -14,7 +14,7 @@
 #include <stdbool.h>
 #include "kernel/tensor.h"
 #include "scene/scene.h"
-#include "scenes/cnn_model.h"
+#include "scenes/cnn/cnn_model.h"
 #include "ui/ui.h"
 
 /* beats, 0-based */

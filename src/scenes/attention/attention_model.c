@@ -1,6 +1,6 @@
 /* attention_model.c: the readable (hand-set) and the trained model of the
  * attention scene, tokenising and the forward pass. See attention_model.h. */
-#include "scenes/attention_model.h"
+#include "scenes/attention/attention_model.h"
 
 #include <ctype.h>
 #include <math.h>

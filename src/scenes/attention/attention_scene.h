@@ -8,7 +8,7 @@
 #define TS_ATTENTION_SCENE_H
 
 #include "scene/scene.h"
-#include "scenes/attention_model.h"
+#include "scenes/attention/attention_model.h"
 #include "ui/ui.h"
 
 enum {

@@ -7,7 +7,7 @@
 #include <stdio.h>
 #include <string.h>
 #include "gfx/gfx.h"
-#include "scenes/cnn_scene.h"
+#include "scenes/cnn/cnn_scene.h"
 
 /* ---- layout ------------------------------------------------------------------- */
 

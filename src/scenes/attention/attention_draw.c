@@ -5,7 +5,7 @@
 #include <stdio.h>
 #include <string.h>
 #include "gfx/gfx.h"
-#include "scenes/attention_scene.h"
+#include "scenes/attention/attention_scene.h"
 
 /* ---- helpers ------------------------------------------------------------------ */
 

@@ -6,7 +6,7 @@
  * SS x SS points, each mapped back through the inverse of the affine
  * transform (scale, shear, rotation) into the glyph and sampled bilinearly.
  */
-#include "scenes/cnn_digits.h"
+#include "scenes/cnn/cnn_digits.h"
 
 #include <SDL.h>
 #include <SDL_ttf.h>
