@@ -40,7 +40,7 @@
  * one (DG_CMAP_AUTO decides from the data).
  *
  * Numbers are formatted by dg_fmt: significant digits, not fixed decimals,
- * so a reader never sees a wall of 0.00 (0 is "0", 0.0042 is "4.2e-3").
+ * so a reader never sees a wall of 0.00 (0 is "0", 0.00042 is "4.2e-4").
  *
  * Canvas: 1920 units wide and at least 1080 high; on 16:10 and 4:3 windows
  * the canvas grows taller (1200, 1440) instead of letterboxing, and
@@ -114,17 +114,18 @@ dg_pt   dg_anchor(dg_rect r, int side);
 /* Text that fits its box: drawn at `size`, shrunk toward DG_TEXT_MIN if it
  * is too wide, then wrapped onto as many lines as the box height allows,
  * then cut with an ellipsis. align is gfx_align within the box. Returns the
- * size used. */
+ * height used (top of the first line to the bottom of the last; 0 if none). */
 float dg_text(dg_rect r, float size, int font, int align, gfx_color c, const char *utf8);
 float dg_textf(dg_rect r, float size, int font, int align, gfx_color c, const char *fmt, ...);
-/* A headline with an optional second line under it (dim); returns the
+/* A headline (DG_TEXT_TITLE, bold) with an optional second line under it
+ * (dim); each shrinks to fit one line, then ends in an ellipsis. Returns the
  * height used. */
 float dg_heading(dg_rect r, const char *title, const char *subtitle);
 
 /* ---- numbers ------------------------------------------------------------------- */
 
 /* Formats v in at most max_chars characters (>= 4) with up to `sig`
- * significant digits (0 = 3): "0", "0.42", "-3.66", "4.2e-3", "1.2e5".
+ * significant digits (0 = 3): "0", "0.42", "-3.66", "0.0042", "4.2e-4", "1.2e5".
  * With plus, positive numbers get a "+". Returns out. */
 char *dg_fmt(char *out, size_t n, float v, int sig, int max_chars, bool plus);
 

@@ -7,7 +7,7 @@
 void ui_caption_bar(const ui_theme *th, int beat, int beat_count, const char *title,
                     const char *caption, float t, bool holding) {
     float W = gfx_canvas_w(), H = gfx_canvas_h();
-    float bh = 150, y = H - bh;
+    float bh = UI_CAPTION_H, y = H - bh;
     gfx_rect(0, y, W, bh, th->panel);
     gfx_rect(0, y, W, 2, th->panel_edge);
     gfx_rect(0, y, W * (t < 0 ? 0 : t > 1 ? 1 : t), 5, th->accent);

@@ -27,6 +27,8 @@
 #include "gfx/gfx.h"
 
 enum { UI_SMALL = 22, UI_LABEL = 26, UI_BODY = 30, UI_H2 = 40, UI_TITLE = 56 };
+/* Height of the caption bar at the bottom of the canvas (ui_caption_bar). */
+#define UI_CAPTION_H 150.0f
 
 typedef struct ui_theme {
     const char *name;         /* "dark" or "light" */
