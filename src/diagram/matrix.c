@@ -37,49 +37,44 @@
 #define LEGEND_H_MIN_W 260.0f
 #define PAD_MAX 4             /* shown cells per side beyond which a window is refused */
 
-/* The slice being shown and how to read it. */
-typedef struct mslice {
-    const ts_tensor *t;
-    int nd, R, C;             /* R x C: the slice's size (1 x C for a vector) */
-    int idx[TS_MAX_DIMS];     /* lead filled in; the last two set per cell */
-    size_t base;              /* offset of the slice's (0, 0) */
-    int rs, cs;               /* strides of its rows and columns */
-    int r0, c0, rows, cols;   /* the shown window, in slice coordinates */
-} mslice;
-
-static bool slice_open(mslice *m, const dg_src *src, const dg_matrix_style *s) {
+static bool slice_open(dg__grid *m, const dg_src *src, const dg_matrix_style *s) {
     const ts_tensor *t = src->t;
     if (!t || !t->data || t->ndim < 0 || t->ndim > TS_MAX_DIMS) return false;
     memset(m, 0, sizeof *m);
     m->t = t;
     m->nd = t->ndim;
-    m->R = t->ndim >= 2 ? t->shape[t->ndim - 2] : 1;
-    m->C = t->ndim >= 1 ? t->shape[t->ndim - 1] : 1;
-    m->rs = t->ndim >= 2 ? t->stride[t->ndim - 2] : 0;
-    m->cs = t->ndim >= 1 ? t->stride[t->ndim - 1] : 0;
-    for (int d = 0; d < t->ndim - 2; d++) {
+    m->nlead = t->ndim > 2 ? t->ndim - 2 : 0;
+    m->rdim = t->ndim >= 2 ? t->ndim - 2 : -1;
+    m->cdim = t->ndim >= 1 ? t->ndim - 1 : -1;
+    m->R = m->rdim >= 0 ? t->shape[m->rdim] : 1;
+    m->C = m->cdim >= 0 ? t->shape[m->cdim] : 1;
+    m->rs = m->rdim >= 0 ? t->stride[m->rdim] : 0;
+    m->cs = m->cdim >= 0 ? t->stride[m->cdim] : 0;
+    for (int d = 0; d < m->nlead; d++) {
         if (src->lead[d] < 0 || src->lead[d] >= t->shape[d]) return false;
         m->idx[d] = src->lead[d];
         m->base += (size_t)src->lead[d] * (size_t)t->stride[d];
     }
-    m->r0 = s->r0;
-    m->c0 = s->c0;
-    m->rows = s->rows > 0 ? s->rows : m->R - s->r0;
-    m->cols = s->cols > 0 ? s->cols : m->C - s->c0;
+    return dg__grid_window(m, s->r0, s->c0, s->rows, s->cols);
+}
+
+bool dg__grid_window(dg__grid *m, int r0, int c0, int rows, int cols) {
+    m->r0 = r0;
+    m->c0 = c0;
+    m->rows = rows > 0 ? rows : m->R - r0;
+    m->cols = cols > 0 ? cols : m->C - c0;
     /* padding is a few cells around the slice, never a window far away */
-    if (m->R <= 0 || m->C <= 0 || m->rows <= 0 || m->cols <= 0 ||
-        m->r0 < -PAD_MAX || m->c0 < -PAD_MAX || m->r0 + m->rows > m->R + PAD_MAX ||
-        m->c0 + m->cols > m->C + PAD_MAX)
-        return false;
-    return true;
+    return m->R > 0 && m->C > 0 && m->rows > 0 && m->cols > 0 && m->r0 >= -PAD_MAX &&
+           m->c0 >= -PAD_MAX && m->r0 + m->rows <= m->R + PAD_MAX &&
+           m->c0 + m->cols <= m->C + PAD_MAX;
 }
 
 /* Window cell (i, j): in the slice? its value and full index. */
-static bool slice_at(mslice *m, int i, int j, float *v) {
+static bool slice_at(dg__grid *m, int i, int j, float *v) {
     int sr = m->r0 + i, sc = m->c0 + j;
     if (sr < 0 || sr >= m->R || sc < 0 || sc >= m->C) { *v = 0; return false; }
-    if (m->nd >= 2) m->idx[m->nd - 2] = sr;
-    if (m->nd >= 1) m->idx[m->nd - 1] = sc;
+    if (m->rdim >= 0) m->idx[m->rdim] = sr;
+    if (m->cdim >= 0) m->idx[m->cdim] = sc;
     *v = m->t->data[m->base + (size_t)sr * (size_t)m->rs + (size_t)sc * (size_t)m->cs];
     return true;
 }
@@ -99,7 +94,7 @@ static float widest(const char *const *labels, int from, int n, float size, int 
 /* Labels along one side of the grid: the size that fits `pitch` (floored at
  * DG_TEXT_MIN) and the thinning step k (every k-th label). What must fit one
  * pitch is a column label's width, or a row label's height. */
-static float label_fit(const char *const *labels, int from, int n, float pitch, bool cols,
+float dg__label_fit(const char *const *labels, int from, int n, float pitch, bool cols,
                        int *step) {
     float size = DG_TEXT_LABEL;
     float need = cols ? widest(labels, from, n, size, GFX_SANS) + 8 : size * 1.2f;
@@ -115,7 +110,7 @@ static float label_fit(const char *const *labels, int from, int n, float pitch, 
 
 /* The size and width at which every shown number fits a cell of side cs, or 0
  * when none fits (then cells show only colour). */
-static float numbers_fit(mslice *m, float cs, int *max_chars) {
+static float numbers_fit(dg__grid *m, float cs, int *max_chars) {
     float s0 = fminf(DG_TEXT_BODY, (cs - 3) / 1.17f);   /* a line box is 1.17 em */
     if (s0 < DG_TEXT_MIN) return 0;
     for (int mc = 6; mc >= 4; mc--) {
@@ -148,7 +143,7 @@ typedef struct mlayout {
 } mlayout;
 
 /* Cell side when the legend goes right (right=true) or below. */
-static float cell_side(dg_rect r, const mslice *m, const mlayout *L, bool legend, bool right,
+static float cell_side(dg_rect r, const dg__grid *m, const mlayout *L, bool legend, bool right,
                        float max_cell, float leg_w) {
     float w = r.w - L->row_w, h = r.h - L->title_h - L->col_h;
     if (legend && right) w -= leg_w + LEGEND_GAP;
@@ -164,7 +159,7 @@ static float cell_side(dg_rect r, const mslice *m, const mlayout *L, bool legend
 
 /* ---- drawing ------------------------------------------------------------------ */
 
-static void draw_heat(const mslice *m0, const float *buf, const mlayout *L, int visible, float lo,
+static void draw_heat(const dg__grid *m0, const float *buf, const mlayout *L, int visible, float lo,
                       float hi, int gc) {
     int full = visible / m0->cols, part = visible % m0->cols;
     if (full > 0)
@@ -175,7 +170,7 @@ static void draw_heat(const mslice *m0, const float *buf, const mlayout *L, int 
                     buf + (size_t)full * (size_t)m0->cols, 1, part, lo, hi, gc);
 }
 
-static void draw_windows(const mslice *m, const dg_matrix_style *s, const mlayout *L) {
+static void draw_windows(const dg__grid *m, const dg_matrix_style *s, const mlayout *L) {
     const ui_theme *th = dg_theme();
     float thick = fminf(6, fmaxf(3, L->cs * 0.08f));
     for (int k = 0; k < s->window_count; k++) {
@@ -196,10 +191,17 @@ static void draw_windows(const mslice *m, const dg_matrix_style *s, const mlayou
 }
 
 dg_cells dg_matrix(dg_rect r, const dg_src *src, const dg_matrix_style *s_in) {
-    dg_cells g = { .hover_r = -1, .hover_c = -1 };
     dg_matrix_style s = s_in ? *s_in : (dg_matrix_style){ 0 };
-    mslice m;
-    if (!src || !(r.w > 0) || !(r.h > 0) || !slice_open(&m, src, &s)) return g;
+    dg__grid m;
+    if (!src || !slice_open(&m, src, &s)) return (dg_cells){ .hover_r = -1, .hover_c = -1 };
+    return dg__grid_draw(r, &m, src, &s);
+}
+
+dg_cells dg__grid_draw(dg_rect r, dg__grid *mp, const dg_src *src, const dg_matrix_style *sp) {
+    dg_cells g = { .hover_r = -1, .hover_c = -1 };
+    if (!(r.w > 0) || !(r.h > 0)) return g;
+    dg__grid m = *mp;
+    dg_matrix_style s = *sp;
     const ui_theme *th = dg_theme();
     int n = m.rows * m.cols;
     float max_cell = s.max_cell > 0 ? s.max_cell : 120;
@@ -224,7 +226,7 @@ dg_cells dg_matrix(dg_rect r, const dg_src *src, const dg_matrix_style *s_in) {
     /* Title, labels and legend around a grid of square cells. */
     char title[96];
     if (s.title) snprintf(title, sizeof title, "%s", s.title);
-    else dg__slice_name(title, sizeof title, m.t, m.nd - 2, m.idx);
+    else dg__slice_name(title, sizeof title, m.t, m.nlead, m.idx);
     const char *unit = s.unit ? s.unit : "value";
     const char *const *rl = s.row_labels, *const *cl = s.col_labels;
     /* label arrays are indexed by slice row/column; padding rows have none */
@@ -243,7 +245,7 @@ dg_cells dg_matrix(dg_rect r, const dg_src *src, const dg_matrix_style *s_in) {
     bool stagger = false;
     if (L.col_h > 0) {
         int step;
-        label_fit(cl, cl_from, cl_n, cs_plain, true, &step);
+        dg__label_fit(cl, cl_from, cl_n, cs_plain, true, &step);
         if (step == 2) {
             stagger = true;
             L.col_h += DG_TEXT_LABEL * 1.2f;
@@ -327,7 +329,7 @@ dg_cells dg_matrix(dg_rect r, const dg_src *src, const dg_matrix_style *s_in) {
      * centred over it; thinned when they would collide. */
     if (L.row_w > 0) {
         int step;
-        float size = label_fit(rl, rl_from, rl_n, L.cs, false, &step);
+        float size = dg__label_fit(rl, rl_from, rl_n, L.cs, false, &step);
         for (int i = 0; i < m.rows; i++) {
             int sr = m.r0 + i;
             if (sr < 0 || sr >= m.R || !rl[sr] || (sr - rl_from) % step) continue;
@@ -338,8 +340,8 @@ dg_cells dg_matrix(dg_rect r, const dg_src *src, const dg_matrix_style *s_in) {
     }
     if (L.col_h > 0) {
         int step;
-        float size = label_fit(cl, cl_from, cl_n, stagger ? 2 * L.cs : L.cs, true, &step);
-        if (stagger && step > 1) size = label_fit(cl, cl_from, cl_n, L.cs, true, &step);
+        float size = dg__label_fit(cl, cl_from, cl_n, stagger ? 2 * L.cs : L.cs, true, &step);
+        if (stagger && step > 1) size = dg__label_fit(cl, cl_from, cl_n, L.cs, true, &step);
         else if (stagger) step = 1;
         float pitch = L.cs * (float)(stagger && step == 1 ? 2 : step);
         for (int j = 0; j < m.cols; j++) {

@@ -202,7 +202,9 @@ static ts_tensor *filled(const char *name, int rows, int cols, float lo, float h
 static void gallery(void) {
     static const char *const words[] = { "the", "trophy", "did", "not", "fit", "in", "the", "suitcase" };
     static const char *const rows6[] = { "q0", "q1", "q2", "q3", "q4", "q5" };
-    static ts_tensor *scores, *image, *patch;
+    static const char *const digits[] = { "0", "1", "2", "3", "4", "5", "6", "7", "8", "9" };
+    static const char *const gates[] = { "input", "forget", "cell", "output", "h0", "h1" };
+    static ts_tensor *scores, *image, *patch, *hidden, *gate, *probs, *flat;
     if (!scores) {
         scores = filled("attn.scores", 6, 8, -2.5f, 3.0f, 1);
         image = filled("conv1.in", 28, 28, 0, 1, 2);
@@ -210,19 +212,38 @@ static void gallery(void) {
         patch->data[7] = 0.0042f;
         patch->data[8] = 0;
         patch->data[9] = 0.00031f;
+        hidden = filled("lstm.h", 3, 12, -1, 1, 4);
+        gate = filled("lstm.gates", 1, 6, -1.5f, 2.0f, 5);
+        probs = ts_new1(&arena, "fc.softmax", 10);
+        for (int i = 0; i < 10; i++) probs->data[i] = 0.00002f * (float)i;
+        probs->data[8] = 0.0001f;
+        probs->data[6] = 0.003f;
+        probs->data[3] = 0.9997f - 0.003f - 0.0001f - 0.0009f;
+        flat = ts_new1(&arena, "pool.ties", 4);
     }
-    dg_rect stage = dg_stage(), cols[3];
-    dg_split_cols(stage, 3, DG_GAP, NULL, cols);
-    dg_matrix(cols[0], &(dg_src){ .t = scores },
+    dg_rect stage = dg_stage(), rows[2], top[3], bot[4];
+    dg_split_rows(stage, 2, DG_GAP, (const float[]){ 1.6f, 1 }, rows);
+    dg_split_cols(rows[0], 3, DG_GAP, NULL, top);
+    dg_split_cols(rows[1], 4, DG_GAP, (const float[]){ 1.5f, 1, 1, 1 }, bot);
+    dg_matrix(top[0], &(dg_src){ .t = scores },
               &(dg_matrix_style){ .mode = DG_HEAT_NUMBERS, .row_labels = rows6, .col_labels = words,
                                   .unit = "score" });
     dg_window w = { 10, 12, 5, 5, { 0, 0, 0, 0 } };
-    dg_matrix(cols[1], &(dg_src){ .t = image },
+    dg_matrix(top[1], &(dg_src){ .t = image },
               &(dg_matrix_style){ .windows = &w, .window_count = 1, .unit = "pixel" });
     dg_window pw = { -1, -1, 3, 3, { 0, 0, 0, 0 } };
-    dg_matrix(cols[2], &(dg_src){ .t = patch },
+    dg_matrix(top[2], &(dg_src){ .t = patch },
               &(dg_matrix_style){ .mode = DG_NUMBERS, .r0 = -1, .c0 = -1, .rows = 8, .cols = 8,
                                   .windows = &pw, .window_count = 1 });
+    dg_strip(bot[0], &(dg_src){ .t = hidden, .lead = { 1 } }, &(dg_strip_style){ .values = true });
+    dg_strip(bot[1], &(dg_src){ .t = gate }, &(dg_strip_style){ .bars = true, .vertical = true,
+                                                                .values = true, .labels = gates });
+    dg_bars(bot[2], &(dg_src){ .t = probs },
+            &(dg_bars_style){ .title = "softmax", .labels = digits, .sorted = true, .top = 5 });
+    dg_rect b3[2];
+    dg_split_rows(bot[3], 2, 8, NULL, b3);
+    dg_bars(b3[0], &(dg_src){ .t = probs }, &(dg_bars_style){ .vertical = true, .mark = 4 });
+    dg_bars(b3[1], &(dg_src){ .t = flat }, &(dg_bars_style){ .title = "ties" });
 }
 
 static void test_gallery(const char *png_dir, int w, int h) {
