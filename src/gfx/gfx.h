@@ -144,9 +144,10 @@ float gfx_text_box(float x, float y, float w, float size, int font, int align,
 
 /* Text log, for layout tests: while a buffer is set, every gfx_text and
  * gfx_text_box call with visible text records its line box (x, y, w, h in
- * canvas units after the view transform, size likewise) and the start of its
- * text. Records past cap are counted but not stored. NULL stops logging;
- * setting a buffer restarts the count. */
+ * canvas units after the view transform, cut to the clip rectangle; size
+ * likewise) and the start of its text; text clipped away is not recorded.
+ * Records past cap are counted but not stored. NULL stops logging; setting
+ * a buffer restarts the count. */
 typedef struct gfx_text_rec {
     float x, y, w, h, size;
     char text[40];
