@@ -13,7 +13,10 @@
  * it allocated, so a failed load only frees the state.
  *
  * The directory of the preset being loaded is kept while it loads, so
- * preset_resolve_path can make image paths relative to the preset.
+ * preset_resolve_path can make image paths relative to the preset. So is
+ * the line of every key, so an init that checks keys against each other
+ * (once all are read, whatever their order) can report the key's line
+ * through preset_error_key.
  */
 #include <ctype.h>
 #include <errno.h>
@@ -41,10 +44,14 @@ typedef struct loader {
     int key_line;
     bool pending;
     char seen[256][130];         /* section/key pairs already set */
+    int seen_line[256];
     int seen_count;
-    char err[384];
+    char err[512];
     int err_line;
+    int init_err_line;           /* set by preset_error_key during init */
 } loader;
+
+static loader *loading;          /* the preset being loaded, for preset_error_key */
 
 static bool fail(loader *L, int line, const char *fmt, const char *a, const char *b) {
     if (L->err[0]) return false;             /* keep the first error */
@@ -71,7 +78,7 @@ static char *reader(char *buf, int size, void *user) {
 static bool flush(loader *L) {
     if (!L->pending) return true;
     L->pending = false;
-    char err[320] = "";
+    char err[448] = "";
     if (!L->s->kind->set(L->s->state, L->section, L->key, L->value, err, sizeof err))
         return fail(L, L->key_line, "%s%s", err[0] ? err : "invalid value", NULL);
     return true;
@@ -122,7 +129,7 @@ static int handler(void *user, const char *section, const char *name, const char
     for (int i = 0; i < L->seen_count; i++)
         if (strcmp(L->seen[i], id) == 0)
             return fail(L, L->line, "'%s' is set twice in [%s]", name, section);
-    if (L->seen_count < 256) strcpy(L->seen[L->seen_count++], id);
+    if (L->seen_count < 256) { L->seen_line[L->seen_count] = L->line; strcpy(L->seen[L->seen_count++], id); }
     else return fail(L, L->line, "too many keys (at most 256)", NULL, NULL);
 
     if (strcmp(section, "scene") == 0) return scene_key(L, name, value);
@@ -192,11 +199,14 @@ static scene *load_preset(const char *path, char *err, size_t errlen) {
         else snprintf(err, errlen, "%s: %s", path, L->err);
     }
     if (ok && s->kind->init) {
-        char ierr[320] = "";
+        char ierr[448] = "";
+        loading = L;
         if (!s->kind->init(s->state, ierr, sizeof ierr)) {
-            snprintf(err, errlen, "%s: %s", path, ierr);
+            if (L->init_err_line > 0) snprintf(err, errlen, "%s:%d: %s", path, L->init_err_line, ierr);
+            else snprintf(err, errlen, "%s: %s", path, ierr);
             ok = false;
         }
+        loading = NULL;
     }
     free(text);
     free(L);
@@ -207,6 +217,14 @@ static scene *load_preset(const char *path, char *err, size_t errlen) {
     }
     snprintf(s->source, sizeof s->source, "%s", path);
     return s;
+}
+
+void preset_error_key(const char *section, const char *key) {
+    if (!loading) return;
+    char id[130];
+    snprintf(id, sizeof id, "%.63s/%.63s", section, key);
+    for (int i = 0; i < loading->seen_count; i++)
+        if (strcmp(loading->seen[i], id) == 0) loading->init_err_line = loading->seen_line[i];
 }
 
 bool scene_is_preset_path(const char *arg) {

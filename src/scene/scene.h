@@ -139,5 +139,10 @@ bool preset_string(const char *key, const char *value, char *out, size_t outlen,
 void preset_resolve_path(const char *value, char *out, size_t outlen);
 /* The standard message for a key a scene does not know. */
 bool preset_unknown(const char *section, const char *key, char *err, size_t errlen);
+/* For checks that need every key (a query against the sentence's length):
+ * called in init before it returns false, the error is reported at the line
+ * where section/key was set. Does nothing outside a preset load or for a
+ * key the preset did not set. */
+void preset_error_key(const char *section, const char *key);
 
 #endif
