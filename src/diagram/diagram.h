@@ -174,7 +174,9 @@ void dg_legend(dg_rect r, float lo, float hi, int cmap, const char *label);
 
 enum dg_matrix_mode { DG_HEAT = 0, DG_NUMBERS = 1, DG_HEAT_NUMBERS = 2 };
 
-/* A rectangle of cells to outline (a sliding window, a pooling window). */
+/* A rectangle of cells to outline (a sliding window, a pooling window), in
+ * the slice's row and column indices, like r0/c0 (so it may cover padding);
+ * color zero: accent. */
 typedef struct dg_window { int r, c, rows, cols; gfx_color color; } dg_window;
 
 typedef struct dg_matrix_style {
