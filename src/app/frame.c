@@ -29,7 +29,7 @@ void app_frame(scene *s, ui_ctx *ui, int fb_w, int fb_h, const app_frame_opts *o
     if (o->captions && s->kind->beat_count > 0) {
         const scene_beat *b = &s->kind->beats[s->clock.beat];
         ui_caption_bar(th, s->clock.beat, s->kind->beat_count, b->title, b->caption,
-                       s->clock.t, o->holding);
+                       ui->show_widgets ? b->hint : NULL, s->clock.t, o->holding);
     }
     if (o->help) ui_help_overlay(th, o->help, o->help_count);
     if (o->toast && o->toast_alpha > 0) ui_toast(th, o->toast, o->toast_alpha);

@@ -38,8 +38,11 @@ typedef struct ui_theme ui_theme;
 
 typedef struct scene_beat {
     const char *title;     /* a few words, shown in the beat strip */
-    const char *caption;   /* one or two sentences: what happened, why it matters */
+    const char *caption;   /* one or two sentences: what happened, why it matters;
+                              never about controls (it is in exported frames) */
     float duration;        /* seconds of animation before the beat holds */
+    const char *hint;      /* optional: what the user can do here ("Draw on
+                              the input"); shown only in the window */
 } scene_beat;
 
 typedef struct scene_clock {
