@@ -342,11 +342,13 @@ float moe_run_step(moe_run *r) {
     return r->last_loss;
 }
 
-float moe_run_accuracy(moe_run *r, float cf, float *dropped, float *first_share) {
-    int B = r->cfg.batch, right = 0, drops = 0, seen = 0, first[MOE_MAX_E] = {0};
+moe_eval moe_run_eval(moe_run *r, float cf) {
+    moe_eval ev;
+    memset(&ev, 0, sizeof ev);
+    int B = r->cfg.batch, E = r->m.E, right = 0, drops = 0, seen = 0, first[MOE_MAX_E] = {0};
     moe_acts *x = &r->eval;
-    int cap = moe_capacity(cf, B, x->k, r->m.E);
-    for (int s = 0; s + B <= MOE_TEST_N; s += B) {
+    int cap = moe_capacity(cf, B, x->k, E), batches = 0;
+    for (int s = 0; s + B <= MOE_TEST_N; s += B, batches++) {
         memcpy(x->x->data, r->test_x + (size_t)s * MOE_D, sizeof(float) * (size_t)B * MOE_D);
         moe_forward(&r->m, x, cap);
         for (int i = 0; i < B; i++) {
@@ -354,11 +356,21 @@ float moe_run_accuracy(moe_run *r, float cf, float *dropped, float *first_share)
             right += (o[1] > o[0]) == (r->test_y[s + i] == 1);
             first[x->idx[i * x->k]]++;
         }
+        for (int e = 0; e < E; e++) ev.load[e] += x->load->data[e];
         drops += x->n_dropped;
         seen += B;
     }
-    if (dropped) *dropped = (float)drops / (float)(seen * x->k);
-    if (first_share)
-        for (int e = 0; e < r->m.E; e++) first_share[e] = (float)first[e] / (float)seen;
-    return (float)right / (float)seen;
+    ev.accuracy = (float)right / (float)seen;
+    ev.dropped = (float)drops / (float)(seen * x->k);
+    for (int e = 0; e < E; e++) {
+        ev.first[e] = (float)first[e] / (float)seen;
+        ev.load[e] /= (float)batches;
+    }
+    return ev;
+}
+
+int moe_eval_idle(const moe_eval *ev, int E) {
+    int n = 0;
+    for (int e = 0; e < E; e++) n += ev->load[e] < 0.02f;
+    return n;
 }

@@ -131,6 +131,9 @@ void moe_router_point(const moe_model *m, const float *xy, float *probs);
 /* ---- a training run -------------------------------------------------------- */
 
 enum { MOE_TRAIN_N = 2048, MOE_TEST_N = 1024 };
+/* Optimiser steps of the pre-trained default (tools/train_moe.c) and of the
+ * scene's own pre-training for other configurations. */
+enum { MOE_STEPS = 5000 };
 
 typedef struct moe_run {
     moe_config cfg;
@@ -153,9 +156,15 @@ void  moe_run_new(moe_run *r, const moe_config *cfg);
 void  moe_run_free(moe_run *r);
 /* One optimiser step on the next batch. Returns the loss. */
 float moe_run_step(moe_run *r);
-/* Accuracy on the held-out points, routed in batches of cfg.batch with the
- * capacity factor cf (0: none); dropped (optional) receives the fraction of
- * choices dropped; load_out [E] (optional) the first-choice share per expert. */
-float moe_run_accuracy(moe_run *r, float cf, float *dropped, float *first_share);
+/* The held-out points routed in batches of cfg.batch with capacity factor cf
+ * (0: none): accuracy, the fraction of choices dropped, the load f (share of
+ * all k choices) and the share of first choices per expert. */
+typedef struct moe_eval {
+    float accuracy, dropped;
+    float load[MOE_MAX_E], first[MOE_MAX_E];
+} moe_eval;
+moe_eval moe_run_eval(moe_run *r, float cf);
+/* Experts whose held-out load is below 2%: never chosen, in effect. */
+int moe_eval_idle(const moe_eval *ev, int E);
 
 #endif
