@@ -230,7 +230,8 @@ static void check_balance_and_training(void) {
     CHECK(st->bal.ev.accuracy > st->none.ev.accuracy, "balanced accuracy %.3f beats collapsed %.3f",
           st->bal.ev.accuracy, st->none.ev.accuracy);
 
-    /* live training through update, as the app drives it */
+    /* live training through update, as the app drives it, on the map beat */
+    s->clock = scene_clock_beat(s->kind, B_MAP, 1e9);
     st->training = true;
     int before = st->live.steps, frames = 120;
     double t0 = scene_seconds();

@@ -163,7 +163,8 @@ static bool moe_init(void *p, char *err, size_t n) {
         ts_arena_free(&st->arena);
         return false;
     }
-    moe_refresh(st);
+    moe_truth_map(st);
+    moe_refresh(st, B_ROUTER);
     return true;
 }
 

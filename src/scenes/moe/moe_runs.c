@@ -25,6 +25,7 @@ static void make_acts(moe_state *st) {
     moe_acts_new(&st->show_none, &st->arena, m, MOE_SHOW_N, st->cfg.k, false);
     moe_acts_new(&st->show_bal, &st->arena, m, MOE_SHOW_N, st->cfg.k, false);
     st->field = ts_new2(&st->arena, "expert_field", MOE_GRID, MOE_GRID);
+    st->heldout_load = ts_new1(&st->arena, "heldout.load", st->cfg.experts);
     moe_acts *all[] = {&st->show, &st->tight_acts, &st->show_none, &st->show_bal};
     for (int i = 0; i < 4; i++) {
         memcpy(all[i]->x->data, st->show_xy, sizeof st->show_xy);
@@ -55,6 +56,7 @@ bool moe_live_build(moe_state *st, bool pretrain, char *err, size_t errlen) {
     make_acts(st);
     moe_story_free(st);
     st->live_version++;
+    st->shown_version = st->maps_version = st->eval_version = st->live_version - 1;
     return true;
 }
 
@@ -110,25 +112,41 @@ void moe_force(moe_state *st) {
     ts_softmax_forward(st->forced_probs, st->forced_out, NULL, 1, MOE_O);
 }
 
-void moe_refresh(moe_state *st) {
-    moe_model *m = &st->live.m;
-    int cap = moe_capacity(st->cfg.capacity_factor, MOE_SHOW_N, st->cfg.k, m->E);
-    moe_forward(m, &st->show, cap);
-    moe_forward(m, &st->tight_acts, moe_capacity(st->tight, MOE_SHOW_N, st->cfg.k, m->E));
-    moe_backward(m, &st->show, st->show_y, st->cfg.balance);   /* the loss only: no grads */
-    moe_backward(m, &st->tight_acts, st->show_y, st->cfg.balance);
-    first_choice_map(m, st->map_live);
-    class_field(m, st->cfg.k, st->expert, st->field->data);
-    st->ev_live = moe_run_eval(&st->live, st->cfg.capacity_factor);
-    st->ev_tight = moe_run_eval(&st->live, st->tight);
+void moe_truth_map(moe_state *st) {
     for (int r = 0; r < MOE_GRID; r++)
         for (int c = 0; c < MOE_GRID; c++) {
             float xy[2];
             cell_xy(r, c, xy);
             st->map_truth[r * MOE_GRID + c] = moe_task_label(xy[0], xy[1]);
         }
-    moe_force(st);
-    st->shown_version = st->live_version;
+}
+
+/* The batch on stage always; the maps when the beat shows them; the held-out
+ * evaluation when stale, but during live training only every
+ * MOE_EVAL_EVERY steps (it costs more than the steps). */
+void moe_refresh(moe_state *st, int beat) {
+    moe_model *m = &st->live.m;
+    if (st->shown_version != st->live_version) {
+        int cap = moe_capacity(st->cfg.capacity_factor, MOE_SHOW_N, st->cfg.k, m->E);
+        moe_forward(m, &st->show, cap);
+        moe_forward(m, &st->tight_acts, moe_capacity(st->tight, MOE_SHOW_N, st->cfg.k, m->E));
+        moe_backward(m, &st->show, st->show_y, st->cfg.balance);   /* the loss only: no grads */
+        moe_backward(m, &st->tight_acts, st->show_y, st->cfg.balance);
+        moe_force(st);
+        st->shown_version = st->live_version;
+    }
+    bool maps = beat == B_ROUTER || beat == B_TOPK || beat == B_MAP || beat == B_CAPACITY;
+    if (maps && st->maps_version != st->live_version) {
+        first_choice_map(m, st->map_live);
+        class_field(m, st->cfg.k, st->expert, st->field->data);
+        st->maps_version = st->live_version;
+    }
+    if (st->eval_version != st->live_version && (!st->training || st->live.steps % MOE_EVAL_EVERY == 0)) {
+        st->ev_live = moe_run_eval(&st->live, st->cfg.capacity_factor);
+        st->ev_tight = moe_run_eval(&st->live, st->tight);
+        for (int e = 0; e < m->E; e++) st->heldout_load->data[e] = st->ev_live.load[e];
+        st->eval_version = st->live_version;
+    }
 }
 
 /* ---- beats 6 and 7: training as a function of the clock ----------------------------- */

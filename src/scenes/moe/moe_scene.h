@@ -34,6 +34,7 @@ enum { MOE_HIST_EVERY = 50, MOE_HIST = MOE_STEPS / MOE_HIST_EVERY + 1 };
 #define MOE_TRAIN_FROM 0.05f           /* beats 6-7 train over this part of the beat */
 #define MOE_TRAIN_TO 0.85f
 #define MOE_LIVE_STEPS_PER_FRAME 4     /* live training: steps per update (>= 240/s at 60 fps) */
+#define MOE_EVAL_EVERY 40              /* live training: held-out evaluation every 40 steps */
 
 /* A published configuration typed into beat 5 (Mixtral 8x7B by default):
  * decoder layers with grouped-query attention and SwiGLU experts. */
@@ -77,6 +78,7 @@ typedef struct moe_state {
     moe_acts tight_acts;               /* live, capacity `tight` */
     moe_acts show_none, show_bal;      /* beats 6 and 7 */
     moe_eval ev_live, ev_tight;
+    ts_tensor *heldout_load;           /* "heldout.load" [E]: f over the held-out points */
 
     /* maps over the plane (row 0 at y = +3) */
     int map_live[MOE_GRID * MOE_GRID];          /* first-choice expert */
@@ -91,7 +93,7 @@ typedef struct moe_state {
     float forced_out[MOE_O], forced_probs[MOE_O];
     bool training;                     /* live training running */
     int live_version;                  /* bumps when the live model changes */
-    int shown_version;
+    int shown_version, maps_version, eval_version;   /* what was computed from which */
     double train_ms;                   /* time of the last live training burst */
     int train_burst;
     char real_edit[8][24];             /* beat 5's text fields */
@@ -101,7 +103,8 @@ extern const scene_beat moe_beats[B_COUNT];
 
 /* moe_runs.c */
 bool moe_live_build(moe_state *st, bool pretrain, char *err, size_t errlen);
-void moe_refresh(moe_state *st);               /* shown batch, maps, evals of live */
+void moe_refresh(moe_state *st, int beat);     /* what `beat` shows of the live model */
+void moe_truth_map(moe_state *st);
 void moe_story_advance(moe_state *st, const scene_clock *c);
 int  moe_story_target(const scene_clock *c, int beat);   /* steps of the run of `beat` */
 void moe_force(moe_state *st);                 /* forced_out from st->forced */

@@ -13,6 +13,6 @@ void moe_update(void *p, const scene_clock *c, ui_ctx *ui) {
         st->train_burst = MOE_LIVE_STEPS_PER_FRAME;
         st->live_version++;
     }
-    if (st->shown_version != st->live_version) moe_refresh(st);
+    moe_refresh(st, c->beat);
     moe_story_advance(st, c);
 }
