@@ -7,6 +7,9 @@
  * - dg__slice_name writes "conv1.out[0,3]" for a tensor and its fixed
  *   leading indices.
  * - dg__offset is the flat offset of a full index in a contiguous tensor.
+ * - dg__pointer gives the pointer position, for elements that pick the
+ *   nearest of many small items (plot samples, plane points) instead of
+ *   registering a rectangle for each.
  */
 #ifndef TS_DG_INTERNAL_H
 #define TS_DG_INTERNAL_H
@@ -23,6 +26,8 @@ void  dg__range(const float *v, size_t n, int *cmap, float *lo, float *hi);
 float dg__unit(float v, float lo, float hi);
 void  dg__slice_name(char *out, size_t n, const ts_tensor *t, int nlead, const int *lead);
 size_t dg__offset(const ts_tensor *t, const int *idx);
+/* The pointer in canvas units; false when there is none (exports). */
+bool  dg__pointer(float *x, float *y);
 /* The text colour that reads on a fill colour (dark or light). */
 gfx_color dg__ink_on(gfx_color fill);
 
