@@ -93,6 +93,14 @@ bad 2 "is a folder" check "$T/out/"
 long="$T/$(printf 'd%.0s' {1..200})/$(printf 'e%.0s' {1..200})/$(printf 'f%.0s' {1..200})"
 bad 2 "^\.\.\..*/x\.scene: cannot open: No such file" check "$long/x.scene"
 
+# keys are checked once all are read, whatever their order
+printf '[scene]\nkind = attention\ntitle = t\n[attention]\nsentence = 3 1 4 1 5 9 2 6\nmodel = trained\n' > "$T/order1.scene"
+printf '[scene]\nkind = attention\ntitle = t\n[attention]\nmodel = trained\nsentence = 3 1 4 1 5 9 2 6\n' > "$T/order2.scene"
+ok "sentence before model is accepted" "$TS" check "$T/order1.scene"
+ok "model before sentence is accepted" "$TS" check "$T/order2.scene"
+printf '[scene]\nkind = attention\ntitle = t\n[attention]\nsentence = 3 1 4 1 5 9 2 6\nmodel = readable\n' > "$T/order3.scene"
+bad 2 "order3.scene:5: " check "$T/order3.scene"
+
 # the data folder
 mkdir "$T/emptydata"
 PREFIX=(env TENSORSTAGE_DATA="$T/emptydata")
