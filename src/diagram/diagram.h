@@ -40,7 +40,7 @@
  * one (DG_CMAP_AUTO decides from the data).
  *
  * Numbers are formatted by dg_fmt: significant digits, not fixed decimals,
- * so a reader never sees a wall of 0.00 (0 is "0", 0.0042 is "4.2e-3").
+ * so a reader never sees a wall of 0.00 (0 is "0", 0.00042 is "4.2e-4").
  *
  * Canvas: 1920 units wide and at least 1080 high; on 16:10 and 4:3 windows
  * the canvas grows taller (1200, 1440) instead of letterboxing, and
@@ -114,17 +114,18 @@ dg_pt   dg_anchor(dg_rect r, int side);
 /* Text that fits its box: drawn at `size`, shrunk toward DG_TEXT_MIN if it
  * is too wide, then wrapped onto as many lines as the box height allows,
  * then cut with an ellipsis. align is gfx_align within the box. Returns the
- * size used. */
+ * height used (top of the first line to the bottom of the last; 0 if none). */
 float dg_text(dg_rect r, float size, int font, int align, gfx_color c, const char *utf8);
 float dg_textf(dg_rect r, float size, int font, int align, gfx_color c, const char *fmt, ...);
-/* A headline with an optional second line under it (dim); returns the
+/* A headline (DG_TEXT_TITLE, bold) with an optional second line under it
+ * (dim); each shrinks to fit one line, then ends in an ellipsis. Returns the
  * height used. */
 float dg_heading(dg_rect r, const char *title, const char *subtitle);
 
 /* ---- numbers ------------------------------------------------------------------- */
 
 /* Formats v in at most max_chars characters (>= 4) with up to `sig`
- * significant digits (0 = 3): "0", "0.42", "-3.66", "4.2e-3", "1.2e5".
+ * significant digits (0 = 3): "0", "0.42", "-3.66", "0.0042", "4.2e-4", "1.2e5".
  * With plus, positive numbers get a "+". Returns out. */
 char *dg_fmt(char *out, size_t n, float v, int sig, int max_chars, bool plus);
 
@@ -173,7 +174,9 @@ void dg_legend(dg_rect r, float lo, float hi, int cmap, const char *label);
 
 enum dg_matrix_mode { DG_HEAT = 0, DG_NUMBERS = 1, DG_HEAT_NUMBERS = 2 };
 
-/* A rectangle of cells to outline (a sliding window, a pooling window). */
+/* A rectangle of cells to outline (a sliding window, a pooling window), in
+ * the slice's row and column indices, like r0/c0 (so it may cover padding);
+ * color zero: accent. */
 typedef struct dg_window { int r, c, rows, cols; gfx_color color; } dg_window;
 
 typedef struct dg_matrix_style {
@@ -280,6 +283,9 @@ typedef struct dg_plane_style {
     const char *title, *xlabel, *ylabel;
     float x_lo, x_hi, y_lo, y_hi;   /* all 0: -3..3 square */
     bool no_axes;
+    bool no_legend;            /* no field legend, and no column kept for it
+                                  (added with plane.c: the column is laid out
+                                  at begin, before any field is known) */
 } dg_plane_style;
 
 typedef struct dg_plane dg_plane;
@@ -329,6 +335,14 @@ typedef struct dg_edge_style {
     const char *label;         /* at the middle of the edge */
     float flow;                /* > 0: dots travel a -> b at this speed
                                   (edges per second) on the scene clock */
+    float bend;                /* elbows: 0 = an L with one corner (the
+                                  horizontal leg first for DG_ELBOW_H); in
+                                  (0,1) a Z whose middle leg sits at this
+                                  fraction of the way from a to b, so the
+                                  edge leaves and arrives along the same
+                                  axis (box side to box side). Added with
+                                  block.c: an L alone cannot join two boxes
+                                  side by side at different heights. */
 } dg_edge_style;
 
 void dg_edge(dg_pt a, dg_pt b, const dg_edge_style *s);

@@ -93,3 +93,33 @@ void ts_optim_step(ts_optim *o) {
 ts_optim_desc ts_optim_settings(const ts_optim *o) { return o->d; }
 int ts_optim_steps(const ts_optim *o) { return o->t; }
 void ts_optim_set_lr(ts_optim *o, float lr) { o->d.lr = lr; }
+
+/* Layout: [t] then per parameter: values, m (if any), v (if any). */
+size_t ts_optim_snapshot_size(const ts_optim *o) {
+    size_t n = 1;
+    for (int i = 0; i < o->nparams; i++) {
+        size_t k = ts_numel(o->params[i]);
+        n += k + (o->m[i] ? k : 0) + (o->v[i] ? k : 0);
+    }
+    return n;
+}
+
+void ts_optim_snapshot_save(const ts_optim *o, float *buf) {
+    *buf++ = (float)o->t;
+    for (int i = 0; i < o->nparams; i++) {
+        size_t k = ts_numel(o->params[i]);
+        memcpy(buf, o->params[i]->data, k * sizeof(float)), buf += k;
+        if (o->m[i]) memcpy(buf, o->m[i], k * sizeof(float)), buf += k;
+        if (o->v[i]) memcpy(buf, o->v[i], k * sizeof(float)), buf += k;
+    }
+}
+
+void ts_optim_snapshot_load(ts_optim *o, const float *buf) {
+    o->t = (int)*buf++;
+    for (int i = 0; i < o->nparams; i++) {
+        size_t k = ts_numel(o->params[i]);
+        memcpy(o->params[i]->data, buf, k * sizeof(float)), buf += k;
+        if (o->m[i]) memcpy(o->m[i], buf, k * sizeof(float)), buf += k;
+        if (o->v[i]) memcpy(o->v[i], buf, k * sizeof(float)), buf += k;
+    }
+}

@@ -48,4 +48,12 @@ int ts_optim_steps(const ts_optim *o);
 /* Changes the learning rate (for schedules). */
 void ts_optim_set_lr(ts_optim *o, float lr);
 
+/* Checkpoints: the whole training state (every parameter's values, the
+ * optimiser's moments and its step count) as a flat float buffer of
+ * ts_optim_snapshot_size floats, so a scene can rewind training to a saved
+ * step and replay it bit for bit. Grads are not saved. */
+size_t ts_optim_snapshot_size(const ts_optim *o);
+void   ts_optim_snapshot_save(const ts_optim *o, float *buf);
+void   ts_optim_snapshot_load(ts_optim *o, const float *buf);
+
 #endif

@@ -27,6 +27,8 @@
 #include "gfx/gfx.h"
 
 enum { UI_SMALL = 22, UI_LABEL = 26, UI_BODY = 30, UI_H2 = 40, UI_TITLE = 56 };
+/* Height of the caption bar at the bottom of the canvas (ui_caption_bar). */
+#define UI_CAPTION_H 150.0f
 
 typedef struct ui_theme {
     const char *name;         /* "dark" or "light" */
@@ -103,9 +105,10 @@ float ui_row_height(void);
 
 typedef struct ui_help_key { const char *keys, *what; } ui_help_key;
 
-/* The caption bar at the bottom: beat k of n, its title and caption. */
+/* The caption bar at the bottom: beat k of n, its title and caption, and
+ * a hint about controls (NULL in exported frames). */
 void ui_caption_bar(const ui_theme *th, int beat, int beat_count,
-                    const char *title, const char *caption, float t, bool holding);
+                    const char *title, const char *caption, const char *hint, float t, bool holding);
 void ui_help_overlay(const ui_theme *th, const ui_help_key *keys, int n);
 /* A card for the scene picker; returns its height. */
 void ui_card(const ui_theme *th, float x, float y, float w, float h,
