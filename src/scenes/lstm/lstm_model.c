@@ -278,8 +278,9 @@ void lstm_run_forward(lstm_run *r, ts_arena *a, const lstm_cell_weights *w,
 
     /* What each unit saw before its activation, from the same weights:
      * gx = W_ih x_t + b_ih, gh = W_hh h_{t-1} + b_hh (h_{-1} = h0 = 0). */
-    float *gx = ts_arena_alloc(a, sizeof(float) * (size_t)T * GH);
-    float *gh = ts_arena_alloc(a, sizeof(float) * (size_t)T * GH);
+    r->ih = named(a, p, "ih", T, GH);
+    r->hh = named(a, p, "hh", T, GH);
+    float *gx = r->ih->data, *gh = r->hh->data;
     float *hprev = ts_arena_alloc(a, sizeof(float) * (size_t)T * H);
     memcpy(hprev, r->h0->data, sizeof(float) * H);
     memcpy(hprev + H, r->h->data, sizeof(float) * (size_t)(T - 1) * H);
@@ -342,6 +343,14 @@ float lstm_run_backward(lstm_run *r, ts_arena *a, const lstm_cell_weights *w,
         ts_lstm_seq_backward(r->grad_h->data, dc, NULL, NULL, NULL, g->w_ih, g->w_hh, g->b_ih,
                              g->b_hh, dh_up, NULL, r->h->data, r->c->data, r->gates_raw, x,
                              r->h0->data, r->c0->data, wih, whh, &r->clamp, T, 1, I, H);
+        /* the whole gradient on c_t: from later steps (dc) and through h_t */
+        r->grad_c = named(a, p, "grad_c", T, H);
+        for (int t = 0; t < T; t++)
+            for (int j = 0; j < H; j++) {
+                size_t tj = (size_t)t * H + j;
+                float tc = tanhf(r->c->data[tj]), o = r->gates_raw[(size_t)t * 4 * H + 3 * H + j];
+                r->grad_c->data[tj] = dc[tj] + r->grad_h->data[tj] * o * (1.0f - tc * tc);
+            }
     } else {
         ts_gru_seq_backward(r->grad_h->data, NULL, NULL, g->w_ih, g->w_hh, g->b_ih, g->b_hh,
                             dh_up, r->h->data, r->gates_raw, r->hn->data, x, r->h0->data,
@@ -358,8 +367,21 @@ float lstm_run_backward(lstm_run *r, ts_arena *a, const lstm_cell_weights *w,
         }
         r->grad_h_norm->data[t] = (float)sqrt(s);
     }
-    if (scale != 1.0f)
+    if (r->grad_c) {
+        r->grad_c_norm = named(a, p, "grad_c_norm", T, 0);
+        for (int t = 0; t < T; t++) {
+            double s = 0;
+            for (int j = 0; j < H; j++) {
+                double v = r->grad_c->data[(size_t)t * H + j] * inv;
+                s += v * v;
+            }
+            r->grad_c_norm->data[t] = (float)sqrt(s);
+        }
+    }
+    if (scale != 1.0f) {
         for (size_t i = 0; i < ts_numel(r->grad_h); i++) r->grad_h->data[i] *= inv;
+        for (size_t i = 0; r->grad_c && i < ts_numel(r->grad_c); i++) r->grad_c->data[i] *= inv;
+    }
     return r->loss->data[0];
 }
 

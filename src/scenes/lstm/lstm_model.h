@@ -37,8 +37,11 @@
  * and "target" [1] (lstm_input); P h0 [1,1,H] (and P c0), P h [T,H], P c
  * [T,H] (LSTM), P gates.i/f/g/o or P gates.r/z/n [T,H], P preact.<gate>
  * [T,H] (the pre-activation each gate unit saw; RNN: P preact), P hn
- * [T,H] (W_hn h + b_hn), P logits [1,4], P probs [1,4]; after backward P loss
- * [1], P grad_h [T,H] (dL/dh_t, total) and P grad_h_norm [T].
+ * [T,H] (W_hn h + b_hn), P ih [T,G*H] (W_ih x_t + b_ih), P hh [T,G*H]
+ * (W_hh h_{t-1} + b_hh), P logits [1,4], P probs [1,4]; after backward P loss
+ * [1], P grad_h [T,H] (dL/dh_t, total) and P grad_h_norm [T]; the LSTM
+ * also lstm.grad_c [T,H] (dL/dc_t, through later steps and through h_t)
+ * and lstm.grad_c_norm [T].
  *
  * Ownership: lstm_models owns an arena with its weights (free with
  * lstm_models_free); inputs and runs live in the arena the caller gives.
@@ -142,11 +145,14 @@ typedef struct lstm_run {
     ts_tensor *gate[4];        /* [T,H] each, the cell's gates in order */
     ts_tensor *preact[4];      /* [T,H]; RNN: preact[0] */
     ts_tensor *hn;             /* GRU only */
+    ts_tensor *ih, *hh;        /* [T, G*H]: W_ih x_t + b_ih and W_hh h_{t-1} + b_hh */
     ts_tensor *logits, *probs; /* [1,4] */
     /* after lstm_run_backward */
     ts_tensor *loss;           /* [1] */
     ts_tensor *grad_h;         /* [T,H] */
     ts_tensor *grad_h_norm;    /* [T] */
+    ts_tensor *grad_c;         /* LSTM: [T,H] dL/dc_t, total (later steps and h_t) */
+    ts_tensor *grad_c_norm;    /* LSTM: [T] */
     float *gates_raw;          /* [T, G*H] as the kernel keeps them (backward) */
 } lstm_run;
 
