@@ -79,8 +79,8 @@ def check_cell(d, kind, report):
     with torch.no_grad():
         for k in names:
             getattr(mod, k).copy_(w[k])
-    h = tensor(d, p + "h0").reshape(1, 1, H)
-    c = tensor(d, p + "c0").reshape(1, 1, H) if kind == "lstm" else None
+    h = tensor(d, p + "h0").reshape(1, 1, H).requires_grad_(True)   # so every state is in the graph
+    c = tensor(d, p + "c0").reshape(1, 1, H).requires_grad_(True) if kind == "lstm" else None
     hs, cs, gates, pres, hns = [], [], [], [], []
     for t in range(T):
         he, ce, act, pre, hn = step_equations(kind, x[t], h[0], c[0] if c is not None else None, w, clamp)
@@ -119,16 +119,14 @@ def check_cell(d, kind, report):
     }
     if kind == "lstm":
         want[p + "c"] = torch.stack([v[0, 0] for v in cs])
-        # dL/dc_t through later steps (c_t.grad, as nn.LSTM's c_n) plus the
-        # path through h_t = o_t tanh(c_t) (clamped steps are one graph: c.grad
-        # already holds both; the last c has no later step)
+        # dL/dc_t: what reaches the state passed on (c_t.grad, as nn.LSTM's
+        # c_n, or the view the unrolled steps pass on) from later steps, plus
+        # the path through h_t = o_t tanh(c_t); the last c has no later step
         gc = []
         for t, v in enumerate(cs):
             later = v.grad[0, 0] if v.grad is not None else torch.zeros(H, dtype=D)
-            if not clamp:
-                o = gates[t][3][0]
-                later = later + hs[t].grad[0, 0] * o * (1 - torch.tanh(v[0, 0]) ** 2)
-            gc.append(later)
+            o = gates[t][3][0]
+            gc.append(later + hs[t].grad[0, 0] * o * (1 - torch.tanh(v[0, 0]) ** 2))
         want[p + "grad_c"] = torch.stack(gc)
         want[p + "grad_c_norm"] = torch.stack([v.norm() for v in gc])
     if kind == "gru":

@@ -289,7 +289,7 @@ static void draw_parallel(const lstm_state *st, const scene_clock *c) {
         dg_rect h = halves[side];
         dg_rect label = dg_cut_top(&h, 44, 8);
         if (side == 0) snprintf(buf, sizeof buf, "Recurrence: %d steps, each waiting for the one before", T);
-        else snprintf(buf, sizeof buf, "Self-attention: 1 step, every position reads all %d at once", T);
+        else snprintf(buf, sizeof buf, "Self-attention: 1 step, every position reads all %d at once (some fans drawn)", T);
         dg_text(label, DG_TEXT_H2, GFX_BOLD, GFX_LEFT | GFX_MIDDLE, th->text, buf);
         float cw = h.w / (float)T, bw = fminf(cw - 6, 60);
         float ytop = h.y + 4, ybot = h.y + h.h - 54;
@@ -313,9 +313,10 @@ static void draw_parallel(const lstm_state *st, const scene_clock *c) {
                             &(dg_edge_style){ .width = 3, .color = (float)t <= prog ? th->accent : (gfx_color){0} });
                 }
             } else {
-                /* every input feeds every output: draw them all for short
-                 * sequences, and for one output in four for long ones */
-                if (T > 30 && t % 4) continue;
+                /* every input feeds every output; the fans of eight outputs
+                 * spread along the row stand for all of them */
+                int every = T > 8 ? (T + 7) / 8 : 1;
+                if (t % every && t != T - 1) continue;
                 for (int s = 0; s < T; s++) {
                     float xs = h.x + (float)s * cw + cw / 2;
                     dg_edge((dg_pt){xs, ybot}, dg_anchor(out, DG_S),
