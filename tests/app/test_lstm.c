@@ -23,6 +23,10 @@
  *   trained at length 60 recall the symbol, the RNN does not; the stored
  *   table says the same; over 60 steps the RNN's ||dL/dh_t|| falls over a
  *   thousand times further than the LSTM's ||dL/dc_t||.
+ * - Scripted input through the scene's update: comma and period step the
+ *   followed step; a sequence typed into the field (and Enter) reruns the
+ *   cells, a bad one changes nothing and says why; the switches clamp and
+ *   release the forget and input gates; the slider makes a sequence of 60.
  * - The recompute after an edit is timed (printed) and under 16 ms.
  */
 #include <math.h>
@@ -32,7 +36,9 @@
 #include <unistd.h>
 #include "kernel/dump.h"
 #include "scene/scene.h"
+#include "scenes/lstm/lstm_draw.h"
 #include "scenes/lstm/lstm_scene.h"
+#include "ui/ui.h"
 
 static int passed, failed;
 
@@ -465,6 +471,84 @@ static void test_clamps_and_models(void) {
     close_state(longer);
 }
 
+/* ---- scripted input through the scene's update ------------------------------- */
+
+static void ui_frame(scene *s, ui_ctx *ui, const ui_input *in) {
+    ui_begin_frame(ui, in);
+    s->kind->update(s->state, &s->clock, ui);
+}
+
+static void click(scene *s, ui_ctx *ui, dg_rect r) {
+    float x = r.x + r.w / 2, y = r.y + r.h / 2;
+    ui_frame(s, ui, &(ui_input){ .mouse_x = x, .mouse_y = y, .mouse_down = true, .mouse_pressed = true });
+    ui_frame(s, ui, &(ui_input){ .mouse_x = x, .mouse_y = y, .mouse_released = true });
+    ui_frame(s, ui, &(ui_input){ .mouse_x = -1, .mouse_y = -1 });   /* the app's next, idle frame */
+}
+
+static void key(scene *s, ui_ctx *ui, int k) {
+    ui_frame(s, ui, &(ui_input){ .mouse_x = -1, .mouse_y = -1, .keys = {k}, .key_count = 1 });
+}
+
+static void test_scripted(void) {
+    char err[512];
+    scene *s = scene_open("scenes/lstm.scene", err, sizeof err);
+    CHECK(s != NULL, "scenes/lstm.scene: %s", err);
+    if (!s) return;
+    lstm_state *st = s->state;
+    ui_ctx ui;
+    ui_init(&ui, &ui_theme_dark);
+    ui.show_widgets = true;
+    dg_rect field, slider, forget, input;
+    lstm_widget_rects(&field, &slider, &forget, &input);
+
+    /* stepping through time in the LSTM cell beat */
+    s->clock = scene_clock_beat(s->kind, LB_LSTM_CELL, 0);
+    CHECK(st->focus == 0, "the preset's step 1 is focus 0, got %d", st->focus);
+    key(s, &ui, '.'); key(s, &ui, '.'); key(s, &ui, ',');
+    CHECK(st->focus == 1, "period, period, comma: step 2, got step %d", st->focus + 1);
+    for (int i = 0; i < 70; i++) key(s, &ui, '.');
+    CHECK(st->focus == st->T - 1, "stepping stops at the last step (%d of %d)", st->focus + 1, st->T);
+
+    /* typing a sequence: the field, the text, Enter */
+    click(s, &ui, field);
+    ui_frame(s, &ui, &(ui_input){ .mouse_x = -1, .mouse_y = -1, .text = "b 3 1 4 1 ?" });
+    int before = st->recomputes;
+    ui_frame(s, &ui, &(ui_input){ .mouse_x = -1, .mouse_y = -1, .enter = true });
+    CHECK(st->recomputes == before + 1 && st->T == 6 && st->in.ids[0] == 1 && st->in.target == 1 &&
+          st->focus == 5, "typed 'b 3 1 4 1 ?': T %d, first %d, focus %d", st->T, st->in.ids[0], st->focus);
+    printf("typed sequence: LSTM answers %s (p = %.3f), recompute %.3f ms\n",
+           lstm_token_name(st->run[LSTM_CELL_LSTM].pred),
+           st->run[LSTM_CELL_LSTM].probs->data[st->run[LSTM_CELL_LSTM].pred], st->recompute_ms);
+    /* a bad sequence changes nothing */
+    click(s, &ui, field);
+    ui_frame(s, &ui, &(ui_input){ .mouse_x = -1, .mouse_y = -1, .text = "3 1 ?" });
+    ui_frame(s, &ui, &(ui_input){ .mouse_x = -1, .mouse_y = -1, .enter = true });
+    CHECK(st->T == 6 && strstr(ui.tooltip, "start with"), "a bad sequence: T %d, tooltip '%s'", st->T, ui.tooltip);
+
+    /* the clamp switches */
+    click(s, &ui, forget);
+    CHECK(st->clamped && st->clamp.on[1] && fabsf(st->clamp.value[1] - 0.2f) < 1e-6f &&
+          fabsf(st->run[LSTM_CELL_LSTM].gate[1]->data[0] - 0.2f) < 1e-6f, "the forget switch clamps f to 0.2");
+    click(s, &ui, forget);
+    CHECK(!st->clamped, "the forget switch releases the clamp");
+    click(s, &ui, input);
+    CHECK(st->clamp.on[0] && st->run[LSTM_CELL_LSTM].gate[0]->data[0] == 0.0f, "the input switch shuts i");
+    click(s, &ui, input);
+
+    /* the length slider: drag to the right end, a new sequence of 60 */
+    float y = slider.y + slider.h / 2;
+    ui_frame(s, &ui, &(ui_input){ .mouse_x = slider.x + 4, .mouse_y = y, .mouse_down = true, .mouse_pressed = true });
+    ui_frame(s, &ui, &(ui_input){ .mouse_x = slider.x + slider.w + 40, .mouse_y = y, .mouse_down = true });
+    ui_frame(s, &ui, &(ui_input){ .mouse_x = slider.x + slider.w + 40, .mouse_y = y, .mouse_released = true });
+    ui_frame(s, &ui, &(ui_input){ .mouse_x = -1, .mouse_y = -1 });
+    CHECK(st->T == LSTM_MAX_T && st->in.ids[0] == 1 && st->m.cell[st->li][0].length == LSTM_MAX_T,
+          "the slider's right end: T %d, first %d, models of length %d", st->T, st->in.ids[0],
+          st->m.cell[st->li][0].length);
+    check_dumps(st, "scripted");
+    ui_shutdown(&ui);
+    scene_close(s);
+}
+
 int main(void) {
     char err[256];
     lstm_state *st = open_state(NULL, 0, err, sizeof err);
@@ -477,6 +561,7 @@ int main(void) {
     close_state(s5);
     test_presets();
     test_preset_files();
+    test_scripted();
     test_clamps_and_models();
     printf("%d passed, %d failed\n", passed, failed);
     return failed ? 1 : 0;

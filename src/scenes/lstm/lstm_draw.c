@@ -15,17 +15,26 @@
 
 #define HEAD_H 96.0f
 
-dg_rect lstm_control_band(void) {
-    /* right half of the headline row, one widget row (y fixed: update runs
-     * before the frame knows its canvas height) */
-    dg_rect s = dg_stage();
-    return (dg_rect){s.x + s.w * 0.45f, 40.0f, s.w * 0.55f, 64.0f};
+void lstm_widget_rects(dg_rect *field, dg_rect *slider, dg_rect *forget, dg_rect *input) {
+    /* The right of the headline row, one row of widgets. From constants, not
+     * dg_stage(): update runs before the frame sets the canvas, and the
+     * canvas is always 1920 wide (only its height varies). */
+    const float W = 1920.0f, margin = 0.03f * W, y = 40.0f;
+    float x = margin + (W - 2 * margin) * 0.45f, w = W - margin - x;
+    *field = (dg_rect){x, y, w * 0.30f, 56};
+    x += field->w + 16;
+    *slider = (dg_rect){x, y, w * 0.22f, 64};
+    x += slider->w + 16;
+    float tw = (margin + (W - 2 * margin) - x - 16) / 2;
+    *forget = (dg_rect){x, y + 8, tw, 48};
+    *input = (dg_rect){x + tw + 16, y + 8, tw, 48};
 }
 
 /* The step the cursor is on: beats 1 and 4 walk through the sequence during
- * their animation (starting on the letter), the cell beats show the focus. */
+ * their animation (starting on the letter) until the user steps by hand;
+ * the cell beats show the focus. */
 int lstm_draw_step(const lstm_state *st, const scene_clock *c) {
-    if (c->beat == LB_RNN_STEP || c->beat == LB_GATES) {
+    if ((c->beat == LB_RNN_STEP || c->beat == LB_GATES) && !st->stepped) {
         int s = (int)floorf(scene_between_linear(c, 0.1f, 0.9f) * (float)st->T);
         return s < st->T ? s : st->T - 1;
     }

@@ -1,5 +1,5 @@
 /* lstm_draw.h: the lstm scene's drawing (lstm_draw.c), a pure function of
- * the state and the clock, and the one layout rectangle update shares. */
+ * the state and the clock, and the widget layout update shares. */
 #ifndef TS_LSTM_DRAW_H
 #define TS_LSTM_DRAW_H
 
@@ -7,9 +7,9 @@
 #include "scene/scene.h"
 #include "ui/ui.h"
 
-/* The strip at the bottom of the stage where the interactive widgets sit
- * (empty in exports). */
-dg_rect lstm_control_band(void);
+/* Where the interactive widgets sit (right of the headline; nothing there in
+ * exports): the sequence field, the length slider, the two clamp switches. */
+void lstm_widget_rects(dg_rect *field, dg_rect *slider, dg_rect *forget, dg_rect *input);
 void lstm_draw(const void *st, const scene_clock *c, const ui_theme *th);
 
 typedef struct lstm_state lstm_state;

@@ -51,6 +51,7 @@ typedef struct lstm_state {
     /* interaction */
     char edit[LSTM_SEQ_TEXT];    /* the sequence field's text */
     bool edit_init;
+    bool stepped;                /* the user stepped through time by hand */
 } lstm_state;
 
 extern const scene_beat lstm_beats[LB_COUNT];
