@@ -10,6 +10,7 @@
 #include <unistd.h>
 #include "app/app.h"
 #include "diagram/diagram.h"
+#include "kernel/fileio.h"
 
 void app_frame(scene *s, ui_ctx *ui, int fb_w, int fb_h, const app_frame_opts *o) {
     const ui_theme *th = o->theme;
@@ -37,10 +38,5 @@ void app_frame(scene *s, ui_ctx *ui, int fb_w, int fb_h, const app_frame_opts *o
 }
 
 bool app_output_ok(const char *path, bool force, char *err, size_t errlen) {
-    struct stat st;
-    if (stat(path, &st) == 0 && !force) {
-        snprintf(err, errlen, "%s: already exists (use --force to overwrite)", path);
-        return false;
-    }
-    return true;
+    return ts_out_check(path, force, err, errlen);
 }

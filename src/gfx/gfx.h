@@ -37,6 +37,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 
 typedef struct gfx_color { float r, g, b, a; } gfx_color;
 
@@ -144,9 +145,10 @@ float gfx_text_box(float x, float y, float w, float size, int font, int align,
 
 /* Text log, for layout tests: while a buffer is set, every gfx_text and
  * gfx_text_box call with visible text records its line box (x, y, w, h in
- * canvas units after the view transform, size likewise) and the start of its
- * text. Records past cap are counted but not stored. NULL stops logging;
- * setting a buffer restarts the count. */
+ * canvas units after the view transform, cut to the clip rectangle; size
+ * likewise) and the start of its text; text clipped away is not recorded.
+ * Records past cap are counted but not stored. NULL stops logging; setting
+ * a buffer restarts the count. */
 typedef struct gfx_text_rec {
     float x, y, w, h, size;
     char text[40];
@@ -185,10 +187,20 @@ void        gfx_target_read(gfx_target *t, uint8_t *rgba);
 /* Reads the bound framebuffer region (0,0,w,h) the same way. */
 void        gfx_read_pixels(int w, int h, uint8_t *rgba);
 
-/* PNG writing with libpng; false and a message on failure. */
+/* PNG writing with libpng; false and a message on failure. The file is
+ * written to a temporary beside path and renamed when complete, so path
+ * never holds a partial PNG (kernel/fileio.h). */
 bool gfx_png_write(const char *path, const uint8_t *rgba, int w, int h,
                    char *err, size_t errlen);
-/* Reads a PNG as 8-bit RGBA (malloc'd, caller frees); NULL and a message on failure. */
+/* The same encoding into an open stream (for a writer that commits later);
+ * where names the file in messages. */
+bool gfx_png_write_stream(FILE *f, const char *where, const uint8_t *rgba, int w, int h,
+                          char *err, size_t errlen);
+/* Images larger than this on either side are refused from the header,
+ * before anything is decoded. */
+#define GFX_PNG_MAX_SIDE 4096
+/* Reads a PNG as 8-bit RGBA (malloc'd, caller frees); NULL and a message on
+ * failure: not a regular file, not a PNG, or larger than GFX_PNG_MAX_SIDE. */
 uint8_t *gfx_png_read(const char *path, int *w, int *h, char *err, size_t errlen);
 
 #endif

@@ -40,18 +40,29 @@ void gfx_text_log(gfx_text_rec *buf, int cap)
 int gfx_text_log_count(void) { return text_log.n; }
 
 /* Records a block whose line boxes span canvas (x, top) .. (x + w, top + h)
- * before the view transform; stores it after the view, as the viewer sees it. */
+ * before the view transform; stores it after the view, as the viewer sees
+ * it: cut to the clip rectangle, and not at all when clipped away. */
 static void log_text(float x, float top, float w, float h, float size, const char *utf8)
 {
     if (!text_log.buf || !(w > 0)) return;
+    /* device px */
+    float x0 = gfx_dx(x), y0 = gfx_dy(top), x1 = gfx_dx(x + w), y1 = gfx_dy(top + h);
+    if (gfx_st.clip_n > 1) {   /* a pushed clip (clip[0], the canvas, cuts nothing here) */
+        gfx_irect c = gfx_st.clip[gfx_st.clip_n - 1];
+        x0 = fmaxf(x0, (float)c.x);
+        y0 = fmaxf(y0, (float)c.y);
+        x1 = fminf(x1, (float)(c.x + c.w));
+        y1 = fminf(y1, (float)(c.y + c.h));
+        if (x1 <= x0 || y1 <= y0) return;
+    }
     if (text_log.n < text_log.cap) {
-        float k = gfx_st.ppu > 0 ? gfx_st.ppu : 1.0f, s = gfx_st.xf.k / k;
+        float k = gfx_st.ppu > 0 ? gfx_st.ppu : 1.0f;
         gfx_text_rec *r = &text_log.buf[text_log.n];
-        r->x = (gfx_dx(x) - gfx_st.off_x) / k;
-        r->y = (gfx_dy(top) - gfx_st.off_y) / k;
-        r->w = w * s;
-        r->h = h * s;
-        r->size = size * s;
+        r->x = (x0 - gfx_st.off_x) / k;
+        r->y = (y0 - gfx_st.off_y) / k;
+        r->w = (x1 - x0) / k;
+        r->h = (y1 - y0) / k;
+        r->size = size * gfx_st.xf.k / k;
         snprintf(r->text, sizeof r->text, "%s", utf8);
     }
     text_log.n++;

@@ -1,7 +1,7 @@
 /* test_diagram.c: the diagram library, headless.
  *
  * - dg_fmt: zero, small, negative and large values, width limits, "+";
- * - layout helpers: splits, grids, cuts, aspect fits;
+ * - layout helpers: splits, grids, cuts, aspect fits; the layout checker;
  * - the canvas grows on 4:3 (1920x1440) and keeps 1920x1080 on 16:9;
  * - a matrix's hover: the pointer over cell (2, 3) of slice [1] hovers that
  *   cell, the tooltip names the tensor and the full index, and the next
@@ -90,6 +90,18 @@ static void test_layout_helpers(void) {
           near(rest.w, 780) && near(rest.h, 330), "cuts: rest %g,%g %gx%g", rest.x, rest.y, rest.w, rest.h);
     dg_rect f = dg_fit_aspect(r, 1.0f, GFX_CENTER | GFX_MIDDLE);
     CHECK(near(f.w, 400) && near(f.h, 400) && near(f.x, 400), "fit_aspect: %g,%g %gx%g", f.x, f.y, f.w, f.h);
+}
+
+/* The checker itself finds each kind of violation. */
+static void test_layout_check(void) {
+    gfx_text_rec ok[2] = { { 10, 10, 100, 30, 26, "a" }, { 10, 41, 100, 30, 26, "b" } };
+    CHECK(layout_check(ok, 2, 1920, 1080, "ok", NULL) == 0, "stacked lines pass");
+    gfx_text_rec lap[2] = { { 10, 10, 100, 30, 26, "a" }, { 100, 30, 100, 30, 26, "b" } };
+    CHECK(layout_check(lap, 2, 1920, 1080, "overlap", NULL) == 1, "overlap found");
+    gfx_text_rec small[1] = { { 10, 10, 100, 30, 16, "tiny" } };
+    CHECK(layout_check(small, 1, 1920, 1080, "small", NULL) == 1, "small text found");
+    gfx_text_rec off[1] = { { 1850, 1060, 100, 30, 26, "off" } };
+    CHECK(layout_check(off, 1, 1920, 1080, "off", NULL) == 1, "text off the canvas found");
 }
 
 /* ---- frames ------------------------------------------------------------------- */
@@ -285,6 +297,7 @@ int main(void) {
     const char *png = getenv("TS_DIAGRAM_PNG");
     test_fmt();
     test_layout_helpers();
+    test_layout_check();
     test_canvas_aspect();
     test_matrix_hover();
     test_gallery(png, png ? 1920 : 480, png ? 1080 : 270);
