@@ -90,6 +90,9 @@ typedef struct scene {
  * On error returns NULL with "FILE:LINE: message" (or a plain message) in
  * err; every such error is the user's input (exit code 2). */
 scene *scene_open(const char *name_or_path, char *err, size_t errlen);
+/* A preset's syntax and keys checked without starting the scene (no init):
+ * what the fuzz target (tests/fuzz) runs at speed. False and one line in err. */
+bool   preset_check_keys(const char *path, char *err, size_t errlen);
 void   scene_close(scene *s);
 bool   scene_is_preset_path(const char *arg);
 /* Reads only the [scene] kind and title of a preset (for listings); false if

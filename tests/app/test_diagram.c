@@ -2,10 +2,12 @@
  *
  * - dg_fmt: zero, small, negative and large values, width limits, "+";
  * - layout helpers: splits, grids, cuts, aspect fits; the layout checker;
- * - the canvas grows on 4:3 (1920x1440) and keeps 1920x1080 on 16:9;
+ * - the canvas grows on 4:3 (1920x1440) and keeps 1920x1080 on 16:9; the
+ *   pointer maps onto it;
  * - a matrix's hover: the pointer over cell (2, 3) of slice [1] hovers that
  *   cell, the tooltip names the tensor and the full index, and the next
- *   frame links the element; padding cells hover as padding;
+ *   frame links the element; padding cells hover as padding; a matrix and
+ *   its legend stay inside their rect;
  * - a gallery of elements (matrices with labels, numbers, windows and
  *   padding, strips, bars) at 1920x1080 and 1024x768 keeps every text box
  *   legible: nothing below DG_TEXT_MIN, off the canvas or overlapping.
@@ -135,6 +137,13 @@ static void test_canvas_aspect(void) {
     gfx_window_to_canvas(160, 90, 320, 180, &cx, &cy);
     CHECK(near(cx, 960) && near(cy, 540), "window centre maps to %g,%g", cx, cy);
     gfx_frame_end();
+    /* the pointer on a 4:3 window (a HiDPI drawable of twice its size) */
+    frame(512, 384);
+    gfx_window_to_canvas(256, 192, 256, 192, &cx, &cy);
+    CHECK(near(cx, 1920) && near(cy, 1440), "4:3 window corner maps to %g,%g", cx, cy);
+    gfx_window_to_canvas(64, 48, 256, 192, &cx, &cy);
+    CHECK(near(cx, 480) && near(cy, 360), "4:3 window point maps to %g,%g", cx, cy);
+    gfx_frame_end();
 }
 
 static ts_arena arena;
@@ -201,6 +210,26 @@ static void test_matrix_hover(void) {
           "padding cell hovered as padding (%dx%d, hover %d,%d)", g.rows, g.cols, g.hover_r, g.hover_c);
 }
 
+/* Short grids and thin rects keep everything (legend included) inside. */
+static void test_matrix_bounds(void) {
+    ts_tensor *t = ts_new2(&arena, "short", 1, 4);
+    for (int i = 0; i < 4; i++) t->data[i] = (float)i - 1.5f;
+    static const dg_rect rects[] = { { 100, 100, 900, 300 }, { 100, 100, 400, 700 },
+                                     { 100, 100, 300, 250 } };
+    for (int k = 0; k < 3; k++) {
+        dg_rect r = rects[k];
+        frame(320, 180);
+        dg_frame_begin(&ui_theme_dark, -1, -1, 0);
+        dg_cells g = dg_matrix(r, &(dg_src){ .t = t }, NULL);
+        dg_frame_end();
+        gfx_frame_end();
+        dg_rect b = g.bounds;
+        CHECK(g.cw > 0 && b.x >= r.x - 0.5f && b.y >= r.y - 0.5f && b.x + b.w <= r.x + r.w + 0.5f &&
+              b.y + b.h <= r.y + r.h + 0.5f,
+              "rect %d: bounds %g,%g %gx%g outside %g,%g %gx%g", k, b.x, b.y, b.w, b.h, r.x, r.y, r.w, r.h);
+    }
+}
+
 /* ---- the gallery --------------------------------------------------------------- */
 
 static ts_tensor *filled(const char *name, int rows, int cols, float lo, float hi, uint64_t seed) {
@@ -211,7 +240,7 @@ static ts_tensor *filled(const char *name, int rows, int cols, float lo, float h
     return t;
 }
 
-static void gallery(void) {
+static dg_cells gallery(void) {
     static const char *const words[] = { "the", "trophy", "did", "not", "fit", "in", "the", "suitcase" };
     static const char *const rows6[] = { "q0", "q1", "q2", "q3", "q4", "q5" };
     static const char *const digits[] = { "0", "1", "2", "3", "4", "5", "6", "7", "8", "9" };
@@ -233,21 +262,25 @@ static void gallery(void) {
         probs->data[3] = 0.9997f - 0.003f - 0.0001f - 0.0009f;
         flat = ts_new1(&arena, "pool.ties", 4);
     }
-    dg_rect stage = dg_stage(), rows[2], top[3], bot[4];
+    dg_rect stage = dg_stage(), rows[2], top[3], bot[5];
     dg_split_rows(stage, 2, DG_GAP, (const float[]){ 1.6f, 1 }, rows);
     dg_split_cols(rows[0], 3, DG_GAP, NULL, top);
-    dg_split_cols(rows[1], 4, DG_GAP, (const float[]){ 1.5f, 1, 1, 1 }, bot);
-    dg_matrix(top[0], &(dg_src){ .t = scores },
+    dg_split_cols(rows[1], 5, DG_GAP, (const float[]){ 1.5f, 1, 1, 1, 1 }, bot);
+    dg_cells first = dg_matrix(top[0], &(dg_src){ .t = scores },
               &(dg_matrix_style){ .mode = DG_HEAT_NUMBERS, .row_labels = rows6, .col_labels = words,
                                   .unit = "score" });
     dg_window w = { 10, 12, 5, 5, { 0, 0, 0, 0 } };
     dg_matrix(top[1], &(dg_src){ .t = image },
-              &(dg_matrix_style){ .windows = &w, .window_count = 1, .unit = "pixel" });
+              &(dg_matrix_style){ .windows = &w, .window_count = 1, .unit = "pixel",
+                                  .reveal = 0.6f });   /* mid-animation */
     dg_window pw = { -1, -1, 3, 3, { 0, 0, 0, 0 } };
     dg_matrix(top[2], &(dg_src){ .t = patch },
               &(dg_matrix_style){ .mode = DG_NUMBERS, .r0 = -1, .c0 = -1, .rows = 8, .cols = 8,
                                   .windows = &pw, .window_count = 1 });
-    dg_strip(bot[0], &(dg_src){ .t = hidden, .lead = { 1 } }, &(dg_strip_style){ .values = true });
+    static const char *const sentence[] = { "the", "trophy", "would", "not", "fit", "in", "the",
+                                            "brown", "suitcase", "because", "it", "was" };
+    dg_strip(bot[0], &(dg_src){ .t = hidden, .lead = { 1 } },
+             &(dg_strip_style){ .values = true, .labels = sentence });
     dg_strip(bot[1], &(dg_src){ .t = gate }, &(dg_strip_style){ .bars = true, .vertical = true,
                                                                 .values = true, .labels = gates });
     dg_bars(bot[2], &(dg_src){ .t = probs },
@@ -256,6 +289,20 @@ static void gallery(void) {
     dg_split_rows(bot[3], 2, 8, NULL, b3);
     dg_bars(b3[0], &(dg_src){ .t = probs }, &(dg_bars_style){ .vertical = true, .mark = 4 });
     dg_bars(b3[1], &(dg_src){ .t = flat }, &(dg_bars_style){ .title = "ties" });
+    dg_strip(bot[4], &(dg_src){ .t = gate }, &(dg_strip_style){ .bars = true, .values = true,
+                                                                .title = "gates" });
+    return first;
+}
+
+static void write_png(const char *dir, const char *name, int w, int h) {
+    char path[1024], err[256];
+    uint8_t *px = malloc((size_t)w * (size_t)h * 4);
+    if (!px) return;
+    gfx_target_read(target, px);
+    snprintf(path, sizeof path, "%s/%s-%dx%d.png", dir, name, w, h);
+    if (!gfx_png_write(path, px, w, h, err, sizeof err)) fprintf(stderr, "%s\n", err);
+    else fprintf(stderr, "wrote %s\n", path);
+    free(px);
 }
 
 static void test_gallery(const char *png_dir, int w, int h) {
@@ -263,7 +310,7 @@ static void test_gallery(const char *png_dir, int w, int h) {
     frame(w, h);
     gfx_text_log(rec, 8192);
     dg_frame_begin(&ui_theme_dark, -1, -1, 0);
-    gallery();
+    dg_cells first = gallery();
     dg_frame_end();
     int n = gfx_text_log_count();
     gfx_text_log(NULL, 0);
@@ -272,15 +319,18 @@ static void test_gallery(const char *png_dir, int w, int h) {
     snprintf(where, sizeof where, "gallery at %dx%d", w, h);
     int bad = layout_check(rec, n < 8192 ? n : 8192, gfx_canvas_w(), gfx_canvas_h(), where, stderr);
     CHECK(bad == 0 && n > 50, "%s: %d layout violations in %d texts", where, bad, n);
-    if (png_dir) {
-        char path[1024], err[256];
-        uint8_t *px = malloc((size_t)w * (size_t)h * 4);
-        gfx_target_read(target, px);
-        snprintf(path, sizeof path, "%s/gallery-%dx%d.png", png_dir, w, h);
-        if (!gfx_png_write(path, px, w, h, err, sizeof err)) fprintf(stderr, "%s\n", err);
-        else fprintf(stderr, "wrote %s\n", path);
-        free(px);
+    if (!png_dir) return;
+    write_png(png_dir, "gallery", w, h);
+    /* the same with the pointer on a cell: outline, tooltip, links */
+    dg_rect c = dg_cell_rect(&first, 2, 3);
+    for (int pass = 0; pass < 2; pass++) {   /* the second frame shows the links */
+        frame(w, h);
+        dg_frame_begin(&ui_theme_dark, c.x + c.w / 2, c.y + c.h / 2, 0);
+        gallery();
+        dg_frame_end();
+        gfx_frame_end();
     }
+    write_png(png_dir, "gallery-hover", w, h);
 }
 
 int main(void) {
@@ -300,6 +350,7 @@ int main(void) {
     test_layout_check();
     test_canvas_aspect();
     test_matrix_hover();
+    test_matrix_bounds();
     test_gallery(png, png ? 1920 : 480, png ? 1080 : 270);
     test_gallery(png, png ? 1024 : 256, png ? 768 : 192);
     gfx_target_bind(NULL);
