@@ -18,7 +18,8 @@ static int busiest_unit(const ts_tensor *h, const ts_tensor *h0, int t) {
     return best;
 }
 
-/* A gate's box with its activations at step t as a strip inside. */
+/* A gate's box with its activations at step t as a strip inside (one cell
+ * per unit; the numbers show when the cells are large enough). */
 static dg_pt gate_box(dg_rect b, const char *title, const ts_tensor *g, int t, bool tanh_gate,
                       bool clamped, const char *hover) {
     dg_rect in = dg_box(b, title, &(dg_box_style){ .highlight = clamped, .hover = hover });
@@ -173,8 +174,7 @@ void lstm_draw_gru(const lstm_state *st, const scene_clock *c, dg_rect r) {
     for (int k = 0; k < 3; k++)
         top[k] = gate_box(gb[k], titles[k], run->gate[order[k]], t, k == 2, false, hovers[k]);
     dg_edge(top[0], (dg_pt){top[0].x, yh + 40}, &(dg_edge_style){ .width = 3, .label = "z" });
-    dg_edge(top[2], (dg_pt){mix.x + 28, yh + 28}, &(dg_edge_style){ .route = DG_ELBOW_V, .width = 3,
-                                                                    .label = "n" });
+    dg_edge(top[2], (dg_pt){mix.x + 28, yh + 28}, &(dg_edge_style){ .route = DG_ELBOW_V, .width = 3 });
     dg_edge(dg_anchor(gb[1], DG_E), dg_anchor(gb[2], DG_W), &(dg_edge_style){ .width = 3, .label = "r" });
     dg_rect xin = {r.x, gates.y + gates.h + 50, r.w * 0.6f, 70};
     char tx[64];
