@@ -32,7 +32,7 @@
 const scene_beat lstm_beats[LB_COUNT] = {
     {"One step at a time",
      "A vanilla RNN reads one token per step and folds it into its hidden state. Eight numbers "
-     "have to carry the first letter past every digit that follows it.", 6.0f,
+     "have to carry the first letter past every distractor that follows it.", 6.0f,
      "Comma and period step through time; type your own sequence at the top right"},
     {"The gradient fades going back",
      "The loss is measured only at the last step. Backpropagation through time carries its gradient "
