@@ -26,6 +26,11 @@ static void make_acts(moe_state *st) {
     moe_acts_new(&st->show_bal, &st->arena, m, MOE_SHOW_N, st->cfg.k, false);
     st->field = ts_new2(&st->arena, "expert_field", MOE_GRID, MOE_GRID);
     st->heldout_load = ts_new1(&st->arena, "heldout.load", st->cfg.experts);
+    st->demand = ts_new1(&st->arena, "expert.demand", st->cfg.experts);
+    st->kept = ts_new1(&st->arena, "expert.kept", st->cfg.experts);
+    st->acc2 = ts_new1(&st->arena, "accuracy.compare", 2);
+    st->params_model = ts_new1(&st->arena, "params.model", 2);
+    st->params_real = ts_new1(&st->arena, "params.real", 2);
     moe_acts *all[] = {&st->show, &st->tight_acts, &st->show_none, &st->show_bal};
     for (int i = 0; i < 4; i++) {
         memcpy(all[i]->x->data, st->show_xy, sizeof st->show_xy);
