@@ -24,7 +24,7 @@ dg_rect moe_panel_button(void) {
 
 dg_rect moe_panel_rect(void) {
     dg_rect s = dg_stage();
-    return (dg_rect){s.x + s.w - 620, s.y + 70, 620, 8 * 72 + 40};
+    return (dg_rect){s.x + s.w - 500, s.y + 70, 500, s.h - 70};
 }
 
 /* Any change of the configuration: the story runs follow it. */
@@ -105,7 +105,7 @@ static void real_fields(moe_state *st, ui_ctx *ui) {
 /* ---- clicks through the library's hover --------------------------------------------- */
 
 static bool is_points(const moe_state *st, const ts_tensor *t) {
-    return t == st->show.x || t == st->tight_acts.x || t == st->show_none.x || t == st->show_bal.x;
+    return t == &st->focus_view || t == st->show.x || t == st->tight_acts.x || t == st->show_none.x || t == st->show_bal.x;
 }
 
 static void clicks(moe_state *st, const scene_clock *c, ui_ctx *ui) {
@@ -146,6 +146,31 @@ static void derive(moe_state *st, int beat) {
     st->params_model->data[1] = (float)moe_active_params(m, x->k);
     st->params_real->data[0] = (float)st->real.total;
     st->params_real->data[1] = (float)st->real.active;
+    const moe_story_run *run = beat == B_COLLAPSE ? &st->none : beat == B_BALANCE ? &st->bal : NULL;
+    if (run && !run->made) run = NULL;
+    const moe_eval *ev = run ? &run->ev : &st->ev_live;
+    for (int e = 0; e < m->E; e++) st->heldout_load->data[e] = ev->load[e];
+    st->hist_n = run ? run->recorded : 0;
+    for (int i = 0; i < st->hist_n; i++)
+        for (int e = 0; e < m->E; e++) st->hist[e][i] = run->history->data[i * m->E + e];
+    /* the focus as a one-point slice, and the points that lost a choice */
+    st->focus_view = *x->x;
+    st->focus_view.ndim = 3;
+    st->focus_view.shape[0] = x->n; st->focus_view.shape[1] = 1; st->focus_view.shape[2] = MOE_D;
+    st->focus_view.stride[0] = MOE_D; st->focus_view.stride[1] = MOE_D; st->focus_view.stride[2] = 1;
+    int nd = 0;
+    st->n_lost = 0;
+    for (int t = 0; t < x->n; t++) {
+        int lost = 0;
+        for (int j = 0; j < x->k; j++) lost += x->pos[t * x->k + j] < 0;
+        if (lost) {
+            st->x_dropped->data[2 * nd] = x->x->data[2 * t];
+            st->x_dropped->data[2 * nd + 1] = x->x->data[2 * t + 1];
+            nd++;
+        }
+        st->n_lost += lost == x->k;
+    }
+    st->x_dropped->shape[0] = nd;
     if (beat == B_CAPACITY) {
         st->acc2->data[0] = st->ev_live.accuracy;
         st->acc2->data[1] = st->ev_tight.accuracy;
