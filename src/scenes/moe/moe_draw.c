@@ -191,7 +191,10 @@ static void beat_topk(const moe_state *st, const scene_clock *c) {
 
     /* the experts: chosen lit, the others dim */
     dg_rect boxes[MOE_MAX_E];
-    dg_split_cols(rows[1], E, 16, NULL, boxes);
+    /* boxes no taller than they need (large boxes cost fill rate on software GL) */
+    dg_rect brow = rows[1];
+    if (brow.h > 170) brow = (dg_rect){brow.x, brow.y + (brow.h - 170) / 2, brow.w, 170};
+    dg_split_cols(brow, E, 16, NULL, boxes);
     float lit = scene_between(c, 0.5f, 0.8f);
     for (int e = 0; e < E; e++) {
         int j = -1;
@@ -235,7 +238,7 @@ static void beat_dispatch(const moe_state *st, const scene_clock *c) {
     dg_rect cols[3];
     dg_split_cols(body, 3, 260, (const float[]){0.28f, 0.30f, 0.42f}, cols);
     dg_rect tok[TOKENS], exp[MOE_MAX_E], out[TOKENS];
-    dg_split_rows(cols[0], TOKENS, 14, NULL, tok);
+    dg_split_rows(dg_fit_aspect(cols[0], 330.0f / cols[0].h, GFX_RIGHT | GFX_MIDDLE), TOKENS, 14, NULL, tok);
     dg_split_rows(cols[1], E, 14, NULL, exp);
     dg_split_rows(cols[2], TOKENS, 14, NULL, out);
     float go = scene_between(c, 0.05f, 0.45f), back = scene_between(c, 0.45f, 0.85f);
@@ -249,11 +252,13 @@ static void beat_dispatch(const moe_state *st, const scene_clock *c) {
         int t = t0 + r;
         char title[32];
         snprintf(title, sizeof title, "input %d", t);
-        dg_rect in = dg_box(tok[r], NULL, &(dg_box_style){.highlight = t == st->focus});
+        /* inputs and outputs are text rows; only the followed one gets a box */
+        dg_rect in = tok[r];
+        if (t == st->focus) in = dg_box(tok[r], NULL, &(dg_box_style){.highlight = true});
         dg_textf(in, DG_TEXT_LABEL, GFX_MONO, GFX_CENTER | GFX_MIDDLE, th->text, "%d: (%5.2f,%5.2f)", t,
                  x->x->data[2 * t], x->x->data[2 * t + 1]);
         dg_hover_item(tok[r], x->x, (int[]){t, 0}, x->x->data[2 * t], moe_explain_point, x);
-        dg_rect o = dg_box(out[r], NULL, &(dg_box_style){.highlight = t == st->focus});
+        dg_rect o = t == st->focus ? dg_box(out[r], NULL, &(dg_box_style){.highlight = true}) : dg_inset(out[r], 12);
         if (back > 0) {
             bool right = (x->probs->data[2 * t + 1] > 0.5f) == (x->tgt[t] == 1);
             char mix[96];

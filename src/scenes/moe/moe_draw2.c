@@ -34,7 +34,8 @@ static void beat_params(const moe_state *st) {
     /* this model */
     char head[96];
     snprintf(head, sizeof head, "this model: %d experts, top-%d, hidden %d", E, k, H);
-    dg_rect in = dg_box(cols[0], head, NULL);
+    dg_rect in = cols[0];
+    dg_text(dg_cut_top(&in, DG_TEXT_H2 * 1.3f, DG_GAP), DG_TEXT_H2, GFX_BOLD, GFX_CENTER | GFX_TOP, th->text, head);
     dg_rect bars = dg_cut_bottom(&in, 230, DG_GAP);
     dg_rect ln[4];
     dg_split_rows(in, 4, 8, NULL, ln);
@@ -59,7 +60,8 @@ static void beat_params(const moe_state *st) {
 
     /* the published configuration */
     snprintf(head, sizeof head, "%s: %d experts, top-%d, %d layers", re->name, re->experts, re->k, re->layers);
-    in = dg_box(cols[1], head, NULL);
+    in = cols[1];
+    dg_text(dg_cut_top(&in, DG_TEXT_H2 * 1.3f, DG_GAP), DG_TEXT_H2, GFX_BOLD, GFX_CENTER | GFX_TOP, th->text, head);
     bars = dg_cut_bottom(&in, 230, DG_GAP);
     dg_rect rl[4];
     dg_split_rows(in, 4, 8, NULL, rl);
@@ -167,9 +169,10 @@ static void beat_capacity(const moe_state *st) {
     dg_strip(cols[2], &(dg_src){.t = st->kept, .explain = moe_explain_expert, .user = st},
              &(dg_strip_style){.vertical = true, .bars = true, .values = true, .title = t1, .labels = ids,
                                .lo = 0, .hi = hi});
-    char cap_label[32];
+    char cap_label[32], own_label[32] = "no limit";
     snprintf(cap_label, sizeof cap_label, "cap %.2f", st->tight);
-    const char *const cap_labels[2] = {"no limit", cap_label};
+    if (st->cfg.capacity_factor > 0) snprintf(own_label, sizeof own_label, "cap %.2f", st->cfg.capacity_factor);
+    const char *const cap_labels[2] = {own_label, cap_label};
     dg_rect rows[2];
     dg_split_rows(cols[3], 2, DG_GAP, (const float[]){0.45f, 0.55f}, rows);
     dg_bars(rows[0], &(dg_src){.t = st->acc2},
