@@ -13,7 +13,8 @@
  * - Balance: at the end of beat 7 the run without the balancing loss leaves
  *   experts idle and the one with it does not (loads and accuracies
  *   printed); the clock sets the step count mid-beat.
- * - Live training through update reaches >= 200 steps per second.
+ * - Live training through update reaches >= 200 steps per second (in the
+ *   normal build; the sanitizer build only prints it).
  * - Bad preset values are refused with FILE:LINE and exit code 2.
  * - Layout: every beat drawn at 1920x1080 (at its end, and halfway), and
  *   beats 4 and 5 with the panel opened by a click (TS_MOE_PNG=DIR saves
@@ -250,7 +251,11 @@ static void check_balance_and_training(void) {
     CHECK(steps == frames * MOE_LIVE_STEPS_PER_FRAME, "live training takes %d steps per frame", MOE_LIVE_STEPS_PER_FRAME);
     printf("live training: %d steps in %d updates, %.1f ms per update including the recompute "
            "(%.0f steps/s if updates were back to back)\n", steps, frames, 1e3 * secs / frames, steps / secs);
+#if defined(__SANITIZE_ADDRESS__)
+    (void)secs;   /* the sanitizer build runs several times slower: speed is checked in the normal build */
+#else
     CHECK(steps / secs >= 200, "live training reaches 200 steps/s (%.0f)", steps / secs);
+#endif
     ui_shutdown(&ui);
     scene_close(s);
 }
