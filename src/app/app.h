@@ -31,6 +31,7 @@ typedef struct app_options {
     bool no_captions;
     bool fullscreen;
     bool kiosk;                /* chrome stays hidden: a teaching profile */
+    bool presenter;            /* open the presenter window too */
     const ui_theme *theme;
 } app_options;
 

@@ -46,6 +46,7 @@ int app_interactive(const app_options *o) {
         return APP_FAIL;
     }
     a->win = win;
+    if (o->presenter && !presenter_open(a, err, sizeof err)) fprintf(stderr, "tensorstage: %s\n", err);
     double last = scene_seconds();
     bool first = true;
     for (;;) {

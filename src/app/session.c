@@ -33,6 +33,7 @@ static const ui_help_key help_keys[] = {
     {"[  ]", "half / double speed (0.25x to 4x)"},
     {"B  W", "black / white screen (any key returns)"},
     {"L (hold)", "laser pointer"},
+    {"P", "presenter window: notes, next beat, time"},
     {"D", "pen on / off (draw with the left button)"},
     {"E", "erase this beat's drawing"},
     {"F11  F", "full screen (Esc leaves it)"},
@@ -122,6 +123,7 @@ bool app_session_load(app_session *a, const char *arg, char *err, size_t errlen)
     a->d = d;
     a->in_picker = false;
     a->dirty = false;
+    a->started = a->now;
     a->view = (app_view){.zoom = 1};
     story_enter(a, 0, d->e[0].first, false);
     return true;
@@ -149,6 +151,7 @@ app_session *app_session_open(const app_options *o, gfx_window *win, char *err, 
 
 void app_session_close(app_session *a) {
     if (!a) return;
+    presenter_close(a);
     ui_shutdown(&a->ui);
     ink_free(&a->ink);
     deck_close(a->d);
@@ -159,7 +162,7 @@ bool app_session_idle(const app_session *a) {
     scene *s = app_session_scene(a);
     bool animating = s && a->playing && !scene_clock_at_end(s->kind, &s->clock);
     bool fading = a->now - a->last_motion < CHROME_SECONDS + 1 || a->toast_until > a->now;
-    return !animating && !fading && !a->ink.laser && !a->ui.focus && !a->scrubbing;
+    return !animating && !fading && !a->ink.laser && !a->ui.focus && !a->scrubbing && !a->pwin;
 }
 
 /* ---- keys -------------------------------------------------------------------- */
@@ -279,6 +282,7 @@ static bool on_key(app_session *a, SDL_Keycode k, bool repeat) {
         toast(a, 1.5, a->ink.pen ? "pen on: draw with the left button (D: off, E: erase)" : "pen off%s", "");
         return true;
     case SDLK_e: ink_clear(&a->ink, a->entry, s->clock.beat); return true;
+    case SDLK_p: a->presenter_toggle = true; return true;
     case SDLK_g:
         a->go_open = true;
         a->go_sel = a->entry;
@@ -290,6 +294,7 @@ static bool on_key(app_session *a, SDL_Keycode k, bool repeat) {
 
 void app_session_event(app_session *a, const SDL_Event *ev) {
     ui_input *in = &a->in;
+    if (presenter_event(a, ev)) return;
     switch (ev->type) {
     case SDL_QUIT: a->running = false; break;
     case SDL_WINDOWEVENT:
@@ -459,9 +464,11 @@ bool app_session_step(app_session *a, double dt) {
     a->in = (ui_input){.mouse_x = -1e9f, .mouse_y = -1e9f};
     a->mouse_moved = false;
     a->want_shot = false;
+    a->presenter_toggle = false;
     a->now += dt;
     SDL_Event ev;
     while (SDL_PollEvent(&ev)) app_session_event(a, &ev);
+    if (a->presenter_toggle) presenter_toggle(a);
     if (!a->running) return false;
     if (a->target) {
         a->win_w = a->fb_w = a->target_w;
@@ -477,5 +484,6 @@ bool app_session_step(app_session *a, double dt) {
         scene_step(a, dt);
     }
     if (!a->target && a->win) gfx_window_swap(a->win);
+    presenter_frame(a);
     return a->running;
 }

@@ -112,6 +112,11 @@ typedef struct app_session {
     bool scrubbing;              /* dragging on the timeline */
     ink ink;
     int fb_w, fb_h, win_w, win_h;
+    double started;              /* session time the lecture was opened */
+    bool presenter_toggle;       /* P this step */
+    SDL_Window *pwin;            /* the presenter window, or NULL */
+    SDL_Window *pmain;           /* the stage's window and their shared context */
+    SDL_GLContext pgl;
 } app_session;
 
 app_session *app_session_open(const app_options *o, gfx_window *win, char *err, size_t errlen);
@@ -135,12 +140,24 @@ void story_prev(app_session *a);
 bool story_jump(app_session *a, int beat);
 void story_enter(app_session *a, int entry, int beat, bool at_end);
 
- /* ---- what is drawn over the scene (chrome.c) ------------------------------ */
+/* ---- what is drawn over the scene (chrome.c) ------------------------------ */
 
 /* Timeline, pen and pointer, the go-to list, a typed beat number, the quit
  * question and the blank screen, in overlay canvas units. */
 void session_draw_overlay(app_session *a);
 void session_draw_confirm(const app_session *a);
+
+/* ---- the presenter view (presenter.c) ---------------------------------------- */
+
+bool presenter_open(app_session *a, char *err, size_t errlen);
+void presenter_close(app_session *a);
+void presenter_toggle(app_session *a);
+/* Takes the presenter window's own events (its mouse, its close button). */
+bool presenter_event(app_session *a, const SDL_Event *ev);
+/* Draws the presenter view into the bound framebuffer of fb_w x fb_h. */
+void presenter_draw(const app_session *a, int fb_w, int fb_h);
+/* Draws and shows the presenter window, then makes the stage current again. */
+void presenter_frame(app_session *a);
 
 /* ---- the timeline bar (scrub.c) ------------------------------------------- */
 
