@@ -97,6 +97,9 @@ bool ui_choice(ui_ctx *ui, const char *id, float x, float y, float w, float h,
 /* Single-line text field; returns true when Enter is pressed. */
 bool ui_text_field(ui_ctx *ui, const char *id, float x, float y, float w,
                    char *buf, size_t buflen);
+/* Where the n-th text field queued this frame is (for tests and tours);
+ * false if there are fewer. */
+bool ui_field_rect(const ui_ctx *ui, int n, float *x, float *y, float *w, float *h);
 void ui_tooltipf(ui_ctx *ui, const char *fmt, ...);
 /* Height of a widget row (slider, toggle) in canvas units. */
 float ui_row_height(void);

@@ -249,6 +249,15 @@ bool ui_text_field(ui_ctx *ui, const char *id, float x, float y, float w,
     return enter;
 }
 
+bool ui_field_rect(const ui_ctx *ui, int n, float *x, float *y, float *w, float *h) {
+    for (int i = 0; i < ui->cmd_count; i++)
+        if (ui->cmds[i].type == CMD_FIELD && n-- == 0) {
+            *x = ui->cmds[i].x; *y = ui->cmds[i].y; *w = ui->cmds[i].w; *h = ui->cmds[i].h;
+            return true;
+        }
+    return false;
+}
+
 void ui_tooltipf(ui_ctx *ui, const char *fmt, ...) {
     va_list ap;
     va_start(ap, fmt);

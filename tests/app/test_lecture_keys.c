@@ -160,9 +160,12 @@ static void test_fields(void) {
     app_session *a = open_session("attention");
     key(a, SDLK_RIGHT); key(a, SDLK_RIGHT);    /* beat 2 */
     int beat = S(a)->clock.beat;
-    mouse_move(300, 890);
+    float fx, fy, fw, fh;
+    mouse_move(300, 300);                      /* widgets show while the mouse moves */
     steps(a, 2);
-    click(a, 300, 890);                        /* the sentence field */
+    CHECK(ui_field_rect(&a->ui, 0, &fx, &fy, &fw, &fh), "attention shows its sentence field");
+    fx += fw / 2; fy += fh / 2;
+    click(a, fx, fy);                          /* the sentence field */
     CHECK(a->ui.focus != 0, "a click gives the field the keyboard");
     const ui_theme *th = a->th;
     type(a, "qtfhcbwdlg");
@@ -180,7 +183,7 @@ static void test_fields(void) {
     CHECK(a->ui.focus == 0, "Enter gives the keyboard back even when the sentence is refused");
     key(a, SDLK_c);
     CHECK(!a->captions, "after Enter, keys reach the app again");
-    click(a, 300, 890);
+    click(a, fx, fy);
     type(a, "abc");
     key(a, SDLK_ESCAPE);
     CHECK(a->ui.focus == 0 && S(a) && a->running, "Esc leaves the field and keeps the scene");
@@ -195,7 +198,8 @@ static void test_fields(void) {
     steps(a, 4);
     mouse_move(700, 200);
     click(a, 700, 200);                        /* filter cell (0, 0) */
-    click(a, 690 + 3 * 84 + 150, 250);         /* its value field */
+    CHECK(ui_field_rect(&a->ui, 0, &fx, &fy, &fw, &fh), "the playground shows the value field");
+    click(a, fx + fw / 2, fy + fh / 2);        /* its value field */
     CHECK(a->ui.focus != 0, "the playground field takes the keyboard");
     key(a, SDLK_BACKSPACE);
     type(a, "2");
