@@ -10,7 +10,9 @@
  * legend right of the grid (or under it when that leaves bigger cells). Cells
  * are square, as large as fit but at most max_cell, and the whole block is
  * centred in the rect. Labels shrink toward DG_TEXT_MIN to fit their cell;
- * labels that still collide are thinned (every k-th shown). Numbers are
+ * column labels wider than a cell alternate between two lines, or turn up
+ * (gfx_text_up) when two cells are not enough; labels that still collide
+ * are thinned (every k-th shown). Numbers are
  * formatted by dg_fmt to the width of a cell at one size for the whole grid;
  * when a cell cannot hold a 4-character number at DG_TEXT_MIN, cells show
  * only colour (DG_NUMBERS then falls back to the heatmap).
