@@ -464,6 +464,16 @@ static void attn_dump(const void *p, const scene_clock *c, ts_dump *d) {
     }
 }
 
+static const ui_help_key attn_help[] = {
+    {"\xe2\x86\x91  \xe2\x86\x93", "previous / next token as the query"},
+    {"click a token", "make it the query"},
+    {"click the field", "type a new sentence; Enter runs it, Esc leaves"},
+    {"toggles", "1/\xe2\x88\x9a" "d\xe2\x82\x96 scaling, causal mask, position encoding"},
+    {"head", "choose which head the heatmap shows"},
+    {"temperature", "drag to sharpen or soften the softmax"},
+    {"hover", "any cell: its exact value and where it came from"},
+};
+
 const scene_kind scene_attention = {
     .name = "attention",
     .title = "Attention",
@@ -478,4 +488,6 @@ const scene_kind scene_attention = {
     .draw = attn_scene_draw,
     .dump = attn_dump,
     .shutdown = attn_shutdown,
+    .help = attn_help,
+    .help_count = (int)(sizeof attn_help / sizeof attn_help[0]),
 };
