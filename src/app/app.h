@@ -52,12 +52,21 @@ typedef struct app_frame_opts {
 void app_frame(scene *s, ui_ctx *ui, int fb_w, int fb_h, const app_frame_opts *o);
 
 int app_main(int argc, char **argv);
+
+/* Prints an error as exactly one line on stderr: control characters a value
+ * may carry (a newline in an argument or a preset value) become spaces. */
+void app_error(const char *fmt, ...)
+#if defined(__GNUC__)
+    __attribute__((format(printf, 1, 2)))
+#endif
+    ;
 int app_interactive(const app_options *o);
 int app_render(const app_options *o);
 int app_record(const app_options *o);
 int app_bench(const app_options *o);
 
-/* Refuses (returns false, message in err) if path exists and !force. */
+/* Refuses (returns false, message in err) if path exists and !force, or
+ * cannot be written (kernel/fileio.h ts_out_check, which it is). */
 bool app_output_ok(const char *path, bool force, char *err, size_t errlen);
 
 #endif

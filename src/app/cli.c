@@ -6,10 +6,13 @@
  */
 #include <dirent.h>
 #include <errno.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include "app/app.h"
+#include "kernel/fileio.h"
 
 static const char usage[] =
 "usage:\n"
@@ -30,10 +33,21 @@ static const char usage[] =
 "  --fullscreen     open the window full screen\n"
 "beats are numbered from 1, as on screen.\n";
 
+void app_error(const char *fmt, ...) {
+    char line[2048];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(line, sizeof line, fmt, ap);
+    va_end(ap);
+    for (char *p = line; *p; p++)   /* one line, whatever a value held */
+        if ((unsigned char)*p < 32 || *p == 127) *p = ' ';
+    fprintf(stderr, "%s\n", line);
+}
+
 static int bad(const char *fmt, const char *a) {
-    fprintf(stderr, "tensorstage: ");
-    fprintf(stderr, fmt, a);
-    fprintf(stderr, " (see 'tensorstage --help')\n");
+    char msg[1024], sh[128];
+    snprintf(msg, sizeof msg, fmt, ts_path_shown(a, sh, sizeof sh));   /* a huge argument keeps the reason */
+    app_error("tensorstage: %s (see 'tensorstage --help')", msg);
     return APP_USAGE;
 }
 
@@ -91,7 +105,7 @@ static int cmd_check(int argc, char **argv) {
     for (int i = 0; i < argc; i++) {
         char err[512];
         scene *s = scene_open(argv[i], err, sizeof err);
-        if (!s) { fprintf(stderr, "%s\n", err); rc = APP_USAGE; continue; }
+        if (!s) { app_error("%s", err); rc = APP_USAGE; continue; }
         printf("%s: ok (%s, %d beats)\n", argv[i], s->kind->name, s->kind->beat_count);
         scene_close(s);
     }
@@ -100,13 +114,17 @@ static int cmd_check(int argc, char **argv) {
 
 static int cmd_dump(const app_options *o) {
     char err[512];
-    if (!app_output_ok(o->out, o->force, err, sizeof err)) { fprintf(stderr, "tensorstage: %s\n", err); return APP_USAGE; }
     scene *s = scene_open(o->scene, err, sizeof err);
-    if (!s) { fprintf(stderr, "%s\n", err); return APP_USAGE; }
+    if (!s) { app_error("%s", err); return APP_USAGE; }
     int nb = s->kind->beat_count;
     int beat = o->beat ? o->beat : nb;
     if (beat > nb) {
-        fprintf(stderr, "tensorstage: --beat must be 1..%d for %s, got %d\n", nb, s->kind->name, beat);
+        app_error("tensorstage: --beat must be 1..%d for %s, got %d", nb, s->kind->name, beat);
+        scene_close(s);
+        return APP_USAGE;
+    }
+    if (!ts_out_check(o->out, o->force, err, sizeof err)) {   /* before any work */
+        app_error("tensorstage: %s", err);
         scene_close(s);
         return APP_USAGE;
     }
@@ -118,7 +136,7 @@ static int cmd_dump(const app_options *o) {
     ts_dump *d = ts_dump_new(s->kind->name, beat);
     if (s->kind->dump) s->kind->dump(s->state, &s->clock, d);
     int rc = ts_dump_write(d, o->out, err, sizeof err) == 0 ? APP_OK : APP_FAIL;
-    if (rc) fprintf(stderr, "tensorstage: %s\n", err);
+    if (rc) app_error("tensorstage: %s", err);
     ts_dump_free(d);
     ui_shutdown(&ui);
     scene_close(s);
@@ -166,6 +184,19 @@ int app_main(int argc, char **argv) {
         if (a[0] == '-' && a[1]) return bad("unknown option '%s'", a);
         if (npos == 64) return bad("too many arguments%s", "");
         positional[npos++] = argv[i];
+    }
+
+    /* a data folder named but unusable is refused, not silently replaced */
+    const char *data = getenv("TENSORSTAGE_DATA");
+    if (data) {
+        char shaders[TS_PATH_MAX], sh[128];
+        struct stat st;
+        snprintf(shaders, sizeof shaders, "%s/shaders", data);
+        if (stat(shaders, &st) != 0 || !S_ISDIR(st.st_mode)) {
+            app_error("tensorstage: TENSORSTAGE_DATA=%s has no shaders/ folder (it must hold shaders/, "
+                      "assets/ and scenes/; unset it to use the built-in data)", ts_path_shown(data, sh, sizeof sh));
+            return APP_USAGE;
+        }
     }
 
     static const char *const commands[] = {"list", "check", "render", "record", "dump", "bench"};

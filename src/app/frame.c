@@ -9,6 +9,8 @@
 #include <time.h>
 #include <unistd.h>
 #include "app/app.h"
+#include "diagram/diagram.h"
+#include "kernel/fileio.h"
 
 void app_frame(scene *s, ui_ctx *ui, int fb_w, int fb_h, const app_frame_opts *o) {
     const ui_theme *th = o->theme;
@@ -16,13 +18,19 @@ void app_frame(scene *s, ui_ctx *ui, int fb_w, int fb_h, const app_frame_opts *o
     if (s->kind->update) s->kind->update(s->state, &s->clock, ui);
     gfx_frame_begin(fb_w, fb_h, th->bg, th->letterbox);
     gfx_push_view(o->view.pan_x, o->view.pan_y, o->view.zoom > 0 ? o->view.zoom : 1);
+    /* Diagram hover sees the pointer (in the scene's canvas units) unless a
+     * widget took it; exports pass none. Its tooltip goes over the widgets. */
+    bool pointer = !ui->mouse_used && ui->in.mouse_x >= 0 && ui->in.mouse_y >= 0;
+    dg_frame_begin(th, pointer ? ui->in.mouse_x : -1, pointer ? ui->in.mouse_y : -1,
+                   s->clock.time);
     s->kind->draw(s->state, &s->clock, th);
     ui_draw(ui);
+    dg_frame_end();
     gfx_pop_view();
     if (o->captions && s->kind->beat_count > 0) {
         const scene_beat *b = &s->kind->beats[s->clock.beat];
         ui_caption_bar(th, s->clock.beat, s->kind->beat_count, b->title, b->caption,
-                       s->clock.t, o->holding);
+                       ui->show_widgets ? b->hint : NULL, s->clock.t, o->holding);
     }
     if (o->help) ui_help_overlay(th, o->help, o->help_count);
     if (o->toast && o->toast_alpha > 0) ui_toast(th, o->toast, o->toast_alpha);
@@ -30,10 +38,5 @@ void app_frame(scene *s, ui_ctx *ui, int fb_w, int fb_h, const app_frame_opts *o
 }
 
 bool app_output_ok(const char *path, bool force, char *err, size_t errlen) {
-    struct stat st;
-    if (stat(path, &st) == 0 && !force) {
-        snprintf(err, errlen, "%s: already exists (use --force to overwrite)", path);
-        return false;
-    }
-    return true;
+    return ts_out_check(path, force, err, errlen);
 }

@@ -6,9 +6,18 @@
  * accumulated sum, so exports are identical on a slow or a fast machine and
  * frame 30 at 30 fps equals frame 60 at 60 fps.
  *
- * record writes to a temporary file beside the output and renames it only
- * when ffmpeg succeeds; a failure leaves no partial file.
+ * Every export runs in the same order: the scene is opened and validated,
+ * then every output the run will write is checked (outputs_check: the
+ * user's mistakes exit 2 before any work), then the GL context is opened and
+ * frames are made. Outputs are all or nothing (kernel/fileio.h): render
+ * writes each frame to a hidden temporary and renames them all once the last
+ * frame is done; record has ffmpeg write a temporary that is renamed when
+ * ffmpeg succeeds. SIGINT and SIGTERM set a flag that the frame loops check
+ * every frame: the run stops, removes its temporaries and exits 128 + the
+ * signal (130 for Ctrl-C). SDL's own handlers are kept out (they would only
+ * queue a quit event that no headless loop reads).
  */
+#include <dirent.h>
 #include <errno.h>
 #include <math.h>
 #include <signal.h>
@@ -19,6 +28,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 #include "app/app.h"
+#include "kernel/fileio.h"
 
 typedef struct headless {
     gfx_window *win;
@@ -27,19 +37,64 @@ typedef struct headless {
     ui_ctx ui;
     uint8_t *pixels;
     int w, h;
+    long frames;               /* how many frames the run makes */
     app_frame_opts frame;
 } headless;
 
-/* Opens the scene, a hidden GL context and an offscreen target. Returns an
- * exit code; on failure everything opened is closed again. */
-static int headless_open(headless *H, const app_options *o) {
+/* ---- stopping on SIGINT / SIGTERM ------------------------------------------ */
+
+static volatile sig_atomic_t stop_signal;
+
+static void on_stop_signal(int sig) { stop_signal = sig; }
+
+/* No SA_RESTART: a write blocked on ffmpeg's pipe returns, and the loop sees
+ * the flag. Called again after SDL starts, in case it installed its own. */
+static void catch_stop_signals(void) {
+    setenv("SDL_NO_SIGNAL_HANDLERS", "1", 1);
+    struct sigaction sa;
+    memset(&sa, 0, sizeof sa);
+    sa.sa_handler = on_stop_signal;
+    sigemptyset(&sa.sa_mask);
+    sigaction(SIGINT, &sa, NULL);
+    sigaction(SIGTERM, &sa, NULL);
+}
+
+/* One line for a stopped run; the exit code shells expect (130 for SIGINT). */
+static int stopped(const char *what, long done, long n) {
+    app_error("tensorstage: %s stopped by %s after %ld of %ld frames; nothing was written",
+            what, stop_signal == SIGINT ? "SIGINT (Ctrl-C)" : "SIGTERM", done, n);
+    return 128 + stop_signal;
+}
+
+/* ---- opening -------------------------------------------------------------- */
+
+/* Opens and validates the scene and the beat, and counts the frames. Returns
+ * an exit code; on failure nothing stays open. */
+static int headless_scene(headless *H, const app_options *o, long default_frames) {
     char err[512];
     memset(H, 0, sizeof *H);
     H->s = scene_open(o->scene, err, sizeof err);
-    if (!H->s) { fprintf(stderr, "%s\n", err); return APP_USAGE; }
+    if (!H->s) { app_error("%s", err); return APP_USAGE; }
+    const scene_kind *k = H->s->kind;
+    if (o->beat > k->beat_count) {
+        app_error("tensorstage: --beat must be 1..%d for %s, got %d", k->beat_count, k->name, o->beat);
+        scene_close(H->s);
+        return APP_USAGE;
+    }
+    double d = o->beat ? k->beats[o->beat - 1].duration : scene_duration(k);
+    H->frames = o->frames ? o->frames : default_frames ? default_frames
+              : lround(d * o->fps) + 1;   /* include the settled last frame */
+    return APP_OK;
+}
+
+/* Opens a hidden GL context and an offscreen target for the open scene.
+ * Returns an exit code; on failure everything is closed, the scene too. */
+static int headless_gl(headless *H, const app_options *o) {
+    char err[512];
     setenv("SDL_VIDEODRIVER", "offscreen", 0);   /* no display needed */
     H->win = gfx_window_open(&(gfx_window_desc){.title = "tensorstage", .width = 64, .height = 64,
                                                 .hidden = true}, err, sizeof err);
+    catch_stop_signals();
     if (!H->win) goto fail;
     char shaders[4200];
     snprintf(shaders, sizeof shaders, "%s/shaders", scene_data_dir());
@@ -59,7 +114,7 @@ fail_gfx:
 fail_win:
     gfx_window_close(H->win);
 fail:
-    fprintf(stderr, "tensorstage: %s\n", err);
+    app_error("tensorstage: %s", err);
     scene_close(H->s);
     return APP_FAIL;
 }
@@ -89,51 +144,108 @@ static void headless_frame(headless *H, const app_options *o, long i, bool read)
     headless_draw(H, read);
 }
 
-static long frame_count(const headless *H, const app_options *o) {
-    if (o->frames) return o->frames;
-    const scene_kind *k = H->s->kind;
-    double d = o->beat ? k->beats[o->beat - 1].duration : scene_duration(k);
-    return lround(d * o->fps) + 1;   /* include the settled last frame */
+/* ---- checking outputs before any work -------------------------------------- */
+
+static void frame_path(char *path, size_t len, const char *dir, long i) {
+    snprintf(path, len, "%s/frame-%05ld.png", dir, i);
 }
 
-static int check_beat(const headless *H, const app_options *o) {
-    int nb = H->s->kind->beat_count;
-    if (o->beat > nb) {
-        fprintf(stderr, "tensorstage: --beat must be 1..%d for %s, got %d\n", nb, H->s->kind->name, o->beat);
-        return APP_USAGE;
+/* render: the folder can be written (or made), and none of the n frames the
+ * run will write exists unless force. One line and false if not. */
+static bool render_outputs_ok(const app_options *o, long n, char *err, size_t errlen) {
+    if (!ts_out_check_dir(o->out, err, errlen)) return false;
+    if (o->force) return true;
+    DIR *d = opendir(o->out);
+    if (!d) return true;   /* made later */
+    long first = -1;
+    struct dirent *e;
+    while ((e = readdir(d))) {
+        char *end;
+        if (strncmp(e->d_name, "frame-", 6) != 0) continue;
+        long i = strtol(e->d_name + 6, &end, 10);
+        if (end - e->d_name < 11 || strcmp(end, ".png") != 0 || i < 0 || i >= n) continue;
+        char want[32];
+        snprintf(want, sizeof want, "frame-%05ld.png", i);
+        if (strcmp(want, e->d_name) == 0 && (first < 0 || i < first)) first = i;
     }
-    return APP_OK;
+    closedir(d);
+    if (first < 0) return true;
+    char path[TS_PATH_MAX], sh[128];
+    frame_path(path, sizeof path, o->out, first);
+    snprintf(err, errlen, "%s: already exists (use --force to overwrite)", ts_path_shown(path, sh, sizeof sh));
+    return false;
+}
+
+/* ---- render ------------------------------------------------------------------ */
+
+/* Writes the frame's pixels to its temporary (committed at the end). */
+static bool write_frame_temp(const headless *H, const char *path, char *err, size_t errlen) {
+    char tmp[TS_PATH_MAX];
+    FILE *f = ts_out_open(path, tmp, sizeof tmp, err, errlen);
+    if (!f) return false;
+    bool ok = gfx_png_write_stream(f, path, H->pixels, H->w, H->h, err, errlen);
+    if (ferror(f) && ok) { snprintf(err, errlen, "%s: write failed: %s", path, strerror(errno)); ok = false; }
+    if (fclose(f) != 0 && ok) { snprintf(err, errlen, "%s: write failed: %s", path, strerror(errno)); ok = false; }
+    if (!ok) unlink(tmp);
+    return ok;
 }
 
 int app_render(const app_options *o) {
-    char err[512], path[4200];
-    struct stat st;
-    if (stat(o->out, &st) == 0 && !S_ISDIR(st.st_mode)) {
-        fprintf(stderr, "tensorstage: %s: exists and is not a folder\n", o->out);
-        return APP_USAGE;
-    }
-    snprintf(path, sizeof path, "%s/frame-00000.png", o->out);
-    if (!app_output_ok(path, o->force, err, sizeof err)) { fprintf(stderr, "tensorstage: %s\n", err); return APP_USAGE; }
+    char err[512], path[TS_PATH_MAX], tmp[TS_PATH_MAX];
+    catch_stop_signals();
     headless H;
-    int rc = headless_open(&H, o);
+    int rc = headless_scene(&H, o, 0);
     if (rc) return rc;
-    if ((rc = check_beat(&H, o))) { headless_close(&H); return rc; }
-    if (stat(o->out, &st) != 0 && mkdir(o->out, 0777) != 0) {   /* only once all is well */
-        fprintf(stderr, "tensorstage: %s: cannot create folder: %s\n", o->out, strerror(errno));
-        headless_close(&H);
+    long n = H.frames;
+    if (!render_outputs_ok(o, n, err, sizeof err)) {
+        app_error("tensorstage: %s", err);
+        scene_close(H.s);
         return APP_USAGE;
     }
-    long n = frame_count(&H, o);
-    for (long i = 0; i < n && !rc; i++) {
-        headless_frame(&H, o, i, true);
-        snprintf(path, sizeof path, "%s/frame-%05ld.png", o->out, i);
-        if (!gfx_png_write(path, H.pixels, H.w, H.h, err, sizeof err)) {
-            fprintf(stderr, "tensorstage: %s\n", err);
+    if ((rc = headless_gl(&H, o))) return rc;
+    struct stat st;
+    bool made = false;
+    if (stat(o->out, &st) != 0) {   /* only once all is well */
+        if (mkdir(o->out, 0777) != 0) {
+            app_error("tensorstage: %s: cannot create folder: %s", o->out, strerror(errno));
+            headless_close(&H);
+            return APP_FAIL;
+        }
+        made = true;
+    }
+    long done = 0;
+    for (; done < n && !rc && !stop_signal; done++) {
+        headless_frame(&H, o, done, true);
+        frame_path(path, sizeof path, o->out, done);
+        if (!write_frame_temp(&H, path, err, sizeof err)) {
+            app_error("tensorstage: %s", err);
             rc = APP_FAIL;
+            break;
         }
     }
-    if (!rc) fprintf(stderr, "rendered %ld frame%s of %s at %dx%d to %s/\n", n, n == 1 ? "" : "s",
-                     H.s->kind->name, H.w, H.h, o->out);
+    bool interrupted = stop_signal != 0;
+    long published = 0;
+    if (!rc && !interrupted) {   /* every frame is complete: publish them all */
+        for (; published < n; published++) {
+            frame_path(path, sizeof path, o->out, published);
+            ts_out_temp_name(path, tmp, sizeof tmp);
+            if (!ts_out_commit(tmp, path, err, sizeof err)) {
+                app_error("tensorstage: %s", err);
+                rc = APP_FAIL;
+                break;
+            }
+        }
+    }
+    for (long i = published; i < done; i++) {   /* temporaries left unpublished */
+        frame_path(path, sizeof path, o->out, i);
+        ts_out_temp_name(path, tmp, sizeof tmp);
+        unlink(tmp);
+    }
+    if (made && (rc || interrupted)) rmdir(o->out);   /* only if empty */
+    if (!rc && interrupted) rc = stopped("render", done, n);
+    else if (!rc)
+        fprintf(stderr, "rendered %ld frame%s of %s at %dx%d to %s/\n", n, n == 1 ? "" : "s",
+                H.s->kind->name, H.w, H.h, o->out);
     headless_close(&H);
     return rc;
 }
@@ -153,45 +265,70 @@ static bool find_in_path(const char *prog) {
     return false;
 }
 
+/* False when the reader is gone or a stop signal arrived. */
 static bool write_all(int fd, const uint8_t *p, size_t n) {
     while (n > 0) {
         ssize_t k = write(fd, p, n);
-        if (k < 0 && errno == EINTR) continue;
+        if (k < 0 && errno == EINTR && !stop_signal) continue;
         if (k <= 0) return false;
         p += k; n -= (size_t)k;
     }
     return true;
 }
 
+/* The last non-empty line ffmpeg wrote to its error file, for our one line. */
+static void last_line(FILE *f, char *out, size_t len) {
+    char line[512];
+    out[0] = 0;
+    if (!f) return;
+    rewind(f);
+    while (fgets(line, sizeof line, f)) {
+        line[strcspn(line, "\r\n")] = 0;
+        if (line[0]) snprintf(out, len, "%s", line);
+    }
+}
+
 int app_record(const app_options *o) {
-    char err[512];
+    char err[512], sh[128];
+    catch_stop_signals();
     size_t len = strlen(o->out);
     if (len < 5 || strcmp(o->out + len - 4, ".mp4") != 0) {
-        fprintf(stderr, "tensorstage: record writes MP4: --out must end in .mp4, got '%s'\n", o->out);
+        app_error("tensorstage: record writes MP4: --out must end in .mp4, got '%s'",
+                ts_path_shown(o->out, sh, sizeof sh));
         return APP_USAGE;
     }
-    if (!app_output_ok(o->out, o->force, err, sizeof err)) { fprintf(stderr, "tensorstage: %s\n", err); return APP_USAGE; }
+    headless H;
+    int rc = headless_scene(&H, o, 0);
+    if (rc) return rc;
+    if (!ts_out_check(o->out, o->force, err, sizeof err)) {
+        app_error("tensorstage: %s", err);
+        scene_close(H.s);
+        return APP_USAGE;
+    }
     if (!find_in_path("ffmpeg")) {
-        fprintf(stderr, "tensorstage: record needs ffmpeg, which is not installed "
-                        "(apt-get install ffmpeg); 'tensorstage render' writes PNG frames without it\n");
+        app_error("tensorstage: record needs ffmpeg, which is not installed "
+                        "(apt-get install ffmpeg); 'tensorstage render' writes PNG frames without it");
+        scene_close(H.s);
         return APP_FAIL;
     }
-    headless H;
-    int rc = headless_open(&H, o);
-    if (rc) return rc;
-    if ((rc = check_beat(&H, o))) { headless_close(&H); return rc; }
+    if ((rc = headless_gl(&H, o))) return rc;
 
-    char tmp[4200], size[32], fps[16];
-    snprintf(tmp, sizeof tmp, "%s.part-%d.mp4", o->out, (int)getpid());
+    char tmp[TS_PATH_MAX], size[32], fps[16];
+    ts_out_temp_name(o->out, tmp, sizeof tmp);
     snprintf(size, sizeof size, "%dx%d", H.w, H.h);
     snprintf(fps, sizeof fps, "%d", o->fps);
+    FILE *ffmpeg_err = tmpfile();   /* ffmpeg's messages, summed up in our one line */
     int fds[2];
     if (pipe(fds) != 0) { perror("tensorstage: pipe"); headless_close(&H); return APP_FAIL; }
     signal(SIGPIPE, SIG_IGN);
     pid_t pid = fork();
     if (pid == 0) {
+        setpgid(0, 0);   /* a terminal's Ctrl-C reaches tensorstage, which stops ffmpeg itself */
+        signal(SIGINT, SIG_DFL);
+        signal(SIGTERM, SIG_DFL);
         dup2(fds[0], 0);
         close(fds[0]); close(fds[1]);
+        if (ffmpeg_err) dup2(fileno(ffmpeg_err), 2);
         /* yuv420p needs even sides: pad by one pixel if odd */
         execlp("ffmpeg", "ffmpeg", "-hide_banner", "-loglevel", "error", "-nostdin", "-y",
                "-f", "rawvideo", "-pix_fmt", "rgba", "-s", size, "-r", fps, "-i", "pipe:0",
@@ -201,40 +338,52 @@ int app_record(const app_options *o) {
         _exit(127);
     }
     close(fds[0]);
-    if (pid < 0) { perror("tensorstage: fork"); close(fds[1]); headless_close(&H); return APP_FAIL; }
+    if (pid < 0) {
+        perror("tensorstage: fork");
+        close(fds[1]);
+        if (ffmpeg_err) fclose(ffmpeg_err);
+        headless_close(&H);
+        return APP_FAIL;
+    }
 
-    long n = frame_count(&H, o);
+    long n = H.frames, done = 0;
     double t0 = scene_seconds(), render_s = 0, last_report = 0;
     bool tty = isatty(2);
     bool ok = true;
-    for (long i = 0; i < n && ok; i++) {
+    for (; done < n && ok && !stop_signal; done++) {
         double a = scene_seconds();
-        headless_frame(&H, o, i, true);
+        headless_frame(&H, o, done, true);
         render_s += scene_seconds() - a;
         ok = write_all(fds[1], H.pixels, (size_t)H.w * (size_t)H.h * 4);
         double now = scene_seconds() - t0;
         /* a live line on a terminal; a line every 5 s in a log */
-        if (now - last_report > (tty ? 0.25 : 5.0) || i == n - 1) {
-            double f = (double)(i + 1) / (now > 0 ? now : 1e-9);
+        if (!stop_signal && (now - last_report > (tty ? 0.25 : 5.0) || done == n - 1)) {
+            double f = (double)(done + 1) / (now > 0 ? now : 1e-9);
             fprintf(stderr, "%srecording %s: frame %ld/%ld  %.1f fps  ETA %.0f s   %s",
-                    tty ? "\r" : "", H.s->kind->name, i + 1, n, f, (double)(n - i - 1) / f,
+                    tty ? "\r" : "", H.s->kind->name, done + 1, n, f, (double)(n - done - 1) / f,
                     tty ? "" : "\n");
             last_report = now;
         }
     }
+    if (stop_signal) kill(pid, SIGKILL);   /* its output is discarded anyway */
     close(fds[1]);
     int status = 0;
-    waitpid(pid, &status, 0);
+    while (waitpid(pid, &status, 0) < 0 && errno == EINTR) {}
     double total = scene_seconds() - t0;
     if (tty) fprintf(stderr, "\n");
-    if (!ok || !WIFEXITED(status) || WEXITSTATUS(status) != 0) {
-        fprintf(stderr, "tensorstage: ffmpeg failed (exit %d) writing %s; nothing was written\n",
-                WIFEXITED(status) ? WEXITSTATUS(status) : -1, o->out);
+    if (stop_signal) {
+        unlink(tmp);
+        rc = stopped("record", done, n);
+    } else if (!ok || !WIFEXITED(status) || WEXITSTATUS(status) != 0) {
+        char why[300];
+        last_line(ffmpeg_err, why, sizeof why);
+        app_error("tensorstage: ffmpeg failed (exit %d) writing %s%s%s; nothing was written",
+                WIFEXITED(status) ? WEXITSTATUS(status) : -1, ts_path_shown(o->out, sh, sizeof sh),
+                why[0] ? ": " : "", why);
         unlink(tmp);
         rc = APP_FAIL;
-    } else if (rename(tmp, o->out) != 0) {
-        fprintf(stderr, "tensorstage: cannot rename %s to %s: %s\n", tmp, o->out, strerror(errno));
-        unlink(tmp);
+    } else if (!ts_out_commit(tmp, o->out, err, sizeof err)) {
+        app_error("tensorstage: %s", err);
         rc = APP_FAIL;
     } else {
         fprintf(stderr, "recorded %ld frames at %s, %d fps in %.1f s: %.1f frames/s exported; "
@@ -242,6 +391,7 @@ int app_record(const app_options *o) {
                 n, size, o->fps, total, (double)n / total, 1e3 * render_s / (double)n,
                 (double)n / render_s);
     }
+    if (ffmpeg_err) fclose(ffmpeg_err);
     headless_close(&H);
     return rc;
 }
@@ -254,16 +404,17 @@ static int cmp_double(const void *a, const void *b) {
 }
 
 int app_bench(const app_options *o) {
+    catch_stop_signals();
     headless H;
-    int rc = headless_open(&H, o);
-    if (rc) return rc;
-    long n = o->frames ? o->frames : 300;
+    int rc = headless_scene(&H, o, 300);
+    if (rc || (rc = headless_gl(&H, o))) return rc;
+    long n = H.frames;
     double *ms = malloc(sizeof(double) * (size_t)n);
     if (!ms) { headless_close(&H); return APP_FAIL; }
     uint8_t px[4];
     double dur = scene_duration(H.s->kind);
     double startup = 0;
-    for (long i = -1; i < n; i++) {   /* frame -1: the first frame, for start-up */
+    for (long i = -1; i < n && !stop_signal; i++) {   /* frame -1: the first frame, for start-up */
         double a = scene_seconds();
         /* frames spread evenly over the whole story, so every beat is measured */
         H.s->clock = scene_clock_at(H.s->kind, i < 0 ? 0 : dur * (double)i / (double)n);
@@ -272,6 +423,12 @@ int app_bench(const app_options *o) {
         double b = scene_seconds();
         if (i < 0) startup = b;
         else ms[i] = 1e3 * (b - a);
+    }
+    if (stop_signal) {
+        free(ms);
+        headless_close(&H);
+        app_error("tensorstage: bench stopped by %s", stop_signal == SIGINT ? "SIGINT (Ctrl-C)" : "SIGTERM");
+        return 128 + stop_signal;
     }
     qsort(ms, (size_t)n, sizeof *ms, cmp_double);
     double sum = 0;

@@ -63,6 +63,12 @@ static bool pointer_in(dg_rect r) {
     return F.mx >= 0 && F.my >= 0 && dg_contains(r, F.mx, F.my);
 }
 
+bool dg__pointer(float *x, float *y) {
+    *x = F.mx;
+    *y = F.my;
+    return F.mx >= 0 && F.my >= 0;
+}
+
 bool dg_hover_item(dg_rect r, const ts_tensor *t, const int *idx, float value,
                    void (*explain)(const void *, const int *, char *, size_t),
                    const void *user) {

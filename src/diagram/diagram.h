@@ -174,7 +174,9 @@ void dg_legend(dg_rect r, float lo, float hi, int cmap, const char *label);
 
 enum dg_matrix_mode { DG_HEAT = 0, DG_NUMBERS = 1, DG_HEAT_NUMBERS = 2 };
 
-/* A rectangle of cells to outline (a sliding window, a pooling window). */
+/* A rectangle of cells to outline (a sliding window, a pooling window), in
+ * the slice's row and column indices, like r0/c0 (so it may cover padding);
+ * color zero: accent. */
 typedef struct dg_window { int r, c, rows, cols; gfx_color color; } dg_window;
 
 typedef struct dg_matrix_style {
@@ -281,6 +283,9 @@ typedef struct dg_plane_style {
     const char *title, *xlabel, *ylabel;
     float x_lo, x_hi, y_lo, y_hi;   /* all 0: -3..3 square */
     bool no_axes;
+    bool no_legend;            /* no field legend, and no column kept for it
+                                  (added with plane.c: the column is laid out
+                                  at begin, before any field is known) */
 } dg_plane_style;
 
 typedef struct dg_plane dg_plane;
@@ -330,6 +335,14 @@ typedef struct dg_edge_style {
     const char *label;         /* at the middle of the edge */
     float flow;                /* > 0: dots travel a -> b at this speed
                                   (edges per second) on the scene clock */
+    float bend;                /* elbows: 0 = an L with one corner (the
+                                  horizontal leg first for DG_ELBOW_H); in
+                                  (0,1) a Z whose middle leg sits at this
+                                  fraction of the way from a to b, so the
+                                  edge leaves and arrives along the same
+                                  axis (box side to box side). Added with
+                                  block.c: an L alone cannot join two boxes
+                                  side by side at different heights. */
 } dg_edge_style;
 
 void dg_edge(dg_pt a, dg_pt b, const dg_edge_style *s);

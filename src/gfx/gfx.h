@@ -4,8 +4,11 @@
  * Everything is placed in a virtual canvas (1920x1080 units by default, origin
  * top-left, y down) that is letterboxed onto the real drawable with an
  * orthographic projection, so a laptop window, a projector and a 4K export
- * show the same picture. Text is rasterised at the drawable's real pixel size,
- * so it stays crisp at any scale.
+ * show the same picture. On a drawable taller than 16:9 the canvas stays
+ * 1920 wide and grows taller instead (16:10: 1200, 4:3: 1440, at most 5:4:
+ * 1536), so 4:3 projectors show no bands; layouts read gfx_canvas_h().
+ * Text is rasterised at the drawable's real pixel size, so it stays crisp at
+ * any scale.
  *
  *   gfx_window *w = gfx_window_open(&(gfx_window_desc){ .title = "x", .width = 1280,
  *                                   .height = 720 }, err, sizeof err);
@@ -34,6 +37,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 
 typedef struct gfx_color { float r, g, b, a; } gfx_color;
 
@@ -69,14 +73,16 @@ const char *gfx_renderer_name(void);
 typedef struct gfx_desc {
     const char *shader_dir;   /* NULL: found next to the executable or in the source tree */
     const char *font_sans, *font_bold, *font_mono;   /* NULL: fontconfig's DejaVu */
-    float canvas_w, canvas_h; /* 0: 1920 x 1080 */
+    float canvas_w, canvas_h; /* 0: 1920 x 1080, growing taller on drawables
+                                 taller than 16:9; a canvas_h given here is fixed */
 } gfx_desc;
 
 bool gfx_init(const gfx_desc *d, char *err, size_t errlen);
 void gfx_shutdown(void);
 
-/* Starts a frame on the bound framebuffer of fb_w x fb_h pixels: clears it to
- * letterbox, fills the canvas area with bg, sets the projection. */
+/* Starts a frame on the bound framebuffer of fb_w x fb_h pixels: sizes the
+ * canvas for its aspect (see above), clears it to letterbox, fills the canvas
+ * area with bg, sets the projection. */
 void gfx_frame_begin(int fb_w, int fb_h, gfx_color bg, gfx_color letterbox);
 void gfx_frame_end(void);
 
@@ -137,6 +143,19 @@ bool  gfx_font_find(const char *pattern, char *out, size_t outlen);
 float gfx_text_box(float x, float y, float w, float size, int font, int align,
                    gfx_color c, const char *utf8);
 
+/* Text log, for layout tests: while a buffer is set, every gfx_text and
+ * gfx_text_box call with visible text records its line box (x, y, w, h in
+ * canvas units after the view transform, cut to the clip rectangle; size
+ * likewise) and the start of its text; text clipped away is not recorded.
+ * Records past cap are counted but not stored. NULL stops logging; setting
+ * a buffer restarts the count. */
+typedef struct gfx_text_rec {
+    float x, y, w, h, size;
+    char text[40];
+} gfx_text_rec;
+void gfx_text_log(gfx_text_rec *buf, int cap);
+int  gfx_text_log_count(void);    /* records since the log was set */
+
 /* ---- heatmaps ----------------------------------------------------------- */
 
 enum gfx_cmap {
@@ -168,10 +187,20 @@ void        gfx_target_read(gfx_target *t, uint8_t *rgba);
 /* Reads the bound framebuffer region (0,0,w,h) the same way. */
 void        gfx_read_pixels(int w, int h, uint8_t *rgba);
 
-/* PNG writing with libpng; false and a message on failure. */
+/* PNG writing with libpng; false and a message on failure. The file is
+ * written to a temporary beside path and renamed when complete, so path
+ * never holds a partial PNG (kernel/fileio.h). */
 bool gfx_png_write(const char *path, const uint8_t *rgba, int w, int h,
                    char *err, size_t errlen);
-/* Reads a PNG as 8-bit RGBA (malloc'd, caller frees); NULL and a message on failure. */
+/* The same encoding into an open stream (for a writer that commits later);
+ * where names the file in messages. */
+bool gfx_png_write_stream(FILE *f, const char *where, const uint8_t *rgba, int w, int h,
+                          char *err, size_t errlen);
+/* Images larger than this on either side are refused from the header,
+ * before anything is decoded. */
+#define GFX_PNG_MAX_SIDE 4096
+/* Reads a PNG as 8-bit RGBA (malloc'd, caller frees); NULL and a message on
+ * failure: not a regular file, not a PNG, or larger than GFX_PNG_MAX_SIDE. */
 uint8_t *gfx_png_read(const char *path, int *w, int *h, char *err, size_t errlen);
 
 #endif

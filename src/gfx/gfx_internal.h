@@ -42,6 +42,7 @@ typedef struct gfx_irect { int x, y, w, h; } gfx_irect;   /* device px, top-left
 typedef struct gfx_state {
     bool inited;
     float canvas_w, canvas_h;
+    float design_h;            /* canvas_h at 16:9 and wider; 0: fixed canvas_h */
     int fb_w, fb_h;
     float ppu;                 /* device pixels per canvas unit (no view) */
     float off_x, off_y;        /* device position of canvas origin */

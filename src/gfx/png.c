@@ -4,10 +4,15 @@
  * RGBA PNG with fixed settings (default compression, no timestamps), so the
  * same pixels always give the same file. gfx_png_read accepts any PNG and
  * converts it to 8-bit RGBA (palette, grey, 16-bit, missing alpha); the
- * caller frees the result. Errors: false / NULL and one line in err naming
- * the file. libpng's longjmp error handling stays inside this file.
+ * caller frees the result, and refuses from the header alone an image over
+ * GFX_PNG_MAX_SIDE on a side (a 100-byte file may claim 32768x32768), and a
+ * path that is not a regular file (a FIFO would block). gfx_png_write writes
+ * a temporary beside the path and renames it when complete (kernel/fileio.h).
+ * Errors: false / NULL and one line in err naming the file. libpng's
+ * longjmp error handling stays inside this file.
  */
 #include "gfx.h"
+#include "kernel/fileio.h"
 
 #include <errno.h>
 #include <png.h>
@@ -32,15 +37,12 @@ static void on_warning(png_structp png, png_const_charp msg)
     (void)msg;
 }
 
-bool gfx_png_write(const char *path, const uint8_t *rgba, int w, int h, char *err, size_t errlen)
+bool gfx_png_write_stream(FILE *f, const char *where, const uint8_t *rgba, int w, int h,
+                          char *err, size_t errlen)
 {
-    if (!path || !rgba || w <= 0 || h <= 0) {
+    char sh[128];
+    if (!f || !rgba || w <= 0 || h <= 0) {
         if (err && errlen) snprintf(err, errlen, "png write: bad arguments");
-        return false;
-    }
-    FILE *f = fopen(path, "wb");
-    if (!f) {
-        if (err && errlen) snprintf(err, errlen, "%s: %s", path, strerror(errno));
         return false;
     }
     png_ctx ctx = { "" };
@@ -67,25 +69,36 @@ bool gfx_png_write(const char *path, const uint8_t *rgba, int w, int h, char *er
     png_write_end(png, NULL);
     png_destroy_write_struct(&png, &info);
     free(rows);
-    if (fclose(f) != 0) {
-        if (err && errlen) snprintf(err, errlen, "%s: %s", path, strerror(errno));
-        return false;
-    }
     return true;
 
 fail:
     if (png) png_destroy_write_struct(&png, info ? &info : NULL);
     free(rows);
-    fclose(f);
-    if (err && errlen) snprintf(err, errlen, "%s: cannot write PNG: %s", path, ctx.msg);
+    if (err && errlen) snprintf(err, errlen, "%s: cannot write PNG: %s", ts_path_shown(where, sh, sizeof sh), ctx.msg);
     return false;
+}
+
+bool gfx_png_write(const char *path, const uint8_t *rgba, int w, int h, char *err, size_t errlen)
+{
+    char tmp[TS_PATH_MAX], e[512];
+    if (!path) {
+        if (err && errlen) snprintf(err, errlen, "png write: bad arguments");
+        return false;
+    }
+    FILE *f = ts_out_open(path, tmp, sizeof tmp, e, sizeof e);
+    bool ok = f && gfx_png_write_stream(f, path, rgba, w, h, e, sizeof e);
+    if (ok) ok = ts_out_close_commit(f, tmp, path, e, sizeof e);
+    else if (f) ts_out_close_discard(f, tmp);
+    if (!ok && err && errlen) snprintf(err, errlen, "%s", e);
+    return ok;
 }
 
 uint8_t *gfx_png_read(const char *path, int *w, int *h, char *err, size_t errlen)
 {
-    FILE *f = path ? fopen(path, "rb") : NULL;
+    char e[TS_PATH_MAX + 200], sh[128];
+    FILE *f = path ? ts_in_open(path, e, sizeof e) : NULL;
     if (!f) {
-        if (err && errlen) snprintf(err, errlen, "%s: %s", path ? path : "(null)", strerror(errno));
+        if (err && errlen) snprintf(err, errlen, "%s", path ? e : "png read: no path");
         return NULL;
     }
     png_ctx ctx = { "" };
@@ -105,11 +118,12 @@ uint8_t *gfx_png_read(const char *path, int *w, int *h, char *err, size_t errlen
     if (setjmp(png_jmpbuf(png))) goto fail;
     png_init_io(png, f);
     png_set_sig_bytes(png, 8);
-    png_read_info(png, info);
+    png_read_info(png, info);   /* the header chunks only: nothing is decoded yet */
     png_uint_32 pw = png_get_image_width(png, info), ph = png_get_image_height(png, info);
     int depth = png_get_bit_depth(png, info), type = png_get_color_type(png, info);
-    if (pw == 0 || ph == 0 || pw > 32768 || ph > 32768) {
-        snprintf(ctx.msg, sizeof ctx.msg, "unsupported size %ux%u", (unsigned)pw, (unsigned)ph);
+    if (pw == 0 || ph == 0 || pw > GFX_PNG_MAX_SIDE || ph > GFX_PNG_MAX_SIDE) {
+        snprintf(ctx.msg, sizeof ctx.msg, "the image is %ux%u; at most %dx%d is read",
+                 (unsigned)pw, (unsigned)ph, GFX_PNG_MAX_SIDE, GFX_PNG_MAX_SIDE);
         goto fail;
     }
     if (type == PNG_COLOR_TYPE_PALETTE) png_set_palette_to_rgb(png);
@@ -145,6 +159,6 @@ fail:
     free(rows);
     free(pixels);
     fclose(f);
-    if (err && errlen) snprintf(err, errlen, "%s: cannot read PNG: %s", path, ctx.msg);
+    if (err && errlen) snprintf(err, errlen, "%s: cannot read PNG: %s", ts_path_shown(path, sh, sizeof sh), ctx.msg);
     return NULL;
 }

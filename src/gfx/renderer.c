@@ -3,7 +3,9 @@
  *
  * gfx_init loads the shaders, the fonts and the heatmap resources and builds
  * one vertex array (VAO + streaming VBO + an index buffer of quads). Each frame:
- *   gfx_frame_begin  letterboxes the canvas onto the bound framebuffer
+ *   gfx_frame_begin  sizes the canvas for the drawable's aspect (taller
+ *                    than 16:9: 1920 wide, up to 1536 high) and
+ *                    letterboxes it onto the bound framebuffer
  *                    (uniform scale, centred, offsets rounded to whole pixels
  *                    so bars and pixel-aligned shapes are exact), clears, and
  *                    resets the view and clip stacks;
@@ -100,6 +102,7 @@ bool gfx_init(const gfx_desc *d, char *err, size_t errlen)
     memset(&gfx_st, 0, sizeof gfx_st);
     gfx_st.canvas_w = d->canvas_w > 0 ? d->canvas_w : 1920.0f;
     gfx_st.canvas_h = d->canvas_h > 0 ? d->canvas_h : 1080.0f;
+    gfx_st.design_h = d->canvas_h > 0 ? 0.0f : gfx_st.canvas_h;
 
     char dir[4096];
     if (!gfx_shader_dir_find(d->shader_dir, dir, sizeof dir, err, errlen)) return false;
@@ -193,6 +196,12 @@ void gfx_frame_begin(int fb_w, int fb_h, gfx_color bg, gfx_color letterbox)
     B.nq = B.nc = 0;
     gfx_st.fb_w = fb_w;
     gfx_st.fb_h = fb_h;
+    if (gfx_st.design_h > 0) {
+        /* taller than the design aspect: grow the canvas, up to 5:4 */
+        float h = roundf(gfx_st.canvas_w * (float)fb_h / (float)fb_w);
+        float hmax = gfx_st.canvas_w * 0.8f;
+        gfx_st.canvas_h = h < gfx_st.design_h ? gfx_st.design_h : h > hmax ? hmax : h;
+    }
     float sx = fb_w / gfx_st.canvas_w, sy = fb_h / gfx_st.canvas_h;
     gfx_st.ppu = sx < sy ? sx : sy;
     int cw = (int)lroundf(gfx_st.canvas_w * gfx_st.ppu);

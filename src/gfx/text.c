@@ -27,6 +27,47 @@
 
 #define GFX_LINE_HEIGHT 1.25f     /* em, between baselines of a block */
 
+/* The text log (gfx_text_log): a caller's buffer, its size and the count. */
+static struct { gfx_text_rec *buf; int cap, n; } text_log;
+
+void gfx_text_log(gfx_text_rec *buf, int cap)
+{
+    text_log.buf = cap > 0 ? buf : NULL;
+    text_log.cap = cap > 0 ? cap : 0;
+    text_log.n = 0;
+}
+
+int gfx_text_log_count(void) { return text_log.n; }
+
+/* Records a block whose line boxes span canvas (x, top) .. (x + w, top + h)
+ * before the view transform; stores it after the view, as the viewer sees
+ * it: cut to the clip rectangle, and not at all when clipped away. */
+static void log_text(float x, float top, float w, float h, float size, const char *utf8)
+{
+    if (!text_log.buf || !(w > 0)) return;
+    /* device px */
+    float x0 = gfx_dx(x), y0 = gfx_dy(top), x1 = gfx_dx(x + w), y1 = gfx_dy(top + h);
+    if (gfx_st.clip_n > 1) {   /* a pushed clip (clip[0], the canvas, cuts nothing here) */
+        gfx_irect c = gfx_st.clip[gfx_st.clip_n - 1];
+        x0 = fmaxf(x0, (float)c.x);
+        y0 = fmaxf(y0, (float)c.y);
+        x1 = fminf(x1, (float)(c.x + c.w));
+        y1 = fminf(y1, (float)(c.y + c.h));
+        if (x1 <= x0 || y1 <= y0) return;
+    }
+    if (text_log.n < text_log.cap) {
+        float k = gfx_st.ppu > 0 ? gfx_st.ppu : 1.0f;
+        gfx_text_rec *r = &text_log.buf[text_log.n];
+        r->x = (x0 - gfx_st.off_x) / k;
+        r->y = (y0 - gfx_st.off_y) / k;
+        r->w = (x1 - x0) / k;
+        r->h = (y1 - y0) / k;
+        r->size = size * gfx_st.xf.k / k;
+        snprintf(r->text, sizeof r->text, "%s", utf8);
+    }
+    text_log.n++;
+}
+
 /* Decodes one code point; invalid or truncated sequences give U+FFFD and
  * consume one byte. */
 static uint32_t utf8_next(const char **ps, const char *end)
@@ -162,17 +203,26 @@ float gfx_text(float x, float y, float size, int font, int align, gfx_color c,
     uint8_t rgba[4];
     gfx_color_bytes(c, rgba);
     float base = first_baseline(y, size, font, align, nlines);
-    float maxw = 0;
+    float maxw = 0, left = INFINITY, right = -INFINITY;
     const char *s = utf8;
     for (;;) {
         const char *e = strchr(s, '\n');
         if (!e) e = s + strlen(s);
-        float w = span_em(font, s, e) * size;
+        float w = span_em(font, s, e) * size, lx = line_x(x, w, align);
         if (w > maxw) maxw = w;
-        draw_span(line_x(x, w, align), base, size, font, rgba, s, e);
+        if (w > 0 && lx < left) left = lx;
+        if (w > 0 && lx + w > right) right = lx + w;
+        draw_span(lx, base, size, font, rgba, s, e);
         if (!*e) break;
         s = e + 1;
         base += GFX_LINE_HEIGHT * size;
+    }
+    if (rgba[3] > 0 && right > left) {
+        float asc, desc;
+        gfx_font_vmetrics(font, &asc, &desc, NULL);
+        float top = first_baseline(y, size, font, align, nlines) - asc * size;
+        log_text(left, top, right - left, (asc + desc + (nlines - 1) * GFX_LINE_HEIGHT) * size,
+                 size, utf8);
     }
     return maxw;
 }
@@ -215,11 +265,13 @@ float gfx_text_width(float size, int font, const char *utf8)
 }
 
 /* Greedy word wrap of the whole text. Calls emit (when drawing) per line and
- * returns the number of lines. A word wider than the box gets a line of its own. */
+ * returns the number of lines (and the widest line's width in em, if asked).
+ * A word wider than the box gets a line of its own. */
 static int wrap(const char *text, float w_em, int font, bool draw, float x, float w,
-                float base, float size, int align, const uint8_t rgba[4])
+                float base, float size, int align, const uint8_t rgba[4], float *widest_em)
 {
     int n = 0;
+    if (widest_em) *widest_em = 0;
     const char *para = text;
     for (;;) {
         const char *pend = strchr(para, '\n');
@@ -237,6 +289,10 @@ static int wrap(const char *text, float w_em, int font, bool draw, float x, floa
                 fit = we;
                 cur = we;
                 while (cur < pend && *cur == ' ') cur++;
+            }
+            if (widest_em) {
+                float lw = span_em(font, ls, fit);
+                if (lw > *widest_em) *widest_em = lw;
             }
             if (draw) {
                 float lw = span_em(font, ls, fit) * size;
@@ -264,10 +320,18 @@ float gfx_text_box(float x, float y, float w, float size, int font, int align,
     uint8_t rgba[4];
     gfx_color_bytes(c, rgba);
     float w_em = w / size;
-    int n = wrap(utf8, w_em, font, false, 0, 0, 0, 0, 0, rgba);
+    float widest;
+    int n = wrap(utf8, w_em, font, false, 0, 0, 0, 0, 0, rgba, &widest);
     float base = first_baseline(y, size, font, align, n);
-    wrap(utf8, w_em, font, true, x, w, base, size, align, rgba);
+    wrap(utf8, w_em, font, true, x, w, base, size, align, rgba, NULL);
     float asc, desc;
     gfx_font_vmetrics(font, &asc, &desc, NULL);
-    return (asc + desc + (n - 1) * GFX_LINE_HEIGHT) * size;
+    float h = (asc + desc + (n - 1) * GFX_LINE_HEIGHT) * size;
+    if (rgba[3] > 0 && text_log.buf) {
+        widest *= size;       /* the paragraph's box: its widest line */
+        float lx = (align & 3) == GFX_CENTER ? x + (w - widest) * 0.5f
+                 : (align & 3) == GFX_RIGHT ? x + w - widest : x;
+        log_text(lx, base - asc * size, widest, h, size, utf8);
+    }
+    return h;
 }

@@ -15,6 +15,7 @@
  * the arena is untouched and err holds "FILE: what is wrong".
  */
 #include "dump.h"
+#include "fileio.h"
 
 #include <cjson/cJSON.h>
 #include <errno.h>
@@ -218,22 +219,14 @@ int ts_dump_write(const ts_dump *d, const char *path, char *err, size_t errlen) 
         return 1;
     }
     char *s = ts_dump_to_string(d);
-    FILE *f = fopen(path, "wb");
-    if (!f) {
-        snprintf(err, errlen, "%s: cannot open for writing: %s", path, strerror(errno));
-        free(s);
-        return 1;
-    }
+    char tmp[TS_PATH_MAX];
+    FILE *f = ts_out_open(path, tmp, sizeof tmp, err, errlen);
+    if (!f) { free(s); return 1; }
     size_t n = strlen(s);
-    bool ok = fwrite(s, 1, n, f) == n;
-    int saved = errno;
-    if (fclose(f) != 0 && ok) { ok = false; saved = errno; }
+    fwrite(s, 1, n, f);
     free(s);
-    if (!ok) {
-        snprintf(err, errlen, "%s: write failed: %s", path, strerror(saved));
-        return 1;
-    }
-    return 0;
+    /* written beside path and renamed when complete: never a partial file */
+    return ts_out_close_commit(f, tmp, path, err, errlen) ? 0 : 1;
 }
 
 /* ---- reading ------------------------------------------------------------------ */
@@ -402,8 +395,9 @@ ts_dump *ts_dump_parse(const char *json, ts_arena *a, char *err, size_t errlen) 
 
 ts_dump *ts_dump_read(const char *path, ts_arena *a, char *err, size_t errlen) {
     parse_ctx c = {path, err, errlen};
-    FILE *f = fopen(path, "rb");
-    if (!f) { fail(&c, "cannot open: %s", strerror(errno)); return NULL; }
+    char why[TS_PATH_MAX + 200];
+    FILE *f = ts_in_open(path, why, sizeof why);
+    if (!f) { snprintf(err, errlen, "%s", why); return NULL; }
     strbuf b = {0};
     for (;;) {
         sb_reserve(&b, 65536);

@@ -30,8 +30,10 @@ void     ts_dump_param_str(ts_dump *d, const char *name, const char *value);
 void     ts_dump_tensor(ts_dump *d, const ts_tensor *t);      /* copies data */
 /* Returns a malloc'd string (caller frees) */
 char    *ts_dump_to_string(const ts_dump *d);
-/* 0 on success; on failure nonzero and a message in err. Overwrites path:
- * refusing to overwrite is the caller's policy. */
+/* 0 on success; on failure nonzero and a message in err. Writes a temporary
+ * beside path and renames it over path when complete (fileio.h), so path
+ * holds the old file or the whole new one; refusing to overwrite is the
+ * caller's policy. */
 int      ts_dump_write(const ts_dump *d, const char *path, char *err, size_t errlen);
 
 /* Parse a file (or a string) written in the format above. Tensors are

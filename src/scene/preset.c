@@ -1,9 +1,10 @@
 /* preset.c: opening scenes by name or from preset files (*.scene, INI).
  *
  * A preset is untrusted input. Before inih sees it the file is checked as a
- * whole (readable, at most 1 MiB, no NUL bytes, no line longer than inih's
- * 199 characters), so every problem is reported as "FILE:LINE: message" and
- * nothing is silently truncated. The first section must be [scene] with
+ * whole (a regular file, at most 1 MiB, no NUL bytes, no line longer than
+ * inih's 199 characters, every [section] closed), so every problem is
+ * reported as one line "FILE:LINE: message" and nothing is silently
+ * truncated; a long FILE is shortened from the front, so the message stays. The first section must be [scene] with
  * kind = NAME and title = TEXT; every other key goes to the scene's `set`
  * callback, which validates it. A value may continue on indented lines (a
  * matrix, one row per line); the lines are joined with '\n' and the key's
@@ -13,7 +14,10 @@
  * it allocated, so a failed load only frees the state.
  *
  * The directory of the preset being loaded is kept while it loads, so
- * preset_resolve_path can make image paths relative to the preset.
+ * preset_resolve_path can make image paths relative to the preset. So is
+ * the line of every key, so an init that checks keys against each other
+ * (once all are read, whatever their order) can report the key's line
+ * through preset_error_key.
  */
 #include <ctype.h>
 #include <errno.h>
@@ -21,6 +25,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include "kernel/fileio.h"
 #include "scene/scene.h"
 
 #define PRESET_MAX_BYTES (1 << 20)
@@ -41,10 +46,14 @@ typedef struct loader {
     int key_line;
     bool pending;
     char seen[256][130];         /* section/key pairs already set */
+    int seen_line[256];
     int seen_count;
-    char err[384];
+    char err[512];
     int err_line;
+    int init_err_line;           /* set by preset_error_key during init */
 } loader;
+
+static loader *loading;          /* the preset being loaded, for preset_error_key */
 
 static bool fail(loader *L, int line, const char *fmt, const char *a, const char *b) {
     if (L->err[0]) return false;             /* keep the first error */
@@ -71,7 +80,7 @@ static char *reader(char *buf, int size, void *user) {
 static bool flush(loader *L) {
     if (!L->pending) return true;
     L->pending = false;
-    char err[320] = "";
+    char err[448] = "";
     if (!L->s->kind->set(L->s->state, L->section, L->key, L->value, err, sizeof err))
         return fail(L, L->key_line, "%s%s", err[0] ? err : "invalid value", NULL);
     return true;
@@ -122,7 +131,7 @@ static int handler(void *user, const char *section, const char *name, const char
     for (int i = 0; i < L->seen_count; i++)
         if (strcmp(L->seen[i], id) == 0)
             return fail(L, L->line, "'%s' is set twice in [%s]", name, section);
-    if (L->seen_count < 256) strcpy(L->seen[L->seen_count++], id);
+    if (L->seen_count < 256) { L->seen_line[L->seen_count] = L->line; strcpy(L->seen[L->seen_count++], id); }
     else return fail(L, L->line, "too many keys (at most 256)", NULL, NULL);
 
     if (strcmp(section, "scene") == 0) return scene_key(L, name, value);
@@ -139,33 +148,53 @@ static int handler(void *user, const char *section, const char *name, const char
     return 1;
 }
 
-/* Reads the file and checks what inih cannot: size, NUL bytes, long lines. */
+/* Reads the file and checks what inih cannot: a regular file (a FIFO would
+ * block), size, NUL bytes, long lines, and a section header without its ']'
+ * (inih would report it only after the keys below it). */
 static char *read_preset(const char *path, char *err, size_t errlen) {
-    FILE *f = fopen(path, "rb");
-    if (!f) { snprintf(err, errlen, "%s: cannot open: %s", path, strerror(errno)); return NULL; }
+    char sh[128];
+    const char *P = ts_path_shown(path, sh, sizeof sh);
+    FILE *f = ts_in_open(path, err, errlen);
+    if (!f) return NULL;
     char *buf = malloc(PRESET_MAX_BYTES + 1);
     size_t n = buf ? fread(buf, 1, PRESET_MAX_BYTES + 1, f) : 0;
     bool read_error = ferror(f);
     fclose(f);
-    if (!buf) { snprintf(err, errlen, "%s: out of memory", path); return NULL; }
-    if (read_error) { snprintf(err, errlen, "%s: cannot read (is it a directory?)", path); free(buf); return NULL; }
-    if (n > PRESET_MAX_BYTES) { snprintf(err, errlen, "%s: larger than 1 MiB; not a preset", path); free(buf); return NULL; }
+    if (!buf) { snprintf(err, errlen, "%s: out of memory", P); return NULL; }
+    if (read_error) { snprintf(err, errlen, "%s: cannot read", P); free(buf); return NULL; }
+    if (n > PRESET_MAX_BYTES) { snprintf(err, errlen, "%s: larger than 1 MiB; not a preset", P); free(buf); return NULL; }
     buf[n] = 0;
     int line = 1, col = 0;
-    for (size_t i = 0; i < n; i++) {
+    bool header = false, closed = false;   /* this line opens a [section]; its ']' was seen */
+    for (size_t i = 0; i <= n; i++) {
         unsigned char c = (unsigned char)buf[i];
-        if (c == 0 || (c < 32 && c != '\n' && c != '\r' && c != '\t')) {
-            snprintf(err, errlen, "%s:%d: binary data (byte 0x%02x); not a preset", path, line, c);
+        if (c == '\n' || i == n) {
+            if (header && !closed) {
+                snprintf(err, errlen, "%s:%d: section header has no closing ']'", P, line);
+                free(buf); return NULL;
+            }
+            line++; col = 0; header = closed = false;
+            continue;
+        }
+        if (c == 0 || (c < 32 && c != '\r' && c != '\t')) {
+            snprintf(err, errlen, "%s:%d: binary data (byte 0x%02x); not a preset", P, line, c);
             free(buf); return NULL;
         }
-        if (c == '\n') { line++; col = 0; continue; }
+        if (col == 0) header = buf[i + strspn(buf + i, " \t")] == '[';
+        if (header && c == ']') closed = true;
         if (++col > PRESET_MAX_LINE) {
             snprintf(err, errlen, "%s:%d: line is longer than %d characters (split a matrix over indented lines)",
-                     path, line, PRESET_MAX_LINE);
+                     P, line, PRESET_MAX_LINE);
             free(buf); return NULL;
         }
     }
     return buf;
+}
+
+/* Every error is one line: a value continued over lines may be quoted in it. */
+static void one_line(char *s) {
+    for (; *s; s++)
+        if ((unsigned char)*s < 32 || *s == 127) *s = ' ';
 }
 
 static scene *load_preset(const char *path, char *err, size_t errlen) {
@@ -185,19 +214,26 @@ static scene *load_preset(const char *path, char *err, size_t errlen) {
     if (!L->err[0] && rc > 0) fail(L, rc, "syntax error (expected [section] or key = value)", NULL, NULL);
     if (!L->err[0] && rc < 0) fail(L, 0, "cannot parse", NULL, NULL);
     bool ok = !L->err[0];
-    if (ok && !L->saw_kind) { snprintf(err, errlen, "%s:1: missing [scene] section with kind = NAME", path); ok = false; }
-    else if (ok && !L->saw_title) { snprintf(err, errlen, "%s:1: [scene] needs title = TEXT", path); ok = false; }
+    char sh[128];
+    const char *P = ts_path_shown(path, sh, sizeof sh);
+    if (ok && !L->saw_kind) { snprintf(err, errlen, "%s:1: missing [scene] section with kind = NAME", P); ok = false; }
+    else if (ok && !L->saw_title) { snprintf(err, errlen, "%s:1: [scene] needs title = TEXT", P); ok = false; }
     else if (!ok) {
-        if (L->err_line > 0) snprintf(err, errlen, "%s:%d: %s", path, L->err_line, L->err);
-        else snprintf(err, errlen, "%s: %s", path, L->err);
+        if (L->err_line > 0) snprintf(err, errlen, "%s:%d: %s", P, L->err_line, L->err);
+        else snprintf(err, errlen, "%s: %s", P, L->err);
     }
     if (ok && s->kind->init) {
-        char ierr[320] = "";
+        char ierr[448] = "";
+        loading = L;
         if (!s->kind->init(s->state, ierr, sizeof ierr)) {
-            snprintf(err, errlen, "%s: %s", path, ierr);
+            const char *why = ierr[0] ? ierr : "the scene could not start";
+            if (L->init_err_line > 0) snprintf(err, errlen, "%s:%d: %s", P, L->init_err_line, why);
+            else snprintf(err, errlen, "%s: %s", P, why);
             ok = false;
         }
+        loading = NULL;
     }
+    if (!ok) one_line(err);
     free(text);
     free(L);
     if (!ok) {
@@ -207,6 +243,14 @@ static scene *load_preset(const char *path, char *err, size_t errlen) {
     }
     snprintf(s->source, sizeof s->source, "%s", path);
     return s;
+}
+
+void preset_error_key(const char *section, const char *key) {
+    if (!loading) return;
+    char id[130];
+    snprintf(id, sizeof id, "%.63s/%.63s", section, key);
+    for (int i = 0; i < loading->seen_count; i++)
+        if (strcmp(loading->seen[i], id) == 0) loading->init_err_line = loading->seen_line[i];
 }
 
 bool scene_is_preset_path(const char *arg) {
@@ -222,7 +266,9 @@ scene *scene_open(const char *arg, char *err, size_t errlen) {
     } else {
         const scene_kind *k = scene_kind_find(arg);
         if (!k) {
-            snprintf(err, errlen, "unknown scene '%s' (see 'tensorstage list')", arg);
+            char sh[128];
+            snprintf(err, errlen, "unknown scene '%s' (see 'tensorstage list')", ts_path_shown(arg, sh, sizeof sh));
+            one_line(err);
             return NULL;
         }
         s = calloc(1, sizeof *s);

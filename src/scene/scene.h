@@ -38,8 +38,11 @@ typedef struct ui_theme ui_theme;
 
 typedef struct scene_beat {
     const char *title;     /* a few words, shown in the beat strip */
-    const char *caption;   /* one or two sentences: what happened, why it matters */
+    const char *caption;   /* one or two sentences: what happened, why it matters;
+                              never about controls (it is in exported frames) */
     float duration;        /* seconds of animation before the beat holds */
+    const char *hint;      /* optional: what the user can do here ("Draw on
+                              the input"); shown only in the window */
 } scene_beat;
 
 typedef struct scene_clock {
@@ -139,5 +142,10 @@ bool preset_string(const char *key, const char *value, char *out, size_t outlen,
 void preset_resolve_path(const char *value, char *out, size_t outlen);
 /* The standard message for a key a scene does not know. */
 bool preset_unknown(const char *section, const char *key, char *err, size_t errlen);
+/* For checks that need every key (a query against the sentence's length):
+ * called in init before it returns false, the error is reported at the line
+ * where section/key was set. Does nothing outside a preset load or for a
+ * key the preset did not set. */
+void preset_error_key(const char *section, const char *key);
 
 #endif

@@ -5,7 +5,7 @@
 #include "ui/ui.h"
 
 void ui_caption_bar(const ui_theme *th, int beat, int beat_count, const char *title,
-                    const char *caption, float t, bool holding) {
+                    const char *caption, const char *hint, float t, bool holding) {
     float W = gfx_canvas_w(), H = gfx_canvas_h();
     float bh = UI_CAPTION_H, y = H - bh;
     gfx_rect(0, y, W, bh, th->panel);
@@ -24,9 +24,10 @@ void ui_caption_bar(const ui_theme *th, int beat, int beat_count, const char *ti
     snprintf(head, sizeof head, "%d/%d  %s", beat + 1, beat_count, title ? title : "");
     gfx_text(x0 + beat_count * dx + 10, y + 40, UI_BODY, GFX_BOLD, GFX_LEFT | GFX_MIDDLE,
              th->accent, head);
-    if (holding && beat < beat_count - 1)
-        gfx_text(W - 60, y + 40, UI_SMALL, GFX_SANS, GFX_RIGHT | GFX_MIDDLE, th->text_dim,
-                 "PageDown / \xe2\x86\x92 next");
+    char right[300];
+    snprintf(right, sizeof right, "%s%s%s", hint ? hint : "", hint && holding && beat < beat_count - 1 ? "  \xc2\xb7  " : "",
+             holding && beat < beat_count - 1 ? "PageDown / \xe2\x86\x92 next" : "");
+    if (right[0]) gfx_text(W - 60, y + 40, UI_SMALL, GFX_SANS, GFX_RIGHT | GFX_MIDDLE, th->text_dim, right);
     if (caption) gfx_text_box(50, y + 66, W - 100, 32, GFX_SANS, GFX_LEFT, th->text, caption);
 }
 

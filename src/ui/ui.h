@@ -105,9 +105,10 @@ float ui_row_height(void);
 
 typedef struct ui_help_key { const char *keys, *what; } ui_help_key;
 
-/* The caption bar at the bottom: beat k of n, its title and caption. */
+/* The caption bar at the bottom: beat k of n, its title and caption, and
+ * a hint about controls (NULL in exported frames). */
 void ui_caption_bar(const ui_theme *th, int beat, int beat_count,
-                    const char *title, const char *caption, float t, bool holding);
+                    const char *title, const char *caption, const char *hint, float t, bool holding);
 void ui_help_overlay(const ui_theme *th, const ui_help_key *keys, int n);
 /* A card for the scene picker; returns its height. */
 void ui_card(const ui_theme *th, float x, float y, float w, float h,

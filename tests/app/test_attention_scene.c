@@ -7,9 +7,15 @@
  * - Without positional encoding, permuting the input permutes the output
  *   (1e-6), for both models; with it, it does not.
  * - The trained weights in assets/ reverse fresh sequences >= 99%.
+ * - The causal mask holds in every layer: under it, layer 0 gives "it" no
+ *   weight on "big" and no "ctx big", so head 1 splits "it" between
+ *   "trophy" and "suitcase" (and the verdict says so); unmasked, "trophy".
+ * - Q, K and V have their own colour ranges; the scores title names the
+ *   temperature when it is not 1; no caption mentions a control.
  * - Scripted input through the scene's update: Up/Down and clicks pick the
- *   query, the causal toggle flips, a typed sentence recomputes, a word
- *   outside the vocabulary is refused with a message; bad preset values fail.
+ *   query, the causal toggle flips, a typed sentence recomputes, unknown
+ *   words are all named with the vocabulary; bad preset values fail at their
+ *   line (a query past the sentence too), whatever the order of the keys.
  * - Golden image of beat 6 at 640x360 (TS_UPDATE_GOLDEN=1 rewrites it).
  */
 #include <math.h>
@@ -164,6 +170,82 @@ static double perm_diff(const attn_model *m, const int *ids, int T, bool pe) {
     return e;
 }
 
+/* ---- the causal mask, in every layer -------------------------------------------- */
+
+static void check_causal(void) {
+    attn_model m;
+    attn_model_readable(&m);
+    int ids[ATTN_MAX_T], T;
+    char err[448];
+    if (!attn_tokenize(&m, "The trophy didn't fit in the suitcase because it was too big", ids, &T, err, sizeof err)) {
+        CHECK(0, "%s", err); return;
+    }
+    int it = attn_default_query(&m, ids, T), big = T - 1, trophy = 1, suitcase = 6;
+    ts_arena a = {0};
+    attn_run enc, dec;
+    attn_run_forward(&enc, &a, &m, ids, T, &(attn_opts){.pe = true, .scaled = true});
+    attn_run_forward(&dec, &a, &m, ids, T, &(attn_opts){.pe = true, .scaled = true, .causal = true});
+    float l0_enc = enc.layer0->weights->data[it * T + big], l0_dec = dec.layer0->weights->data[it * T + big];
+    CHECK(l0_enc > 0.5f && l0_dec == 0.0f, "layer 0: 'it' -> 'big' weight %.3f unmasked, %.3f causal (want 0)",
+          l0_enc, l0_dec);
+    int cbig = 10;   /* the "ctx big" column */
+    CHECK(strcmp(m.dim_names[cbig], "ctx big") == 0 && enc.ctx->data[it * m.d + cbig] > 0.5f &&
+          dec.ctx->data[it * m.d + cbig] == 0.0f, "ctx big of 'it': %.3f unmasked, %.3f causal",
+          enc.ctx->data[it * m.d + cbig], dec.ctx->data[it * m.d + cbig]);
+    for (int q = 0; q < T; q++)   /* every layer: no weight on a later key */
+        for (int k = q + 1; k < T; k++) {
+            float w0 = dec.layer0->weights->data[q * T + k];
+            float w1 = 0;
+            for (int h = 0; h < m.heads; h++) w1 = fmaxf(w1, dec.mha->weights->data[((size_t)h * T + q) * T + k]);
+            if (w0 != 0 || w1 != 0) { CHECK(0, "causal run: query %d reads later key %d (%g, %g)", q, k, w0, w1); q = T; break; }
+        }
+    const float *w = dec.mha->weights->data + (size_t)it * T;
+    CHECK(attn_argmax_key(&enc, 0, it) == trophy, "unmasked, 'it' lands on '%s'", m.words[ids[attn_argmax_key(&enc, 0, it)]]);
+    CHECK(fabsf(w[trophy] - w[suitcase]) < 1e-5f && w[trophy] > 0.2f,
+          "causal, 'it' should split between trophy %.3f and suitcase %.3f", w[trophy], w[suitcase]);
+    ts_arena_free(&a);
+
+    /* the scene's own words for it */
+    char path[300];
+    snprintf(path, sizeof path, "%s/causal-verdict.scene", dir);
+    FILE *f = fopen(path, "w");
+    if (!f) { CHECK(0, "cannot write %s", path); return; }
+    fprintf(f, "[scene]\nkind = attention\ntitle = t\n[attention]\ncausal = true\ntemperature = 2.5\n");
+    fclose(f);
+    scene *s = scene_open(path, err, sizeof err);
+    if (!s) { CHECK(0, "%s", err); return; }
+    attn_scene *st = s->state;
+    char line[200];
+    attn_verdict(st, &st->dec, 0, line, sizeof line);
+    CHECK(strstr(line, "split") && strstr(line, "'trophy'") && strstr(line, "'suitcase'"), "causal verdict: '%s'", line);
+    attn_verdict(st, &st->enc, 0, line, sizeof line);
+    CHECK(strstr(line, "attends most to 'trophy'") != NULL, "unmasked verdict: '%s'", line);
+    attn_scores_title(st, line, sizeof line);
+    CHECK(strstr(line, "\xcf\x84 = 2.5") != NULL, "scores title at temperature 2.5: '%s'", line);
+    /* Q, K and V each on their own scale */
+    const attn_run *r = attn_main(st);
+    int K = st->m.d_k;
+    const ts_tensor *qkv[3] = {r->mha->q, r->mha->k, r->mha->v};
+    for (int i = 0; i < 3; i++) {
+        float mx = 0;
+        for (int j = 0; j < st->T * K; j++) mx = fmaxf(mx, fabsf(qkv[i]->data[j]));
+        CHECK(fabsf(attn_qkv_limit(st, i, 0) - mx) < 1e-6f, "colour range of %c: %g, its max |value| %g",
+              "QKV"[i], attn_qkv_limit(st, i, 0), mx);
+    }
+    st->temperature = 1;
+    scene_close(s);
+    s = scene_open("attention", err, sizeof err);
+    if (!s) { CHECK(0, "%s", err); return; }
+    attn_scores_title(s->state, line, sizeof line);
+    CHECK(strstr(line, "\xcf\x84") == NULL, "scores title at temperature 1 names no \xcf\x84: '%s'", line);
+    /* captions are exported: they never mention a control */
+    static const char *const controls[] = {"click", "hover", "type", "press", "drag", "toggle", "Up/Down", "slider"};
+    for (int b = 0; b < s->kind->beat_count; b++)
+        for (size_t i = 0; i < sizeof controls / sizeof controls[0]; i++)
+            CHECK(!strstr(s->kind->beats[b].caption, controls[i]), "caption of beat %d mentions '%s'", b + 1, controls[i]);
+    scene_close(s);
+}
+
 /* ---- scripted input ---------------------------------------------------------------- */
 
 static void frame(scene *s, ui_ctx *ui, ui_input in) {
@@ -205,22 +287,37 @@ static void check_input(void) {
     CHECK(st->T == 5 && strcmp(st->tok[1], "man") == 0 && st->msg[0] == 0, "typed sentence: T %d, msg '%s'", st->T, st->msg);
     click(s, &ui, 300, ATTN_CTRL_Y + 28);
     st->edit[0] = 0;
-    frame(s, &ui, (ui_input){.mouse_x = -1e9f, .mouse_y = -1e9f, .text = "the zebra bites", .enter = true});
-    CHECK(st->T == 5 && strstr(st->msg, "zebra") != NULL, "unknown word refused: msg '%s', T %d", st->msg, st->T);
+    frame(s, &ui, (ui_input){.mouse_x = -1e9f, .mouse_y = -1e9f, .text = "the zebra bites the moon", .enter = true});
+    CHECK(st->T == 5 && strstr(st->msg, "'zebra' and 'moon' are not") && strstr(st->msg, "suitcase"),
+          "unknown words refused, all named, vocabulary shown: msg '%s', T %d", st->msg, st->T);
     fprintf(stderr, "recompute per input change: %.3f ms\n", st->recompute_ms);
     ui_shutdown(&ui);
     scene_close(s);
 }
 
-static void check_bad_preset(const char *line, const char *want) {
-    char path[300], err[400];
-    snprintf(path, sizeof path, "%s/bad.scene", dir);
+/* The preset's [attention] section is `lines`; its first line is line 6. */
+static scene *open_preset(const char *lines, char *err, size_t n) {
+    char path[300];
+    snprintf(path, sizeof path, "%s/p.scene", dir);
     FILE *f = fopen(path, "w");
-    if (!f) { CHECK(0, "cannot write %s", path); return; }
-    fprintf(f, "[scene]\nkind = attention\ntitle = t\n\n[attention]\n%s\n", line);
+    if (!f) { snprintf(err, n, "cannot write %s", path); return NULL; }
+    fprintf(f, "[scene]\nkind = attention\ntitle = t\n\n[attention]\n%s\n", lines);
     fclose(f);
-    scene *s = scene_open(path, err, sizeof err);
-    CHECK(!s && strstr(err, want) != NULL, "preset '%s': got '%s'", line, s ? "(accepted)" : err);
+    return scene_open(path, err, n);
+}
+
+/* want: the message, and ":LINE:" where it is reported */
+static void check_bad_preset(const char *lines, const char *want) {
+    char err[512];
+    scene *s = open_preset(lines, err, sizeof err);
+    CHECK(!s && strstr(err, want) != NULL, "preset '%s': got '%s'", lines, s ? "(accepted)" : err);
+    if (s) scene_close(s);
+}
+
+static void check_good_preset(const char *lines) {
+    char err[512];
+    scene *s = open_preset(lines, err, sizeof err);
+    CHECK(s != NULL, "preset '%s' refused: %s", lines, err);
     if (s) scene_close(s);
 }
 
@@ -278,12 +375,20 @@ int main(void) {
         CHECK(e0 <= 1e-6, "trained, no PE: permuted output differs by %.2e", e0);
     } else CHECK(0, "%s", err);
 
+    check_causal();
     check_input();
-    check_bad_preset("sentence = the zebra bites", "'zebra' is not in the vocabulary");
-    check_bad_preset("temperature = 0", "temperature");
-    check_bad_preset("head = 9", "head");
-    check_bad_preset("colour = red", "colour");
-    check_bad_preset("model = trained\nsentence = 1 2 3", "exactly 8 digits");
+    check_bad_preset("sentence = the zebra bites", ":6: sentence: 'zebra' is not in the vocabulary; the words it knows: the, a,");
+    check_bad_preset("sentence = the zebra flies over the moon", "'zebra', 'flies', 'over' and 'moon' are not");
+    check_bad_preset("temperature = 0", ":6: temperature");
+    check_bad_preset("head = 9", ":6: head");
+    check_bad_preset("colour = red", ":6: unknown key 'colour'");
+    check_bad_preset("model = trained\nsentence = 1 2 3", ":7: sentence: the trained model reverses exactly 8 digits");
+    check_bad_preset("query = 13", ":6: query must be 1..12 (the sentence has 12 words), got 13");
+    check_bad_preset("query = 4\nsentence = the dog bites", ":6: query must be 1..3");
+    check_bad_preset("sentence = the dog bites the man\ncompare = the man bites a dog", ":7: compare must be a reordering");
+    check_bad_preset("head = 3\nmodel = trained\nsentence = 1 2 3 4 5 6 7 8", ":6: head must be 1..2");
+    check_good_preset("sentence = 3 1 4 1 5 9 2 6\nquery = 8\nmodel = trained");   /* any key order */
+    check_good_preset("query = 5\nsentence = the dog bites the man\ncompare = the man bites the dog");
     check_golden();
 
     char cmd[300];

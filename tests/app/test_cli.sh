@@ -37,7 +37,7 @@ expect 2 -- "--size must be WxH" render calibration --out "$T/x" --size 12x9
 expect 2 -- "--size must be WxH" render calibration --out "$T/x" --size banana
 expect 2 -- "--fps must be 1..240" render calibration --out "$T/x" --fps 0
 expect 2 -- "--fps needs a value" render calibration --out "$T/x" --fps
-expect 2 -- "--beat must be 1..3 for calibration" render calibration --out "$T/x" --beat 9
+expect 2 -- "--beat must be 1..6 for calibration" render calibration --out "$T/x" --beat 9
 expect 2 -- "--beat must be a beat number" dump calibration --out "$T/x.json" --beat -1
 expect 2 "unexpected argument 'extra'" dump calibration extra --out "$T/x.json"
 expect 2 "bench takes no --out" bench calibration --out "$T/x"

@@ -10,9 +10,15 @@
  *   button, then mouse drags over the input as the app feeds them) are
  *   classified: a vertical line as 1, a closed loop as 0. Prints the
  *   recompute time per stroke update.
+ * - The model's helpers: receptive fields (against the set of input pixels
+ *   that reach a cell through an all-positive network), pooling ties
+ *   (against a recount), the worked patch (never all zero products), and
+ *   the shipped weights read held-out stroke-drawn digits.
+ * - Captions never speak of controls (they are in exported frames).
  * - A bad preset value is refused with a message and exit code 2.
  * - Golden renders of beats 3 and 7 at 640x360 (TS_UPDATE_GOLDEN=1 rewrites).
  */
+#include <ctype.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -26,6 +32,7 @@
 #include "kernel/nn.h"
 #include "scene/scene.h"
 #include "scenes/cnn/cnn_scene.h"
+#include "scenes/cnn/cnn_strokes.h"
 #include "ui/ui.h"
 
 static int passed, failed;
@@ -187,6 +194,122 @@ static void check_drawing(void) {
     scene_close(s);
 }
 
+/* ---- the model's helpers ------------------------------------------------- */
+
+/* With every weight 1 and every bias 0, a cell is positive exactly when one
+ * of the input pixels it sees is: lighting one pixel at a time finds each
+ * cell's receptive field without the formula. */
+static void check_receptive_fields(void) {
+    ts_arena a = {0};
+    cnn_model m;
+    cnn_model_new(&m, &a);
+    ts_tensor *p[6];
+    cnn_model_params(&m, p);
+    for (int i = 0; i < 6; i++)
+        for (size_t j = 0; j < ts_numel(p[i]); j++) p[i]->data[j] = i % 2 ? 0.0f : 1.0f;
+    cnn_acts x;
+    cnn_acts_new(&x, &a, 1, false);
+    /* interior cells of each layer (no padding in their field) */
+    const struct { int layer, r, c, size; const ts_tensor *t; } cells[] = {
+        {CNN_L_CONV1, 9, 17, 3, x.conv1}, {CNN_L_POOL1, 5, 3, 4, x.pool1},
+        {CNN_L_CONV2, 6, 8, 8, x.conv2}, {CNN_L_POOL2, 3, 2, 10, x.pool2}};
+    int lo[4][2], hi[4][2];
+    for (int k = 0; k < 4; k++) { lo[k][0] = lo[k][1] = 99; hi[k][0] = hi[k][1] = -1; }
+    for (int px = 0; px < CNN_IN * CNN_IN; px++) {
+        memset(x.input->data, 0, sizeof(float) * CNN_IN * CNN_IN);
+        x.input->data[px] = 1;
+        cnn_forward(&m, &x);
+        for (int k = 0; k < 4; k++) {
+            int side = cells[k].t->shape[3];
+            if (cells[k].t->data[cells[k].r * side + cells[k].c] <= 0) continue;
+            int y = px / CNN_IN, xx = px % CNN_IN;
+            if (y < lo[k][0]) lo[k][0] = y;
+            if (y > hi[k][0]) hi[k][0] = y;
+            if (xx < lo[k][1]) lo[k][1] = xx;
+            if (xx > hi[k][1]) hi[k][1] = xx;
+        }
+    }
+    for (int k = 0; k < 4; k++) {
+        int r0, c0, size;
+        cnn_receptive_field(cells[k].layer, cells[k].r, cells[k].c, &r0, &c0, &size);
+        CHECK(r0 == lo[k][0] && c0 == lo[k][1] && size == hi[k][0] - lo[k][0] + 1 && size == hi[k][1] - lo[k][1] + 1,
+              "receptive field of layer %d cell (%d,%d): formula rows %d..%d cols %d.., pixels rows %d..%d cols %d..%d",
+              cells[k].layer, cells[k].r, cells[k].c, r0, r0 + size - 1, c0, lo[k][0], hi[k][0], lo[k][1], hi[k][1]);
+        CHECK(size == cells[k].size, "layer %d sees %d x %d pixels, expected %d", cells[k].layer, size, size, cells[k].size);
+    }
+    ts_arena_free(&a);
+}
+
+static void check_ties_and_patch(void) {
+    char err[512];
+    scene *s = scene_open("cnn", err, sizeof err);
+    CHECK(s != NULL, "scene_open(cnn): %s", err);
+    if (!s) return;
+    cnn_state *st = s->state;
+    int tied = 0, zero_windows = 0, bad = 0;
+    for (int i = 0; i < CNN_C1 * CNN_P1 * CNN_P1; i++) {
+        int pl = i / (CNN_P1 * CNN_P1), r = i / CNN_P1 % CNN_P1, c = i % CNN_P1, n = 0;
+        const float *in = st->x.relu1->data + (size_t)pl * CNN_IN * CNN_IN;
+        for (int j = 0; j < 4; j++) n += in[(2 * r + j / 2) * CNN_IN + 2 * c + j % 2] == st->x.pool1->data[i];
+        bad += n != st->x.ties1[i];
+        tied += n > 1;
+        zero_windows += st->x.pool1->data[i] == 0;
+    }
+    CHECK(bad == 0, "%d pool1 windows count their ties wrongly", bad);
+    CHECK(tied >= zero_windows && zero_windows > 0, "every all-zero window is a tie (%d zero windows, %d ties)",
+          zero_windows, tied);
+    /* the worked patch of beat 2 has products that say something, for every sample */
+    for (int d = 0; d < CNN_CLASSES; d++) {
+        memcpy(st->x.input->data, st->samples->data + (size_t)d * CNN_IN * CNN_IN, sizeof(float) * CNN_IN * CNN_IN);
+        cnn_recompute(st);
+        const float *w = st->m.conv1_w->data + st->channel * 9;
+        int nonzero = 0;
+        for (int i = 0; i < 9; i++) {
+            int y = st->work_r + i / 3 - 1, xx = st->work_c + i % 3 - 1;
+            float v = y < 0 || xx < 0 || y >= CNN_IN || xx >= CNN_IN ? 0 : st->x.input->data[y * CNN_IN + xx];
+            nonzero += fabsf(v * w[i]) > 1e-3f;
+        }
+        CHECK(nonzero >= 6, "sample %d: the worked patch at (%d,%d) has only %d informative products", d,
+              st->work_r, st->work_c, nonzero);
+    }
+    scene_close(s);
+}
+
+/* The shipped weights on 500 stroke-drawn digits of the trainer's held-out
+ * seed: images the model never saw, drawn like a mouse draws. */
+static void check_stroke_accuracy(void) {
+    char err[512];
+    scene *s = scene_open("cnn", err, sizeof err);
+    if (!s) { failed++; return; }
+    cnn_state *st = s->state;
+    ts_rng r;
+    ts_rng_seed(&r, 4);
+    int right = 0, n = 500;
+    for (int i = 0; i < n; i++) {
+        cnn_strokes_render(st->x.input->data, i % 10, &r);
+        cnn_forward(&st->m, &st->x);
+        int p = 0;
+        for (int k = 1; k < CNN_CLASSES; k++) if (st->x.logits->data[k] > st->x.logits->data[p]) p = k;
+        right += p == i % 10;
+    }
+    printf("stroke-drawn held-out digits: %d of %d read right (%.1f%%)\n", right, n, 100.0 * right / n);
+    CHECK(right >= 0.97 * n, "the weights read only %d of %d stroke-drawn digits", right, n);
+    scene_close(s);
+}
+
+static void check_captions(void) {
+    static const char *const controls[] = {"draw on", "click", "hover", "press", "type ", "drag", "mouse", "pick "};
+    const scene_kind *k = scene_kind_find("cnn");
+    for (int b = 0; k && b < k->beat_count; b++)
+        for (size_t i = 0; i < sizeof controls / sizeof controls[0]; i++) {
+            char low[600];
+            size_t j = 0;
+            for (; k->beats[b].caption[j] && j + 1 < sizeof low; j++) low[j] = (char)tolower((unsigned char)k->beats[b].caption[j]);
+            low[j] = 0;
+            CHECK(!strstr(low, controls[i]), "beat %d's caption speaks of controls ('%s'): put it in the hint", b + 1, controls[i]);
+        }
+}
+
 /* ---- presets and pixels -------------------------------------------------- */
 
 static void check_bad_preset(void) {
@@ -231,6 +354,10 @@ int main(void) {
     snprintf(p, sizeof p, "%s/scenes/cnn-stride.scene", getenv("TS_SRC"));
     check_dump(p, B_PLAY + 1, "stride");
     check_drawing();
+    check_receptive_fields();
+    check_ties_and_patch();
+    check_stroke_accuracy();
+    check_captions();
     check_bad_preset();
     check_golden(3, "cnn-beat3-640x360");
     check_golden(7, "cnn-beat7-640x360");

@@ -257,7 +257,8 @@ int main(void)
         printf("0 passed, 1 failed\n");
         return 1;
     }
-    if (!gfx_init(&(gfx_desc){0}, err, sizeof err)) {
+    /* a fixed 1920x1080 canvas: the 4:3 target is letterboxed, not grown */
+    if (!gfx_init(&(gfx_desc){.canvas_h = 1080}, err, sizeof err)) {
         fprintf(stderr, "test_gfx: %s\n", err);
         gfx_window_close(win);
         printf("0 passed, 1 failed\n");

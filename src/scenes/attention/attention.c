@@ -18,9 +18,11 @@
  * temperature, positional, heads, d, d_k, query, head (0-based), model,
  * sentence, compare.
  *
- * Preset keys ([attention]): model = readable | trained (put it first),
+ * Preset keys ([attention], in any order; checked against each other in
+ * init): model = readable | trained,
  * sentence = TEXT, compare = TEXT (a reordering of sentence, beat 9),
- * query = 1..T, head = 1..heads, scale, causal, positional = true | false,
+ * query = 1..T (T: the sentence's words), head = 1..heads, scale, causal,
+ * positional = true | false,
  * temperature = 0.25..4.
  */
 #include <math.h>
@@ -55,8 +57,8 @@ static const scene_beat beats[] = {
      "Each head has its own projections, so each looks for something different, side by side, in "
      "the same layer.", 3.0f},
     {"The causal mask",
-     "A decoder (GPT) generating text may not look ahead: keys after the query are masked. An "
-     "encoder (BERT) reads the whole sentence.", 3.5f},
+     "A decoder (GPT) may not look ahead: in every layer, keys after the query are masked, so a "
+     "word knows only what came before it. An encoder (BERT) reads the whole sentence.", 3.5f},
     {"Why position matters",
      "Without positional encoding, reordered words give the same vectors, only reordered: the "
      "numbers below are the real outputs.", 3.5f},
@@ -75,14 +77,6 @@ static void attn_defaults(void *p) {
     st->hover_panel = -1;
 }
 
-static void model_for(int kind, attn_model *m) {
-    if (kind == ATTN_READABLE) { attn_model_readable(m); return; }
-    memset(m, 0, sizeof *m);
-    m->kind = ATTN_TRAINED;   /* enough for tokenising; init loads the weights */
-    m->vocab = ATTN_TRAIN_VOCAB;
-    for (int i = 0; i < m->vocab; i++) snprintf(m->words[i], ATTN_WORD_MAX, "%d", i);
-}
-
 static bool attn_set(void *p, const char *sec, const char *key, const char *val,
                      char *err, size_t n) {
     attn_scene *st = p;
@@ -93,19 +87,8 @@ static bool attn_set(void *p, const char *sec, const char *key, const char *val,
         else { snprintf(err, n, "model must be readable or trained, got '%s'", val); return false; }
         return true;
     }
-    if (strcmp(key, "sentence") == 0 || strcmp(key, "compare") == 0) {
-        char *dst = key[0] == 's' ? st->sentence : st->compare;
-        if (!preset_string(key, val, dst, sizeof st->sentence, err, n)) return false;
-        attn_model *m = malloc(sizeof *m);
-        if (!m) { snprintf(err, n, "out of memory"); return false; }
-        model_for(st->model, m);
-        int ids[ATTN_MAX_T], T;
-        char e[200];
-        bool ok = attn_tokenize(m, dst, ids, &T, e, sizeof e);
-        free(m);
-        if (!ok) snprintf(err, n, "%s: %s", key, e);
-        return ok;
-    }
+    if (strcmp(key, "sentence") == 0 || strcmp(key, "compare") == 0)   /* checked in init */
+        return preset_string(key, val, key[0] == 's' ? st->sentence : st->compare, sizeof st->sentence, err, n);
     if (strcmp(key, "query") == 0) {
         if (!preset_int(key, val, 1, ATTN_MAX_T, &st->query, err, n)) return false;
         st->query--;
@@ -133,6 +116,43 @@ int attn_argmax_key(const attn_run *r, int h, int t) {
     int best = 0;
     for (int s = 1; s < r->T; s++) if (w[s] > w[best]) best = s;
     return best;
+}
+
+float attn_qkv_limit(const attn_scene *st, int which, int head) {
+    const float *lim = which == 0 ? st->q_abs : which == 1 ? st->k_abs : st->v_abs;
+    return lim[head];
+}
+
+void attn_scores_title(const attn_scene *st, char *buf, size_t n) {
+    const attn_run *r = attn_main(st);
+    float temp = r->mha->desc.temperature == 0 ? 1.0f : r->mha->desc.temperature;
+    int len = snprintf(buf, n, "scores = q\xc2\xb7k");
+    if (len < 0 || (size_t)len >= n) return;
+    if (st->scaled)
+        len += snprintf(buf + len, n - (size_t)len, " \xc3\x97 1/\xe2\x88\x9a" "d\xe2\x82\x96");
+    if (temp != 1.0f && (size_t)len < n)
+        snprintf(buf + len, n - (size_t)len, " \xc3\xb7 \xcf\x84 (\xcf\x84 = %g)", (double)temp);
+}
+
+void attn_verdict(const attn_scene *st, const attn_run *r, int correct, char *buf, size_t n) {
+    if (st->m.kind == ATTN_TRAINED) {
+        int len = snprintf(buf, n, "reversed:");
+        for (int t = 0; t < r->T && len > 0 && (size_t)len < n; t++)
+            len += snprintf(buf + len, n - (size_t)len, " %d", r->pred[t]);
+        if (len > 0 && (size_t)len < n)
+            snprintf(buf + len, n - (size_t)len, "  (%d of %d right)", correct, r->T);
+        return;
+    }
+    int h = st->head, q = st->query, T = r->T;
+    const float *w = r->mha->weights->data + ((size_t)h * T + q) * T;
+    int a = attn_argmax_key(r, h, q), b = -1;
+    for (int s = 0; s < T; s++)
+        if (s != a && (b < 0 || w[s] > w[b])) b = s;
+    if (b >= 0 && w[a] - w[b] < 0.02f)   /* a tie: name both, never pick one */
+        snprintf(buf, n, "'%s' is split: '%s' %.2f, '%s' %.2f", st->tok[q], st->tok[a], (double)w[a],
+                 st->tok[b], (double)w[b]);
+    else
+        snprintf(buf, n, "'%s' attends most to '%s' (%.2f)", st->tok[q], st->tok[a], (double)w[a]);
 }
 
 /* perm[i] = the row of a that row i of b holds; false if b is no reordering of a. */
@@ -179,7 +199,7 @@ static bool recompute(attn_scene *st, char *err, size_t n) {
     st->T = T;
     memcpy(st->ids, ids, sizeof ids);
     for (int t = 0; t < T; t++) snprintf(st->tok[t], ATTN_WORD_MAX, "%s", st->m.words[ids[t]]);
-    char e[200];
+    char e[448];
     int Tb = 0;
     bool cmp_ok = st->compare[0] && attn_tokenize(&st->m, st->compare, st->ids_b, &Tb, e, sizeof e) &&
                   Tb == T && find_perm(ids, st->ids_b, T, st->perm);
@@ -227,6 +247,42 @@ static bool recompute(attn_scene *st, char *err, size_t n) {
     return true;
 }
 
+/* The checks that need every key: the sentence in the model's vocabulary,
+ * compare a reordering of it, query and head in range. Reported at the
+ * offending key's line. */
+static bool check_keys(attn_scene *st, char *err, size_t n) {
+    char e[448];
+    int ids[ATTN_MAX_T], T, ids_b[ATTN_MAX_T], Tb, perm[ATTN_MAX_T];
+    if (st->head >= st->m.heads) {
+        preset_error_key("attention", "head");
+        snprintf(err, n, "head must be 1..%d for this model, got %d", st->m.heads, st->head + 1);
+        return false;
+    }
+    if (!attn_tokenize(&st->m, st->sentence, ids, &T, e, sizeof e)) {
+        preset_error_key("attention", "sentence");
+        snprintf(err, n, "sentence: %s", e);
+        return false;
+    }
+    if (st->compare[0]) {
+        if (!attn_tokenize(&st->m, st->compare, ids_b, &Tb, e, sizeof e)) {
+            preset_error_key("attention", "compare");
+            snprintf(err, n, "compare: %s", e);
+            return false;
+        }
+        if (Tb != T || !find_perm(ids, ids_b, T, perm)) {
+            preset_error_key("attention", "compare");
+            snprintf(err, n, "compare must be a reordering of the sentence's %d words", T);
+            return false;
+        }
+    }
+    if (st->query >= T) {
+        preset_error_key("attention", "query");
+        snprintf(err, n, "query must be 1..%d (the sentence has %d words), got %d", T, T, st->query + 1);
+        return false;
+    }
+    return true;
+}
+
 static bool attn_init(void *p, char *err, size_t n) {
     attn_scene *st = p;
     if (st->model == ATTN_TRAINED) {
@@ -236,17 +292,13 @@ static bool attn_init(void *p, char *err, size_t n) {
     } else {
         attn_model_readable(&st->m);
     }
-    if (st->head < 0 || st->head >= st->m.heads) {
-        snprintf(err, n, "head must be 1..%d for this model, got %d", st->m.heads, st->head + 1);
-        return false;
-    }
-    char e[200];
-    if (!recompute(st, e, sizeof e)) {
+    if (!check_keys(st, err, n)) return false;
+    char e[448];
+    if (!recompute(st, e, sizeof e)) {   /* cannot fail after check_keys; kept for safety */
         snprintf(err, n, "sentence: %s", e);
         ts_arena_free(&st->arena);
         return false;
     }
-    if (st->query >= st->T) st->query = st->T - 1;
     snprintf(st->edit, sizeof st->edit, "%s", st->sentence);
     st->hover_panel = -1;
     return true;
@@ -422,7 +474,7 @@ static void tooltip(attn_scene *st, ui_ctx *ui, const attn_panel *p, int r, int 
 
 static void attn_update(void *p, const scene_clock *c, ui_ctx *ui) {
     attn_scene *st = p;
-    char err[200];
+    char err[448];
     bool changed = false;
     /* the control strip */
     if (ui_text_field(ui, "sentence", 30, ATTN_CTRL_Y, 600, st->edit, sizeof st->edit)) {

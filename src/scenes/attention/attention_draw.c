@@ -184,8 +184,8 @@ static void beat_qkv(const attn_scene *st, const scene_clock *c, const attn_pane
     static const char *const what[3] = {"Q: what it looks for", "K: what it offers", "V: what it carries"};
     static const char *const wn[3] = {"\xc2\xb7 W_q\xe1\xb5\x80", "\xc2\xb7 W_k\xe1\xb5\x80", "\xc2\xb7 W_v\xe1\xb5\x80"};
     char (*names[3])[16] = {(char (*)[16])m->q_names, (char (*)[16])m->k_names, (char (*)[16])m->v_names};
-    float lim = fmaxf(st->q_abs[st->head], fmaxf(st->k_abs[st->head], st->v_abs[st->head]));
     for (int i = 0; i < 3; i++) {
+        float lim = attn_qkv_limit(st, i, st->head);
         float a = c->beat == B_QKV ? scene_between(c, 0.1f + 0.25f * (float)i, 0.35f + 0.25f * (float)i) : 1;
         const attn_panel *q = &p[1 + i];
         if (a <= 0) continue;
@@ -194,8 +194,8 @@ static void beat_qkv(const attn_scene *st, const scene_clock *c, const attn_pane
         col_labels(q, names[i], st->head * m->d_k, th);
         title(q->x, q->y - 70, what[i], th);
         gfx_textf(q->x, q->y + q->h + 30, UI_LABEL, GFX_MONO, GFX_LEFT | GFX_MIDDLE, th->text_dim, "= x_in %s", wn[i]);
+        gfx_legend(q->x + q->w + 10, q->y, 18, q->h < 180 ? 180 : q->h, -lim, lim, GFX_CMAP_DIVERGING, NULL, th->text_dim);
     }
-    legend(&p[3], -lim, lim, GFX_CMAP_DIVERGING, NULL, th);
     gfx_textf(p[1].x, p[1].y + p[1].h + 80, UI_LABEL, GFX_SANS, GFX_LEFT | GFX_MIDDLE, th->text_dim,
               "head %d of %d (%s): d\xe2\x82\x96 = %d columns each", st->head + 1, m->heads, m->head_names[st->head], m->d_k);
 }
@@ -313,7 +313,9 @@ static void beat_matrix(const attn_scene *st, const scene_clock *c, const attn_p
         row_labels(&p[i], (char (*)[ATTN_WORD_MAX])st->tok, st->query, th);
         tok_col_labels(&p[i], (char (*)[ATTN_WORD_MAX])st->tok, attn_argmax_key(r, st->head, st->query), th);
         legend(&p[i], w ? 0 : -sa, w ? 1 : sa, w ? GFX_CMAP_SEQUENTIAL : GFX_CMAP_DIVERGING, NULL, th);
-        title(p[i].x, p[i].y - 62, w ? "weights = softmax(scores), per row" : "scores = q\xc2\xb7k \xc3\x97 scale", th);
+        char st_title[96];
+        attn_scores_title(st, st_title, sizeof st_title);
+        title(p[i].x, p[i].y - 62, w ? "weights = softmax(scores), per row" : st_title, th);
         row_mark(&p[i], st->query, th);
     }
     gfx_text(p[0].x + p[0].w + 160, p[0].y + p[0].h / 2, UI_H2, GFX_BOLD, GFX_CENTER | GFX_MIDDLE, th->text, "\xe2\x86\x92");
@@ -336,20 +338,12 @@ static void beat_heads(const attn_scene *st, const scene_clock *c, const attn_pa
     }
     legend(&p[n - 1], 0, 1, GFX_CMAP_SEQUENTIAL, NULL, th);
     gfx_text(p[0].x - 12, p[0].y + p[0].h + 40, UI_LABEL, GFX_SANS, GFX_LEFT | GFX_MIDDLE, th->text_dim,
-             "each map: rows are queries, columns are keys, in sentence order; hover a cell for its numbers");
+             "each map: rows are queries, columns are keys, in sentence order");
 }
 
 static void verdict(const attn_scene *st, const attn_run *r, const attn_panel *p, int correct, const ui_theme *th) {
     char line[160];
-    if (st->m.kind == ATTN_TRAINED) {
-        int n = snprintf(line, sizeof line, "reversed: ");
-        for (int t = 0; t < r->T && n < (int)sizeof line - 4; t++) n += snprintf(line + n, sizeof line - (size_t)n, "%d ", r->pred[t]);
-        snprintf(line + n, sizeof line - (size_t)n, " (%d of %d right)", correct, r->T);
-    } else {
-        int k = attn_argmax_key(r, st->head, st->query);
-        snprintf(line, sizeof line, "'%s' attends most to '%s' (%.2f)", st->tok[st->query], st->tok[k],
-                 r->mha->weights->data[((size_t)st->head * r->T + st->query) * r->T + k]);
-    }
+    attn_verdict(st, r, correct, line, sizeof line);
     gfx_text(p->x, p->y + p->h + 40, UI_BODY, GFX_SANS, GFX_LEFT | GFX_MIDDLE, th->text, line);
 }
 

@@ -271,6 +271,8 @@ bool attn_tokenize(const attn_model *m, const char *text, int *ids, int *T,
         return true;
     }
     const char *p = text;
+    char unknown[4][ATTN_WORD_MAX + 8];
+    int n_unknown = 0;
     for (;;) {
         while (*p && (isspace((unsigned char)*p) || strchr(".,!?;:\"", *p))) p++;
         if (!*p) break;
@@ -285,14 +287,34 @@ bool attn_tokenize(const attn_model *m, const char *text, int *ids, int *T,
         if (!k) continue;
         int id = find_word(m, w);
         if (id < 0) {
-            snprintf(err, errlen, "'%s' is not in the vocabulary (try words like trophy, suitcase, it, big, small, dog, man, bites)", w);
-            return false;
+            if (n_unknown < 4) snprintf(unknown[n_unknown], sizeof unknown[0], "'%.*s'", ATTN_WORD_MAX, w);
+            n_unknown++;
+            continue;
         }
-        if (n == ATTN_MAX_T) {
-            snprintf(err, errlen, "at most %d words, please", ATTN_MAX_T);
-            return false;
+        if (n < ATTN_MAX_T) ids[n] = id;
+        n++;
+    }
+    if (n_unknown) {
+        /* every unknown word (up to four, then a count), and the whole vocabulary */
+        char list[160] = "";
+        for (int i = 0; i < n_unknown && i < 4; i++) {
+            size_t used = strlen(list);
+            const char *sep = i == 0 ? "" : (i == n_unknown - 1 ? " and " : ", ");
+            snprintf(list + used, sizeof list - used, "%s%s", sep, unknown[i]);
         }
-        ids[n++] = id;
+        if (n_unknown > 4) {
+            size_t used = strlen(list);
+            snprintf(list + used, sizeof list - used, " and %d more", n_unknown - 4);
+        }
+        char vocab[ATTN_MAX_VOCAB * (ATTN_WORD_MAX + 2)];
+        attn_vocab_list(m, vocab, sizeof vocab);
+        snprintf(err, errlen, "%s %s not in the vocabulary; the words it knows: %s", list,
+                 n_unknown == 1 ? "is" : "are", vocab);
+        return false;
+    }
+    if (n > ATTN_MAX_T) {
+        snprintf(err, errlen, "at most %d words, please (got %d)", ATTN_MAX_T, n);
+        return false;
     }
     if (n < 2) {
         snprintf(err, errlen, "type at least 2 words");
@@ -319,8 +341,9 @@ void attn_run_forward(attn_run *r, ts_arena *a, const attn_model *m, const int *
     r->x_in = ts_new2(a, "x_in", T, D);
     ts_embedding_forward(r->embed->data, ids, m->embed, T, m->vocab, D);
     if (m->kind == ATTN_READABLE) {
-        /* layer 0: position-free, unmasked, so "it" can read "big" after it */
-        r->layer0 = ts_mha_new(a, &(ts_mha_desc){.T = T, .d = D, .heads = 1});
+        /* layer 0: position-free; unmasked, "it" reads "big" after it, but a
+         * causal run masks it like every layer: "it" cannot see ahead */
+        r->layer0 = ts_mha_new(a, &(ts_mha_desc){.T = T, .d = D, .heads = 1, .causal = o->causal});
         ts_mha_forward(r->layer0, r->embed->data,
                        &(ts_mha_weights){.wq = m->cq, .wk = m->ck, .wv = m->cv, .wo = m->co}, NULL);
         memcpy(r->ctx->data, r->layer0->out->data, sizeof(float) * (size_t)T * D);

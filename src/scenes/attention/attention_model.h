@@ -12,6 +12,8 @@
  * on x + pe with hand-set weights whose Q/K/V dimensions are named too
  * ("seek item" against "item", ...), so in "... it was too big" the query of
  * "it" meets the key of "trophy", and with "small" that of "suitcase".
+ * A causal run (opts.causal) masks layer 0 too, so there "it" has not read
+ * the adjective after it and cannot tell the two nouns apart.
  *
  * Trained model (assets/attention-reverse.json, tools/train_attention.c): a
  * learned embedding of the digits 0..9 plus the full sinusoidal encoding,
@@ -94,8 +96,10 @@ bool attn_model_load(attn_model *m, const char *path, char *err, size_t errlen);
 void attn_model_dump_weights(const attn_model *m, ts_dump *d);
 
 /* Splits text into tokens of the model's vocabulary (case and punctuation
- * are ignored; the trained model reads digits). False with a message such as
- * "'zebra' is not in the vocabulary" on failure. */
+ * are ignored; the trained model reads digits). False with a one-line
+ * message on failure: every unknown word and the whole vocabulary
+ * ("'zebra' and 'flies' are not in the vocabulary; the words it knows:
+ * the, a, ..."), or the length allowed. */
 bool attn_tokenize(const attn_model *m, const char *text, int *ids, int *T,
                    char *err, size_t errlen);
 /* The token a story starts from: the first pronoun (readable), else 0. */

@@ -39,7 +39,7 @@ typedef struct attn_scene {
     double recompute_ms;
     /* interaction */
     char edit[256];
-    char msg[200];
+    char msg[448];                  /* the last input error, shown under the sentence */
     int hover_panel, hover_r, hover_c;             /* -1: nothing hovered */
 } attn_scene;
 
@@ -64,6 +64,17 @@ const attn_run *attn_main(const attn_scene *st);
 const float *attn_panel_data(const attn_scene *st, const attn_panel *p);
 /* Strongest key of query t in head h of run r. */
 int attn_argmax_key(const attn_run *r, int h, int t);
+
+/* The colour range (±limit) of Q (which 0), K (1) or V (2) of a head: each
+ * its own, the largest |value| of that head's projection. */
+float attn_qkv_limit(const attn_scene *st, int which, int head);
+/* The scores matrix's headline, true to the settings: "scores = q·k × 1/√dₖ",
+ * with "÷ τ (τ = 2.5)" when the temperature is not 1. */
+void attn_scores_title(const attn_scene *st, char *buf, size_t n);
+/* Where the query lands in run r (head st->head): the strongest key, or both
+ * when the top two weights tie (within 0.02); trained: the reversed digits
+ * and how many are right. */
+void attn_verdict(const attn_scene *st, const attn_run *r, int correct, char *buf, size_t n);
 
 void attn_scene_draw(const void *st, const scene_clock *c, const ui_theme *th);
 

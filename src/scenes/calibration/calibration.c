@@ -2,11 +2,14 @@
  *
  * It shows the title, text at every size the app uses (in all three fonts),
  * both colormaps with their legends, every shape primitive, and a grid with
- * corner marks and a centre circle for focus and keystone. A three-beat story
- * animates it, so it exercises every renderer feature and serves the tests.
+ * corner marks and a centre circle for focus and keystone. Three beats
+ * animate it, so it exercises every renderer feature and serves the tests;
+ * three more (calib_diagram.c) show every element of the diagram library
+ * that plots and block diagrams are drawn with.
  *
  * Dumps: "field" [16,16] (sequential, 0..1) and "signed" [16,16] (diverging,
- * -1..1), the two tensors behind the heatmaps; params: grid.
+ * -1..1), the two tensors behind the heatmaps, and the diagram beats'
+ * tensors (calib_diagram.h); params: grid.
  *
  * Preset keys ([card]): label = TEXT (e.g. the room), grid = 60..240 (units
  * between grid lines), seed = 0..2^31 (the ripple of the signed field).
@@ -14,6 +17,8 @@
 #include <math.h>
 #include <stdio.h>
 #include <string.h>
+#include "calib_diagram.h"
+#include "diagram/diagram.h"
 #include "gfx/gfx.h"
 #include "kernel/tensor.h"
 #include "scene/scene.h"
@@ -29,6 +34,7 @@ typedef struct calib {
     ts_arena arena;
     ts_tensor *field, *sgn;
     int hover_map, hover_r, hover_c;   /* hovered heatmap cell; map -1 if none */
+    calib_dg dg;                       /* the diagram beats' data */
 } calib;
 
 static const scene_beat beats[] = {
@@ -41,6 +47,14 @@ static const scene_beat beats[] = {
     {"Motion",
      "A window slides over the field cell by cell, the way a filter will. Motion is quick, then "
      "it holds so the room can read.", 4.0f},
+    {"Plot and plane",
+     "A loss curve on a log axis with a band and a moving marker; beside it a net's decision "
+     "field with the data and the gradient at a few points.", 5.0f},
+    {"Regions and trails",
+     "Each optimiser's decision regions, and points walking down the loss of their own class.", 4.0f},
+    {"Block diagram",
+     "One LSTM step: boxes, gates, operators and edges with flowing values. Hover a number: "
+     "the same number lights up everywhere it appears.", 4.0f},
 };
 
 static void calib_defaults(void *p) {
@@ -79,6 +93,7 @@ static bool calib_init(void *p, char *err, size_t n) {
             st->sgn->data[r * N + c] = sinf(7.0f * x + phase) * cosf(5.0f * y);
         }
     st->hover_map = -1;
+    calib_dg_init(&st->dg, &st->arena, st->seed);
     return true;
 }
 
@@ -88,8 +103,8 @@ static void calib_shutdown(void *p) { ts_arena_free(&((calib *)p)->arena); }
 static void map_rect(int m, float *x, float *y) { *x = 790; *y = m == 0 ? 170 : 540; }
 
 static void calib_update(void *p, const scene_clock *c, ui_ctx *ui) {
-    (void)c;
     calib *st = p;
+    if (c->beat >= CALIB_DG_FIRST_BEAT) return;     /* the diagram beats hover by themselves */
     ui_toggle(ui, "grid", 1340, 790, 200, &st->show_grid);
     ui_slider_int(ui, "grid step", 1560, 780, 300, &st->grid, 60, 240);
     st->hover_map = -1;
@@ -210,6 +225,10 @@ static void draw_window(const calib *st, const scene_clock *c, const ui_theme *t
 
 static void calib_draw(const void *p, const scene_clock *c, const ui_theme *th) {
     const calib *st = p;
+    if (c->beat >= CALIB_DG_FIRST_BEAT) {
+        calib_dg_draw(&st->dg, c->beat - CALIB_DG_FIRST_BEAT, c);
+        return;
+    }
     if (st->show_grid) draw_grid(st, th);
     gfx_text(60, 80, UI_TITLE, GFX_BOLD, GFX_LEFT | GFX_MIDDLE, th->text, "Calibration");
     gfx_text(60 + gfx_text_width(UI_TITLE, GFX_BOLD, "Calibration") + 30, 86, UI_BODY, GFX_SANS,
@@ -228,6 +247,7 @@ static void calib_dump(const void *p, const scene_clock *c, ts_dump *d) {
     ts_dump_param(d, "seed", st->seed);
     ts_dump_tensor(d, st->field);
     ts_dump_tensor(d, st->sgn);
+    calib_dg_dump(&st->dg, d);
 }
 
 const scene_kind scene_calibration = {

@@ -3,11 +3,11 @@
  *
  * The network (cnn_model.h: conv 3x3 x8, ReLU, maxpool 2, conv 3x3 x16, ReLU,
  * maxpool 2, fc 784->10) was trained by tools/train_cnn.c on digits rendered
- * from fonts; its weights are read from assets/cnn_weights.json. Every number
+ * from fonts and drawn with pen strokes (cnn_strokes.h); its weights are read from assets/cnn_weights.json. Every number
  * on screen is an element of a tensor computed here by the kernel; drawing on
  * the input (or picking a sample) reruns the whole forward pass at once.
  *
- * Beats: 1 input, 2 one filter on the top-left patch, 3 the filter slides,
+ * Beats: 1 input, 2 one filter on one patch (cnn_pick_patch), 3 the filter slides,
  * 4 eight learned filters and parameter sharing, 5 ReLU, 6 max pooling,
  * 7 conv2, flatten, fc and the ten probabilities, 8 recap, 9 the filter
  * playground (hand-picked or typed filters, stride, padding, kernel size).
@@ -23,7 +23,9 @@
  *   [input]  sample = 0..9 | image = PATH.png (relative to the preset; any
  *            size, averaged down to 28x28, luminance) | invert = BOOL (for dark
  *            ink on a light page)
- *   [story]  channel = 1..8 (the conv1 filter beats 2, 3 and 6 follow)
+ *   [story]  channel = 1..8 | auto (the conv1 filter beats 2, 3 and 6
+ *            follow; auto, the default, picks the filter whose map
+ *            responds most strongly in both directions: an edge filter)
  *   [filter] kind = vertical | horizontal | blur | sharpen | custom,
  *            size = 3 | 5, stride = 1..3, padding = 0..2,
  *            values = 9 or 25 numbers (rows on indented lines; implies custom)
@@ -37,41 +39,51 @@
 #include "gfx/gfx.h"
 #include "kernel/dump.h"
 #include "scenes/cnn/cnn_scene.h"
+#include "scenes/cnn/cnn_strokes.h"
 
 const scene_beat cnn_beats[B_COUNT] = {
     {"The input",
      "A digit is 28 \xc3\x97 28 numbers between 0 (dark) and 1 (ink). That grid is all the network "
-     "ever sees. Draw on it and everything to the right recomputes.", 3.0f},
+     "ever sees, and everything that follows is computed from it.", 3.0f,
+     "Draw on the input, clear it or pick a sample; hover any cell for its value"},
     {"One filter, one patch",
-     "A 3 \xc3\x97 3 filter of learned weights sits on the top-left patch: multiply the nine pairs, add "
-     "them and the bias, and that one number is the first cell of the feature map.", 4.0f},
+     "A 3 \xc3\x97 3 filter of learned weights sits on one patch of the digit: multiply the nine pairs, "
+     "add them and the bias, and that one number is one cell of the feature map.", 4.0f,
+     "Hover a cell of the feature map to see its nine products"},
     {"The filter slides",
      "The same nine weights slide one pixel at a time over every position. Where the patch looks like "
-     "the filter, the response is strong.", 8.0f},
+     "the filter, the response is strong.", 8.0f,
+     "Hover a cell of the feature map to see its nine products"},
     {"Many filters, shared weights",
      "Eight filters give eight feature maps. Each filter reuses its nine weights at every position, so "
-     "the layer needs a tiny fraction of a fully connected layer's weights.", 4.0f},
+     "the layer needs a tiny fraction of a fully connected layer's weights.", 4.0f,
+     "Hover any map cell for its products"},
     {"ReLU",
      "ReLU replaces every negative response with zero: only evidence for a pattern survives, and the "
      "network becomes more than one big linear function.", 3.0f},
     {"Max pooling",
      "Each 2 \xc3\x97 2 window keeps only its largest value: the maps shrink to half the width and "
-     "height, and small shifts of the digit stop mattering.", 4.0f},
+     "height, and small shifts of the digit stop mattering.", 4.0f,
+     "Hover a pooled cell to see its window"},
     {"Deeper layers decide",
      "A second convolution combines all eight maps into sixteen, pooling shrinks them to 7 \xc3\x97 7, "
-     "and a fully connected layer turns the 784 numbers into ten class probabilities.", 5.0f},
+     "and a fully connected layer turns the 784 numbers into ten class probabilities.", 5.0f,
+     "Hover any cell or bar for where it came from"},
     {"Recap",
      "Early filters respond to edges and strokes, deeper ones to larger parts of the digit. Nobody "
-     "wrote these filters: training found them from examples.", 3.0f},
+     "wrote these filters: training found them from examples.", 3.0f,
+     "Draw a digit and watch every layer change"},
     {"Filter playground",
-     "Pick a hand-made filter or type your own, and change stride, padding and kernel size: the output "
-     "size follows the formula, and every cell is still a sum of products.", 3.0f},
+     "Hand-made filters find edges, blur or sharpen. The output size follows the formula with the "
+     "stride, padding and kernel size, and every cell is still a sum of products.", 3.0f,
+     "Pick a filter, click a weight to type it, change size, stride and padding"},
 };
 
 static void cnn_defaults(void *p) {
     cnn_state *st = p;
     st->sample = 7;
     st->channel = 0;
+    st->channel_auto = true;
     st->play_kind = PLAY_VERTICAL;
     st->stride = 1;
     st->padding = 1;
@@ -102,7 +114,12 @@ static bool cnn_set(void *p, const char *sec, const char *key, const char *val, 
     } else if (strcmp(sec, "story") == 0) {
         if (strcmp(key, "channel") == 0) {
             int ch;
-            if (!preset_int(key, val, 1, CNN_C1, &ch, err, n)) return false;
+            st->channel_auto = strcmp(val, "auto") == 0;
+            if (st->channel_auto) return true;
+            if (!preset_int(key, val, 1, CNN_C1, &ch, err, n)) {
+                snprintf(err, n, "channel must be 1..%d or auto, got '%s'", CNN_C1, val);
+                return false;
+            }
             st->channel = ch - 1;
             return true;
         }
@@ -161,6 +178,28 @@ static float absmax(const float *v, size_t n) {
     return m > 0 ? m : 1;
 }
 
+float cnn_pick_patch(const cnn_state *st, int k, int *r, int *c) {
+    const float *in = st->x.input->data, *w = st->m.conv1_w->data + k * 9;
+    float best = -1;
+    *r = *c = 0;
+    for (int y = 0; y < CNN_IN; y++)
+        for (int x = 0; x < CNN_IN; x++) {
+            float lo = 0, hi = 0, dark = 1, ink = 0;
+            for (int i = 0; i < 9; i++) {
+                int yy = y + i / 3 - 1, xx = x + i % 3 - 1;
+                float v = yy < 0 || xx < 0 || yy >= CNN_IN || xx >= CNN_IN ? 0 : in[yy * CNN_IN + xx];
+                lo = i ? fminf(lo, v * w[i]) : v * w[i];
+                hi = i ? fmaxf(hi, v * w[i]) : v * w[i];
+                dark = fminf(dark, v);
+                ink = fmaxf(ink, v);
+            }
+            /* products of both signs, on a patch with both ink and dark */
+            float score = (hi - lo) * (ink - dark);
+            if (score > best) { best = score; *r = y; *c = x; }
+        }
+    return best;
+}
+
 void cnn_recompute(cnn_state *st) {
     double t0 = scene_seconds();
     cnn_forward(&st->m, &st->x);
@@ -182,6 +221,7 @@ void cnn_recompute(cnn_state *st) {
         if (map[i] > map[best]) best = i;
     st->focus_r = best / CNN_IN;
     st->focus_c = best % CNN_IN;
+    cnn_pick_patch(st, st->channel, &st->work_r, &st->work_c);
     /* the 7x7 patch beat 1 magnifies: around the centre of mass of the ink */
     double s = 0, sr = 0, sc = 0;
     for (int i = 0; i < CNN_IN * CNN_IN; i++) {
@@ -226,8 +266,10 @@ static bool cnn_init(void *p, char *err, size_t n) {
     char e[128];
     ts_dump *d = ts_dump_read(path, &tmp, e, sizeof e);
     double v;
-    st->held_out = d && ts_dump_get_param(d, "held_out_accuracy", &v) ? (float)v : NAN;
-    st->train_count = d && ts_dump_get_param(d, "train_samples", &v) ? (float)v : NAN;
+    st->held_out_font = d && ts_dump_get_param(d, "held_out_accuracy_font", &v) ? (float)v : NAN;
+    st->held_out_stroke = d && ts_dump_get_param(d, "held_out_accuracy_stroke", &v) ? (float)v : NAN;
+    st->train_font = d && ts_dump_get_param(d, "train_samples_font", &v) ? (float)v : NAN;
+    st->train_stroke = d && ts_dump_get_param(d, "train_samples_stroke", &v) ? (float)v : NAN;
     if (d) ts_dump_free(d);
     ts_arena_free(&tmp);
 
@@ -238,6 +280,18 @@ static bool cnn_init(void *p, char *err, size_t n) {
     }
     cnn_acts_new(&st->x, &st->arena, 1, false);
     memcpy(st->x.input->data, st->image, sizeof st->image);
+    if (st->channel_auto) {
+        /* the filter whose map responds most strongly both ways: an edge
+         * detector, whose worked patches show products of both signs */
+        cnn_forward(&st->m, &st->x);
+        float best = -1;
+        for (int k = 0; k < CNN_C1; k++) {
+            const float *map = st->x.conv1->data + (size_t)k * CNN_IN * CNN_IN;
+            float lo = 0, hi = 0;
+            for (int i = 0; i < CNN_IN * CNN_IN; i++) { lo = fminf(lo, map[i]); hi = fmaxf(hi, map[i]); }
+            if (fminf(-lo, hi) > best) { best = fminf(-lo, hi); st->channel = k; }
+        }
+    }
     st->filter = ts_new4(&st->arena, "filter", 1, 1, PLAY_MAX_K, PLAY_MAX_K);
     st->fout = ts_new4(&st->arena, "filter.out", 1, 1, PLAY_MAX_OUT, PLAY_MAX_OUT);
     if (st->play_kind == PLAY_CUSTOM && !st->custom_k) {
@@ -254,19 +308,6 @@ static void cnn_shutdown(void *p) { ts_arena_free(&((cnn_state *)p)->arena); }
 
 /* ---- input: the soft brush --------------------------------------------------- */
 
-/* Ink of a round brush with a soft edge, radius about 1.4 cells. */
-static void stamp(cnn_state *st, float cx, float cy) {
-    float *img = st->x.input->data;
-    for (int r = (int)cy - 3; r <= (int)cy + 3; r++)
-        for (int c = (int)cx - 3; c <= (int)cx + 3; c++) {
-            if (r < 0 || c < 0 || r >= CNN_IN || c >= CNN_IN) continue;
-            float dx = (float)c + 0.5f - cx, dy = (float)r + 0.5f - cy;
-            float a = 1.35f * expf(-(dx * dx + dy * dy) / (2 * 0.95f * 0.95f));
-            float *v = &img[r * CNN_IN + c];
-            *v = fminf(1.0f, fmaxf(*v, a));
-        }
-}
-
 static bool brush(cnn_state *st, const ui_ctx *ui) {
     float mx = (ui->in.mouse_x - INPUT_X) / INPUT_CELL, my = (ui->in.mouse_y - INPUT_Y) / INPUT_CELL;
     if (ui->in.mouse_pressed && ui_hover(ui, INPUT_X, INPUT_Y, INPUT_SIZE, INPUT_SIZE)) {
@@ -276,10 +317,8 @@ static bool brush(cnn_state *st, const ui_ctx *ui) {
     }
     if (!st->drawing) return false;
     if (!ui->in.mouse_down && !ui->in.mouse_pressed) { st->drawing = false; return false; }
-    float dx = mx - st->last_x, dy = my - st->last_y;
-    int steps = 1 + (int)(sqrtf(dx * dx + dy * dy) / 0.25f);
-    for (int i = 1; i <= steps; i++)
-        stamp(st, st->last_x + dx * (float)i / (float)steps, st->last_y + dy * (float)i / (float)steps);
+    /* the brush the trainer's stroke digits are drawn with (cnn_strokes.h) */
+    cnn_brush_line(st->x.input->data, st->last_x, st->last_y, mx, my, CNN_BRUSH_SIGMA, CNN_BRUSH_INK);
     st->last_x = mx;
     st->last_y = my;
     if (ui->in.mouse_released) st->drawing = false;
@@ -311,14 +350,17 @@ static void tip_conv1(cnn_state *st, ui_ctx *ui, int k, int r, int c, bool relu)
 }
 
 static void tip_pool(ui_ctx *ui, const char *name, const char *below, const ts_tensor *out,
-                     const ts_tensor *in, const int *arg, int k, int r, int c) {
+                     const ts_tensor *in, const int *arg, const uint8_t *ties, int k, int r, int c) {
     int oh = out->shape[2], ih = in->shape[2];
     const float *p = in->data + (size_t)k * ih * ih;
-    int win = arg[(k * oh + r) * oh + c];
-    ui_tooltipf(ui, "%s[0,%d,%d,%d] = %.4f\n= max of %s rows %d-%d, cols %d-%d:\n  %.4f  %.4f\n  %.4f  %.4f\nwinner: row %d, col %d",
-                name, k, r, c, out->data[(k * oh + r) * oh + c], below, 2 * r, 2 * r + 1, 2 * c, 2 * c + 1,
+    int o = (k * oh + r) * oh + c, win = arg[o];
+    char who[64];
+    if (ties[o] > 1) snprintf(who, sizeof who, "a tie: %d values equal the max, no single winner", ties[o]);
+    else snprintf(who, sizeof who, "winner: row %d, col %d", win / ih, win % ih);
+    ui_tooltipf(ui, "%s[0,%d,%d,%d] = %.4f\n= max of %s rows %d-%d, cols %d-%d:\n  %.4f  %.4f\n  %.4f  %.4f\n%s",
+                name, k, r, c, out->data[o], below, 2 * r, 2 * r + 1, 2 * c, 2 * c + 1,
                 p[(2 * r) * ih + 2 * c], p[(2 * r) * ih + 2 * c + 1], p[(2 * r + 1) * ih + 2 * c],
-                p[(2 * r + 1) * ih + 2 * c + 1], win / ih, win % ih);
+                p[(2 * r + 1) * ih + 2 * c + 1], who);
 }
 
 /* conv2 output: the 72 products grouped into the eight input channels' sums. */
@@ -372,7 +414,7 @@ static void hover(cnn_state *st, const scene_clock *clk, ui_ctx *ui) {
         cnn_pool_big(&x, &y, &cell, &px, &py, &pc);
         if (cell_at(ui, px, py, pc, CNN_P1, CNN_P1, &r, &c)) {
             st->hover_layer = L_POOL1; st->hover_ch = st->channel; st->hover_r = r; st->hover_c = c;
-            tip_pool(ui, "pool1.out", "relu1.out", st->x.pool1, st->x.relu1, st->x.arg1, st->channel, r, c);
+            tip_pool(ui, "pool1.out", "relu1.out", st->x.pool1, st->x.relu1, st->x.arg1, st->x.ties1, st->channel, r, c);
         } else if (cell_at(ui, x, y, cell, CNN_IN, CNN_IN, &r, &c)) {
             st->hover_layer = L_RELU1; st->hover_ch = st->channel; st->hover_r = r; st->hover_c = c;
             tip_conv1(st, ui, st->channel, r, c, true);
@@ -390,14 +432,14 @@ static void hover(cnn_state *st, const scene_clock *clk, ui_ctx *ui) {
             cnn_deep_rect(L_POOL2, k, &x, &y, &cell);
             if (cell_at(ui, x, y, cell, CNN_P2, CNN_P2, &r, &c)) {
                 st->hover_layer = L_POOL2; st->hover_ch = k; st->hover_r = r; st->hover_c = c;
-                tip_pool(ui, "pool2.out", "relu2.out", st->x.pool2, st->x.relu2, st->x.arg2, k, r, c);
+                tip_pool(ui, "pool2.out", "relu2.out", st->x.pool2, st->x.relu2, st->x.arg2, st->x.ties2, k, r, c);
             }
         }
         for (int k = 0; k < CNN_C1 && b == B_DEEP; k++) {
             cnn_deep_rect(L_POOL1, k, &x, &y, &cell);
             if (cell_at(ui, x, y, cell, CNN_P1, CNN_P1, &r, &c)) {
                 st->hover_layer = L_POOL1; st->hover_ch = k; st->hover_r = r; st->hover_c = c;
-                tip_pool(ui, "pool1.out", "relu1.out", st->x.pool1, st->x.relu1, st->x.arg1, k, r, c);
+                tip_pool(ui, "pool1.out", "relu1.out", st->x.pool1, st->x.relu1, st->x.arg1, st->x.ties1, k, r, c);
             }
         }
         for (int k = 0; k < CNN_CLASSES && b == B_DEEP; k++) {

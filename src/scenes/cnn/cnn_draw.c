@@ -174,7 +174,7 @@ static void draw_equation(const cnn_state *st, int k, int r, int c, float a, flo
     char buf[96];
     snprintf(buf, sizeof buf, "input patch");
     gfx_text(x0, y0 - 14, UI_LABEL, GFX_BOLD, GFX_LEFT | GFX_BOTTOM, th->text_dim, buf);
-    snprintf(buf, sizeof buf, "conv1.weight[%d]", k);
+    snprintf(buf, sizeof buf, "filter %d", k + 1);
     gfx_text(x1, y0 - 14, UI_LABEL, GFX_BOLD, GFX_LEFT | GFX_BOTTOM, th->text_dim, buf);
     gfx_text(x2, y0 - 14, UI_LABEL, GFX_BOLD, GFX_LEFT | GFX_BOTTOM, gfx_fade(th->text_dim, a), "products");
     number_grid(x0, y0, cell, patch, 3, GFX_CMAP_GRAY, 0, 1, "%.2f", th, 1);
@@ -198,7 +198,7 @@ static void draw_equation(const cnn_state *st, int k, int r, int c, float a, flo
 /* Position k (row-major) of the sliding filter in beat 3, or the focus at the end. */
 static int slide_pos(const cnn_state *st, const scene_clock *c, bool *settled) {
     *settled = false;
-    if (c->beat == B_FILTER) return 0;
+    if (c->beat == B_FILTER) return st->work_r * CNN_IN + st->work_c;
     if (c->t >= 0.9f) { *settled = true; return st->focus_r * CNN_IN + st->focus_c; }
     int n = CNN_IN * CNN_IN;
     if (c->t < 0.35f) return (int)(scene_between_linear(c, 0, 0.35f) * (CNN_IN - 1));
@@ -225,7 +225,10 @@ static void draw_conv_beat(const cnn_state *st, const scene_clock *c, const ui_t
     label(ox, oy - 14, th, buf);
     gfx_rect(ox, oy, side, side, th->panel);
     const float *map = plane(st->x.conv1, k);
-    int shown = settled ? CNN_IN * CNN_IN : (c->beat == B_FILTER ? (c->t > 0.75f ? 1 : 0) : pos + 1);
+    int shown = settled ? CNN_IN * CNN_IN : c->beat == B_FILTER ? 0 : pos + 1;
+    if (c->beat == B_FILTER && c->t > 0.75f && !settled)   /* the one worked cell */
+        gfx_heatmap(ox + (float)col * oc, oy + (float)r * oc, oc, oc, map + r * CNN_IN + col, 1, 1,
+                    -st->c1_max, st->c1_max, GFX_CMAP_DIVERGING);
     int full = shown / CNN_IN, part = shown % CNN_IN;
     if (full) gfx_heatmap(ox, oy, side, oc * (float)full, map, full, CNN_IN, -st->c1_max, st->c1_max, GFX_CMAP_DIVERGING);
     if (part) gfx_heatmap(ox, oy + oc * (float)full, oc * (float)part, oc, map + full * CNN_IN, 1, part,
@@ -259,7 +262,7 @@ static void draw_maps_beat(const cnn_state *st, const scene_clock *c, const ui_t
         if (a <= 0) continue;
         float side = cell * CNN_IN;
         number_grid(x, y - 78, 20, st->m.conv1_w->data + k * 9, 3, GFX_CMAP_DIVERGING, -wm, wm, "", th, a);
-        gfx_textf(x + 76, y - 48, UI_LABEL, GFX_BOLD, GFX_LEFT | GFX_MIDDLE, gfx_fade(th->text_dim, a), "filter %d", k);
+        gfx_textf(x + 76, y - 48, UI_LABEL, GFX_BOLD, GFX_LEFT | GFX_MIDDLE, gfx_fade(th->text_dim, a), "filter %d", k + 1);
         gfx_heatmap(x, y, side, side * a, plane(st->x.conv1, k), (int)ceilf(CNN_IN * a), CNN_IN,
                     -st->c1_max, st->c1_max, GFX_CMAP_DIVERGING);
         int rows = (int)(wipe * CNN_IN);
@@ -323,7 +326,9 @@ static void draw_pool_beat(const cnn_state *st, const scene_clock *c, const ui_t
     map_frame(x, y, side, side, th);
     float wa = scene_between(c, 0.1f, 0.45f);
     const int *arg = st->x.arg1 + k * CNN_P1 * CNN_P1;
+    const uint8_t *ties = st->x.ties1 + k * CNN_P1 * CNN_P1;
     for (int i = 0; i < CNN_P1 * CNN_P1 && wa > 0; i++) {
+        if (ties[i] > 1) continue;   /* a tie has no winner */
         int wy = arg[i] / CNN_IN, wx = arg[i] % CNN_IN;
         gfx_circle_line(x + ((float)wx + 0.5f) * cell, y + ((float)wy + 0.5f) * cell, cell * 0.3f, 2, gfx_fade(th->accent, wa));
     }
@@ -356,8 +361,10 @@ static void draw_pool_beat(const cnn_state *st, const scene_clock *c, const ui_t
               plane(st->x.pool1, k)[wr * CNN_P1 + wc]);
     gfx_textf(px, py + pside + 140, UI_LABEL, GFX_SANS, GFX_LEFT | GFX_MIDDLE, gfx_fade(th->text_dim, ea),
               "= pool1.out[0,%d,%d,%d]", k, wr, wc);
-    gfx_text(px, py + pside + 180, UI_LABEL, GFX_SANS, GFX_LEFT | GFX_MIDDLE, gfx_fade(th->text_dim, ea),
-             "\xe2\x97\x8b marks each window's winner");
+    int tied = 0;
+    for (int i = 0; i < CNN_P1 * CNN_P1; i++) tied += ties[i] > 1;
+    gfx_textf(px, py + pside + 180, UI_LABEL, GFX_SANS, GFX_LEFT | GFX_MIDDLE, gfx_fade(th->text_dim, ea),
+              "\xe2\x97\x8b winner; %d tied windows have none", tied);
 
     float sy = 690;
     float sa = scene_between(c, 0.7f, 1.0f);
@@ -451,22 +458,13 @@ static void draw_deep_beat(const cnn_state *st, const scene_clock *c, const ui_t
     } else if (st->hover_layer == L_POOL1) {
         cnn_deep_rect(L_POOL1, st->hover_ch, &x, &y, &cell);
         gfx_rrect_line(x + (float)st->hover_c * cell - 1, y + (float)st->hover_r * cell - 1, cell + 2, cell + 2, 2, 2, th->accent);
-        input_window(4 * st->hover_r - 1, 4 * st->hover_c - 1, 6, th, th->accent);
+        int r0, c0, size;
+        cnn_receptive_field(CNN_L_POOL1, st->hover_r, st->hover_c, &r0, &c0, &size);
+        input_window(r0, c0, size, th, th->accent);
     }
 }
 
 /* ---- beat 8: recap ---------------------------------------------------------- */
-
-static int receptive_field(void) {
-    /* conv 3 (stride 1), pool 2 (stride 2), conv 3: rf grows by (k-1) * jump */
-    ts_conv2d_desc c1 = cnn_conv1_desc(1), c2 = cnn_conv2_desc(1);
-    ts_pool2d_desc p1 = cnn_pool1_desc(1);
-    int rf = 1, jump = 1;
-    rf += (c1.kh - 1) * jump;
-    rf += (p1.kh - 1) * jump; jump *= p1.kh;
-    rf += (c2.kh - 1) * jump;
-    return rf;
-}
 
 static void draw_recap_beat(const cnn_state *st, const scene_clock *c, const ui_theme *th) {
     float wm = 0;
@@ -483,7 +481,8 @@ static void draw_recap_beat(const cnn_state *st, const scene_clock *c, const ui_
             input_window(st->hover_r - 1, st->hover_c - 1, 3, th, th->accent);
     }
     float a = scene_between(c, 0.2f, 0.6f);
-    int rf = receptive_field();
+    int r0, c0, rf;
+    cnn_receptive_field(CNN_L_CONV2, 0, 0, &r0, &c0, &rf);
     gfx_textf(STAGE_X, 470, UI_BODY, GFX_BOLD, GFX_LEFT | GFX_BOTTOM, gfx_fade(th->text, a),
               "Layer 2: 16 filters over all 8 maps, each sees %d \xc3\x97 %d pixels: larger parts", rf, rf);
     for (int k = 0; k < CNN_C2 && a > 0; k++) {
@@ -491,17 +490,19 @@ static void draw_recap_beat(const cnn_state *st, const scene_clock *c, const ui_
         gfx_heatmap(x, y, cell * CNN_P1, cell * CNN_P1, plane(st->x.relu2, k), CNN_P1, CNN_P1, 0, st->a2_max, GFX_CMAP_SEQUENTIAL);
         map_frame(x, y, cell * CNN_P1, cell * CNN_P1, th);
         if (st->hover_layer == L_CONV2 && st->hover_ch == k) {
-            /* conv2 cell (r,c) covers pool1 rows r-1..r+1 = input rows 2(r-1)-1 .. 2(r+1)+2 */
-            input_window(2 * (st->hover_r - 1) - 1, 2 * (st->hover_c - 1) - 1, rf, th, th->accent);
+            cnn_receptive_field(CNN_L_CONV2, st->hover_r, st->hover_c, &r0, &c0, &rf);
+            input_window(r0, c0, rf, th, th->accent);
         }
     }
     float b = scene_between(c, 0.5f, 0.9f);
-    char n1[32];
-    thousands(n1, sizeof n1, (long)st->train_count);
-    char line[300];
+    char n1[32], n2[32];
+    thousands(n1, sizeof n1, (long)st->train_font);
+    thousands(n2, sizeof n2, (long)st->train_stroke);
+    char line[400];
     snprintf(line, sizeof line, "Nobody wrote these filters: training (tools/train_cnn.c) found them from %s "
-             "digits rendered from fonts. Held-out accuracy %.2f%%. Your input reads as %d (p = %.3f).",
-             n1, 100.0 * st->held_out, st->pred, st->x.probs->data[st->pred]);
+             "digits rendered from fonts and %s drawn with pen strokes. Held-out accuracy %.1f%% (fonts), "
+             "%.1f%% (strokes). Your input reads as %d (p = %.3f).",
+             n1, n2, 100.0 * st->held_out_font, 100.0 * st->held_out_stroke, st->pred, st->x.probs->data[st->pred]);
     gfx_text_box(STAGE_X, 735, 1180, UI_BODY, GFX_SANS, GFX_LEFT, gfx_fade(th->text, b), line);
 }
 

@@ -109,6 +109,8 @@ void cnn_acts_new(cnn_acts *x, ts_arena *a, int n, bool grads) {
     x->probs = ts_new2(a, "probs", n, CNN_CLASSES);
     x->arg1 = ts_arena_alloc(a, sizeof(int) * ts_numel(x->pool1));
     x->arg2 = ts_arena_alloc(a, sizeof(int) * ts_numel(x->pool2));
+    x->ties1 = ts_arena_alloc(a, ts_numel(x->pool1));
+    x->ties2 = ts_arena_alloc(a, ts_numel(x->pool2));
     if (!grads) return;
     x->d_pool2 = ts_arena_alloc(a, sizeof(float) * ts_numel(x->pool2));
     x->d_relu2 = ts_arena_alloc(a, sizeof(float) * ts_numel(x->relu2));
@@ -119,6 +121,43 @@ void cnn_acts_new(cnn_acts *x, ts_arena *a, int n, bool grads) {
     x->d_logits = ts_arena_alloc(a, sizeof(float) * ts_numel(x->logits));
 }
 
+/* ties[i] = how many values of pooling window i equal its max out[i]. */
+static void count_ties(uint8_t *ties, const float *out, const float *in, const ts_pool2d_desc *d) {
+    int sh = d->stride_h ? d->stride_h : d->kh, sw = d->stride_w ? d->stride_w : d->kw;
+    int oh = (d->h + 2 * d->pad_h - d->kh) / sh + 1, ow = (d->w + 2 * d->pad_w - d->kw) / sw + 1;
+    for (int p = 0; p < d->n * d->c; p++)
+        for (int r = 0; r < oh; r++)
+            for (int c = 0; c < ow; c++) {
+                size_t o = ((size_t)p * oh + r) * ow + c;
+                int n = 0;
+                for (int i = 0; i < d->kh; i++)
+                    for (int j = 0; j < d->kw; j++) {
+                        int y = r * sh - d->pad_h + i, xx = c * sw - d->pad_w + j;
+                        if (y >= 0 && xx >= 0 && y < d->h && xx < d->w)
+                            n += in[((size_t)p * d->h + y) * d->w + xx] == out[o];
+                    }
+                ties[o] = (uint8_t)n;
+            }
+}
+
+void cnn_receptive_field(int layer, int r, int c, int *r0, int *c0, int *size) {
+    /* a cell [a, b] of a layer with kernel k, stride s, padding p covers
+     * [a*s - p, b*s - p + k - 1] of the layer below */
+    ts_conv2d_desc c1 = cnn_conv1_desc(1), c2 = cnn_conv2_desc(1);
+    ts_pool2d_desc p1 = cnn_pool1_desc(1), p2 = cnn_pool2_desc(1);
+    const int geo[4][3] = {{c1.kh, c1.stride_h ? c1.stride_h : 1, c1.pad_h},
+                           {p1.kh, p1.stride_h ? p1.stride_h : p1.kh, p1.pad_h},
+                           {c2.kh, c2.stride_h ? c2.stride_h : 1, c2.pad_h},
+                           {p2.kh, p2.stride_h ? p2.stride_h : p2.kh, p2.pad_h}};
+    int ra = r, rb = r, ca = c, cb = c;
+    for (int l = layer; l > CNN_L_INPUT; l--) {
+        const int *g = geo[l - 1];
+        ra = ra * g[1] - g[2]; rb = rb * g[1] - g[2] + g[0] - 1;
+        ca = ca * g[1] - g[2]; cb = cb * g[1] - g[2] + g[0] - 1;
+    }
+    *r0 = ra; *c0 = ca; *size = rb - ra + 1;
+}
+
 void cnn_forward(const cnn_model *m, cnn_acts *x) {
     int n = x->n;
     ts_conv2d_desc c1 = cnn_conv1_desc(n), c2 = cnn_conv2_desc(n);
@@ -126,9 +165,11 @@ void cnn_forward(const cnn_model *m, cnn_acts *x) {
     ts_conv2d_forward(x->conv1->data, x->input->data, m->conv1_w->data, m->conv1_b->data, &c1);
     ts_relu_forward(x->relu1->data, x->conv1->data, ts_numel(x->conv1));
     ts_maxpool2d_forward(x->pool1->data, x->arg1, x->relu1->data, &p1);
+    count_ties(x->ties1, x->pool1->data, x->relu1->data, &p1);
     ts_conv2d_forward(x->conv2->data, x->pool1->data, m->conv2_w->data, m->conv2_b->data, &c2);
     ts_relu_forward(x->relu2->data, x->conv2->data, ts_numel(x->conv2));
     ts_maxpool2d_forward(x->pool2->data, x->arg2, x->relu2->data, &p2);
+    count_ties(x->ties2, x->pool2->data, x->relu2->data, &p2);
     ts_linear_forward(x->logits->data, x->pool2->data, m->fc_w->data, m->fc_b->data,
                       n, CNN_FLAT, CNN_CLASSES);
     ts_softmax_forward(x->probs->data, x->logits->data, NULL, n, CNN_CLASSES);

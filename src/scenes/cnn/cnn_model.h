@@ -38,6 +38,10 @@ typedef struct cnn_acts {
     int n;
     ts_tensor *input, *conv1, *relu1, *pool1, *conv2, *relu2, *pool2, *logits, *probs;
     int *arg1, *arg2;        /* max-pool winners, flat index y*w+x in each input plane */
+    /* per pooling window: how many of its values equal the max; 1 = one
+     * winner, more = a tie (an all-zero window after ReLU ties 4 ways), where
+     * arg1/arg2 only name the first of them */
+    uint8_t *ties1, *ties2;
     /* gradients of the activations (NULL unless cnn_acts_new with grads) */
     float *d_pool2, *d_relu2, *d_conv2, *d_pool1, *d_relu1, *d_conv1, *d_logits;
 } cnn_acts;
@@ -60,6 +64,13 @@ void cnn_forward(const cnn_model *m, cnn_acts *x);
 /* Mean cross-entropy of x->logits against targets [n]; with grads, runs the
  * backward pass and accumulates into the parameters' grads. */
 float cnn_backward(cnn_model *m, cnn_acts *x, const int *targets);
+
+/* The receptive field of cell (r, c) of a layer (CNN_L_CONV1 .. CNN_L_POOL2,
+ * the same for every channel): input rows *r0 .. *r0 + *size - 1, and the
+ * same for columns from *c0. Rows and columns outside 0..27 are padding.
+ * Walks the layer geometries below back to the input. */
+enum { CNN_L_INPUT, CNN_L_CONV1, CNN_L_POOL1, CNN_L_CONV2, CNN_L_POOL2 };
+void cnn_receptive_field(int layer, int r, int c, int *r0, int *c0, int *size);
 
 /* The layer geometries, for scenes that explain them. */
 ts_conv2d_desc cnn_conv1_desc(int n);

@@ -47,7 +47,8 @@ typedef struct cnn_state {
     /* preset */
     char image_path[1024];       /* resolved; empty: a sample */
     int sample;                  /* 0..9 when no image */
-    int channel;                 /* the conv1 filter the story follows */
+    int channel;                 /* the conv1 filter the story follows (0-based) */
+    bool channel_auto;           /* channel = auto: chosen at init (cnn_init) */
     int play_kind, stride, padding, ksize;
     float custom[PLAY_MAX_K * PLAY_MAX_K];
     int custom_k;                /* 0: no custom values given */
@@ -58,7 +59,8 @@ typedef struct cnn_state {
     cnn_model m;
     cnn_acts x;                  /* n = 1 */
     ts_tensor *samples;          /* [10,1,28,28] from the weights file */
-    float held_out, train_count; /* from the weights file */
+    float held_out_font, held_out_stroke;   /* from the weights file */
+    float train_font, train_stroke;
     float image[CNN_IN * CNN_IN];/* the preset's image (or sample) for "reset" */
 
     /* derived for display (recomputed with the activations) */
@@ -66,6 +68,7 @@ typedef struct cnn_state {
     int pred;
     int clipped1, clipped2;      /* ReLU zeros */
     int focus_r, focus_c;        /* strongest response of `channel` in conv1.out */
+    int work_r, work_c;          /* beat 2's worked patch (cnn_pick_patch) */
     int zoom_r, zoom_c;          /* top-left of the zoomed 7x7 input patch (beat 1) */
     float in_mean;               /* mean pixel value */
     int in_ink;                  /* pixels above 0.5 */
@@ -90,6 +93,12 @@ extern const scene_beat cnn_beats[B_COUNT];
 
 /* cnn.c */
 void cnn_recompute(cnn_state *st);
+/* The centre (r, c) of the 3x3 input patch under conv1 filter k that makes
+ * the most telling worked example: the largest spread of its nine products
+ * (max - min) times the patch's contrast (max - min pixel), so the patch
+ * straddles a stroke's edge and the products have both signs; never an
+ * all-zero padding patch while the image has ink. Returns the score. */
+float cnn_pick_patch(const cnn_state *st, int k, int *r, int *c);
 
 /* cnn_play.c */
 void play_filter_values(int kind, int k, float *out);   /* k*k values */

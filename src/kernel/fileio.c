@@ -1,0 +1,208 @@
+/* fileio.c: atomic outputs and safe inputs (see fileio.h for the contract).
+ *
+ * A temporary is named after its final name and the writer's PID, hidden by a
+ * leading dot: ".frame-00003.png.4711.tensorstage-part". It lives in the final
+ * name's folder so the rename that publishes it is atomic (same file system).
+ * The PID in the name is what lets a later run tell a dead writer's leftover
+ * (removed) from a live writer's file in progress (kept).
+ */
+#include "fileio.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/types.h>
+#include <unistd.h>
+
+#define TEMP_SUFFIX ".tensorstage-part"
+
+const char *ts_path_shown(const char *path, char *buf, size_t len) {
+    size_t n = strlen(path);
+    size_t keep = len > 100 ? 96 : len - 4;   /* "..." + tail + NUL */
+    if (n <= keep + 3) return path;
+    const char *tail = path + n - keep;
+    while ((*tail & 0xC0) == 0x80) tail++;    /* do not start inside a UTF-8 character */
+    snprintf(buf, len, "...%s", tail);
+    return buf;
+}
+
+/* The folder part of path ("." when there is none) and the name part. */
+static void split_path(const char *path, char *dir, size_t dirlen, const char **base) {
+    const char *slash = strrchr(path, '/');
+    if (!slash) { snprintf(dir, dirlen, "."); *base = path; return; }
+    if (slash == path) snprintf(dir, dirlen, "/");
+    else snprintf(dir, dirlen, "%.*s", (int)(slash - path), path);
+    *base = slash + 1;
+}
+
+FILE *ts_in_open(const char *path, char *err, size_t errlen) {
+    char sh[128];
+    int fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+    if (fd < 0) {
+        snprintf(err, errlen, "%s: cannot open: %s", ts_path_shown(path, sh, sizeof sh), strerror(errno));
+        return NULL;
+    }
+    struct stat st = {0};
+    if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
+        snprintf(err, errlen, "%s: %s", ts_path_shown(path, sh, sizeof sh),
+                 S_ISDIR(st.st_mode) ? "is a folder, not a file" : "is not a regular file (a pipe or a device?)");
+        close(fd);
+        return NULL;
+    }
+    int fl = fcntl(fd, F_GETFL);
+    if (fl >= 0) fcntl(fd, F_SETFL, fl & ~O_NONBLOCK);
+    FILE *f = fdopen(fd, "rb");
+    if (!f) {
+        snprintf(err, errlen, "%s: cannot open: %s", ts_path_shown(path, sh, sizeof sh), strerror(errno));
+        close(fd);
+    }
+    return f;
+}
+
+void ts_out_temp_name(const char *path, char *tmp, size_t tmplen) {
+    char dir[TS_PATH_MAX];
+    const char *base;
+    split_path(path, dir, sizeof dir, &base);
+    /* a name is at most 255 bytes: keep 200 of the final name's */
+    snprintf(tmp, tmplen, "%s/.%.200s.%ld" TEMP_SUFFIX, dir, base, (long)getpid());
+}
+
+FILE *ts_out_open(const char *path, char *tmp, size_t tmplen, char *err, size_t errlen) {
+    char sh[128];
+    ts_out_temp_name(path, tmp, tmplen);
+    int fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC, 0666);
+    if (fd < 0) {
+        snprintf(err, errlen, "%s: cannot write: %s", ts_path_shown(path, sh, sizeof sh), strerror(errno));
+        return NULL;
+    }
+    FILE *f = fdopen(fd, "wb");
+    if (!f) {
+        snprintf(err, errlen, "%s: cannot write: %s", ts_path_shown(path, sh, sizeof sh), strerror(errno));
+        close(fd);
+        unlink(tmp);
+    }
+    return f;
+}
+
+bool ts_out_commit(const char *tmp, const char *path, char *err, size_t errlen) {
+    if (rename(tmp, path) == 0) return true;
+    char sh[128];
+    snprintf(err, errlen, "%s: cannot rename the finished file into place: %s",
+             ts_path_shown(path, sh, sizeof sh), strerror(errno));
+    unlink(tmp);
+    return false;
+}
+
+bool ts_out_close_commit(FILE *f, const char *tmp, const char *path, char *err, size_t errlen) {
+    bool ok = !ferror(f);
+    int saved = errno;
+    if (fclose(f) != 0 && ok) { ok = false; saved = errno; }
+    if (!ok) {
+        char sh[128];
+        snprintf(err, errlen, "%s: write failed: %s", ts_path_shown(path, sh, sizeof sh), strerror(saved));
+        unlink(tmp);
+        return false;
+    }
+    return ts_out_commit(tmp, path, err, errlen);
+}
+
+void ts_out_close_discard(FILE *f, const char *tmp) {
+    if (f) fclose(f);
+    unlink(tmp);
+}
+
+int ts_out_clean_stale(const char *dir) {
+    static char last[TS_PATH_MAX];   /* a folder is swept once per run */
+    if (strcmp(last, dir) == 0) return 0;
+    snprintf(last, sizeof last, "%s", dir);
+    DIR *d = opendir(dir);
+    if (!d) return 0;
+    int removed = 0;
+    size_t sl = strlen(TEMP_SUFFIX);
+    struct dirent *e;
+    while ((e = readdir(d))) {
+        const char *name = e->d_name;
+        size_t n = strlen(name);
+        if (name[0] != '.' || n <= sl + 3 || strcmp(name + n - sl, TEMP_SUFFIX) != 0) continue;
+        const char *p = name + n - sl;           /* ".PID" ends here */
+        const char *q = p;
+        while (q > name && q[-1] >= '0' && q[-1] <= '9') q--;
+        if (q == p || q == name || q[-1] != '.') continue;
+        long pid = strtol(q, NULL, 10);
+        if (pid <= 0 || pid == (long)getpid()) continue;
+        if (kill((pid_t)pid, 0) == 0 || errno != ESRCH) continue;   /* alive, or not ours to judge */
+        char full[TS_PATH_MAX + 300];
+        snprintf(full, sizeof full, "%s/%s", dir, name);
+        if (unlink(full) == 0) removed++;
+    }
+    closedir(d);
+    return removed;
+}
+
+/* Can a new file be created in dir? Tried, not guessed (root, read-only mounts). */
+static bool probe_dir(const char *dir, const char *shown_for, char *err, size_t errlen) {
+    char probe[TS_PATH_MAX + 64], sh[128];
+    snprintf(probe, sizeof probe, "%s/.probe.%ld" TEMP_SUFFIX, dir, (long)getpid());
+    int fd = open(probe, O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC, 0666);
+    if (fd < 0) {
+        snprintf(err, errlen, "%s: cannot write in folder: %s", ts_path_shown(shown_for, sh, sizeof sh),
+                 strerror(errno));
+        return false;
+    }
+    close(fd);
+    unlink(probe);
+    return true;
+}
+
+bool ts_out_check(const char *path, bool force, char *err, size_t errlen) {
+    char dir[TS_PATH_MAX], sh[128];
+    const char *base;
+    const char *shown = ts_path_shown(path, sh, sizeof sh);
+    split_path(path, dir, sizeof dir, &base);
+    struct stat st;
+    if (!base[0] || (stat(path, &st) == 0 && S_ISDIR(st.st_mode))) {
+        snprintf(err, errlen, "%s: is a folder; give a file name", shown);
+        return false;
+    }
+    if (stat(path, &st) == 0 && !force) {
+        snprintf(err, errlen, "%s: already exists (use --force to overwrite)", shown);
+        return false;
+    }
+    if (stat(dir, &st) != 0 || !S_ISDIR(st.st_mode)) {
+        snprintf(err, errlen, "%s: the folder it goes in does not exist", shown);
+        return false;
+    }
+    if (!probe_dir(dir, path, err, errlen)) return false;
+    ts_out_clean_stale(dir);
+    return true;
+}
+
+bool ts_out_check_dir(const char *dir, char *err, size_t errlen) {
+    char sh[128], parent[TS_PATH_MAX];
+    const char *shown = ts_path_shown(dir, sh, sizeof sh);
+    struct stat st;
+    if (stat(dir, &st) == 0) {
+        if (!S_ISDIR(st.st_mode)) {
+            snprintf(err, errlen, "%s: exists and is not a folder", shown);
+            return false;
+        }
+        if (!probe_dir(dir, dir, err, errlen)) return false;
+        ts_out_clean_stale(dir);
+        return true;
+    }
+    snprintf(parent, sizeof parent, "%s", dir);
+    size_t n = strlen(parent);
+    while (n > 1 && parent[n - 1] == '/') parent[--n] = 0;
+    const char *base;
+    char up[TS_PATH_MAX];
+    split_path(parent, up, sizeof up, &base);
+    if (stat(up, &st) != 0 || !S_ISDIR(st.st_mode)) {
+        snprintf(err, errlen, "%s: the folder it goes in does not exist", shown);
+        return false;
+    }
+    return probe_dir(up, dir, err, errlen);
+}

@@ -1,0 +1,72 @@
+/* fileio.h: how every output is written and every input is opened, so the
+ * promises of the README hold in one place.
+ *
+ * Outputs are atomic. A writer checks its path first (ts_out_check: the
+ * folder exists and is writable, the name is free unless --force), then
+ * writes to a hidden temporary beside it, ".NAME.PID.tensorstage-part", and
+ * renames it to NAME only when complete (ts_out_commit). A failure or an
+ * interruption removes the temporary (ts_out_discard); a process that was
+ * killed leaves one behind, which the next check of that folder removes once
+ * its PID is gone. So a final name holds either the old file or the whole new
+ * one, never a part.
+ *
+ *   char tmp[TS_PATH_MAX], err[512];
+ *   if (!ts_out_check(path, force, err, sizeof err)) -> user's mistake (exit 2)
+ *   FILE *f = ts_out_open(path, tmp, sizeof tmp, err, sizeof err);
+ *   ... write to f ...
+ *   ts_out_close_commit(f, tmp, path, err, sizeof err)  or  ts_out_close_discard(f, tmp)
+ *
+ * Inputs are opened with ts_in_open: non-blocking, and only a regular file is
+ * accepted, so a FIFO or a device named as an input is refused at once
+ * instead of blocking. Paths in messages go through ts_path_shown, which
+ * keeps a long path's end, so the reason after it is never cut off.
+ *
+ * Errors: false / NULL, and one line in err that names the file.
+ */
+#ifndef TS_FILEIO_H
+#define TS_FILEIO_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdio.h>
+
+#define TS_PATH_MAX 4200
+
+/* A path for a message: itself if short, else "..." and its last characters.
+ * buf must hold at least 100 bytes. */
+const char *ts_path_shown(const char *path, char *buf, size_t len);
+
+/* Opens an existing regular file for reading ("rb"); NULL and err if it is
+ * missing, unreadable, or not a regular file (a folder, a FIFO, a device). */
+FILE *ts_in_open(const char *path, char *err, size_t errlen);
+
+/* May path be written? Its folder must exist and accept new files; path must
+ * not be a folder, and must not exist unless force. Removes stale temporaries
+ * of dead processes from that folder. */
+bool ts_out_check(const char *path, bool force, char *err, size_t errlen);
+
+/* Like ts_out_check for a folder that will receive files: dir may exist (as a
+ * folder, writable) or be created in an existing writable parent. */
+bool ts_out_check_dir(const char *dir, char *err, size_t errlen);
+
+/* The temporary name for path (in the same folder): ".NAME.PID.tensorstage-part". */
+void ts_out_temp_name(const char *path, char *tmp, size_t tmplen);
+
+/* Creates path's temporary (tmp receives its name) and opens it for writing. */
+FILE *ts_out_open(const char *path, char *tmp, size_t tmplen, char *err, size_t errlen);
+
+/* Renames a complete temporary to path; on failure removes it. */
+bool ts_out_commit(const char *tmp, const char *path, char *err, size_t errlen);
+
+/* Closes f (reporting a failed flush), then commits; on any failure the
+ * temporary is removed and false returned. */
+bool ts_out_close_commit(FILE *f, const char *tmp, const char *path, char *err, size_t errlen);
+
+/* Closes f (if any) and removes the temporary. */
+void ts_out_close_discard(FILE *f, const char *tmp);
+
+/* Removes ".*.PID.tensorstage-part" files in dir whose process is gone.
+ * Returns how many were removed. */
+int ts_out_clean_stale(const char *dir);
+
+#endif

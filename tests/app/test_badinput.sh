@@ -1,0 +1,121 @@
+#!/usr/bin/env bash
+# test_badinput.sh: the hostile inputs of issue #16, as a table. Each case
+# asserts the exit code (2 for the user's mistake, 1 for a runtime failure),
+# exactly one line on stderr matching a pattern, and that every file that
+# existed before the run is byte-identical afterwards (and nothing was added).
+# Cases that run under a time limit fail if the app blocks (a FIFO input).
+set -u
+TS=${TS_BIN:?run through ctest}
+T=$(mktemp -d /tmp/ts-bad-XXXXXX)
+trap 'rm -rf "$T"' EXIT
+pass=0 fail=0
+PREFIX=(env)
+
+snapshot() { (cd "$T" && find . -print | LC_ALL=C sort && find . -type f -print0 | LC_ALL=C sort -z | xargs -0 -r sha256sum); }
+
+# bad CODE PATTERN ARGS... : exit CODE, one stderr line matching PATTERN, $T unchanged
+bad() {
+  local code=$1 pat=$2; shift 2
+  local before after err rc lines
+  before=$(snapshot)
+  err=$(timeout 60 "${PREFIX[@]}" "$TS" "$@" 2>&1 >/dev/null); rc=$?
+  after=$(snapshot)
+  lines=$(printf '%s' "$err" | awk 'END { print NR }')
+  if [ "$rc" -ne "$code" ]; then
+    fail=$((fail + 1)); echo "FAIL: tensorstage $* -> exit $rc (wanted $code): $err"
+  elif [ "$lines" -ne 1 ]; then
+    fail=$((fail + 1)); echo "FAIL: tensorstage $* -> $lines lines on stderr (wanted 1): $err"
+  elif ! grep -qE -- "$pat" <<<"$err"; then
+    fail=$((fail + 1)); echo "FAIL: tensorstage $* -> '$err' does not match /$pat/"
+  elif [ "$before" != "$after" ]; then
+    fail=$((fail + 1)); echo "FAIL: tensorstage $* changed files:"; diff <(echo "$before") <(echo "$after") | head -5
+  else
+    pass=$((pass + 1))
+  fi
+}
+ok() {  # ok DESCRIPTION COMMAND...
+  local what=$1; shift
+  if "$@" >/dev/null 2>&1; then pass=$((pass + 1)); else fail=$((fail + 1)); echo "FAIL: $what"; fi
+}
+
+printf '[scene]\nkind = calibration\ntitle = t\n' > "$T/good.scene"
+mkdir "$T/out"
+echo precious > "$T/out/keep.json"
+echo precious > "$T/out/keep.mp4"
+echo frame > "$T/out/frame-00002.png"
+touch "$T/afile"
+
+# command lines
+bad 2 "unknown option '--bogus'" --bogus
+bad 2 "render needs --out" render calibration
+bad 2 -- "--size must be WxH" render calibration --out "$T/n" --size 99999x99999
+bad 2 -- "--frames must be 1..1000000" render calibration --out "$T/n" --frames 0
+bad 2 -- "--fps must be 1..240, got '1 2'" render calibration --out "$T/n" --fps $'1\n2'
+bad 2 "unknown scene '.*\.\.\..*x'" render "$(printf 'x%.0s' {1..3000})" --out "$T/n"
+bad 2 "unknown scene 'a b'" dump $'a\nb' --out "$T/n.json"
+
+# outputs: every name checked before any work, the user's mistake is exit 2
+bad 2 "frame-00002.png: already exists" render calibration --out "$T/out" --size 64x64 --frames 4
+bad 2 "does not exist" render calibration --out "$T/missing/deeper" --frames 1
+bad 2 "exists and is not a folder" render calibration --out "$T/afile" --frames 1
+bad 2 "keep.json: already exists" dump calibration --out "$T/out/keep.json"
+bad 2 "does not exist" dump calibration --out "$T/missing/d.json"
+bad 2 "is a folder" dump calibration --out "$T/out" --force
+bad 2 "keep.mp4: already exists" record calibration --out "$T/out/keep.mp4"
+bad 2 "does not exist" record calibration --out "$T/missing/v.mp4"
+bad 2 "record writes MP4" record calibration --out "$T/out/v.avi"
+mkdir -p "$T/nobin"; ln -s "$(command -v dirname)" "$T/nobin/dirname"
+PREFIX=(env PATH="$T/nobin")
+bad 1 "needs ffmpeg.*render" record calibration --out "$T/out/v.mp4"
+PREFIX=(env)
+if [ "$(id -u)" -ne 0 ]; then   # root may write anywhere
+  mkdir "$T/ro"; chmod 555 "$T/ro"
+  bad 2 "cannot write in folder" dump calibration --out "$T/ro/d.json"
+  bad 2 "cannot write in folder" record calibration --out "$T/ro/v.mp4"
+  bad 2 "cannot write in folder" render calibration --out "$T/ro" --frames 1
+fi
+
+# presets and what they name
+printf '[scene]\nkind = calibration\ntitle = t\n[card]\ngrid = 100\n  200\n' > "$T/multi.scene"
+bad 2 "multi.scene:5: grid must be a whole number 60..240, got '100 200'" check "$T/multi.scene"
+printf '[scene]\nkind = calibration\ntitle = t\n[card\ngrid = 100\n' > "$T/header.scene"
+bad 2 "header.scene:4: section header has no closing" check "$T/header.scene"
+printf '[scene]\nkind = calibration\ntitle = t\n[card]\ngrid = 1\0\n' > "$T/binary.scene"
+bad 2 "binary.scene:5: binary data" check "$T/binary.scene"
+mkfifo "$T/fifo.scene" "$T/fifo.png"
+bad 2 "fifo.scene: is not a regular file" check "$T/fifo.scene"
+printf '[scene]\nkind = cnn\ntitle = t\n[input]\nimage = fifo.png\n' > "$T/fifoimg.scene"
+bad 2 "fifo.png: is not a regular file" check "$T/fifoimg.scene"
+cp "$TS_SRC/tests/fixtures/huge-header.png" "$T/huge.png"
+printf '[scene]\nkind = cnn\ntitle = t\n[input]\nimage = huge.png\n' > "$T/huge.scene"
+bad 2 "32768x32768; at most 4096x4096" check "$T/huge.scene"
+bad 2 "is a folder" check "$T/out/"
+long="$T/$(printf 'd%.0s' {1..200})/$(printf 'e%.0s' {1..200})/$(printf 'f%.0s' {1..200})"
+bad 2 "^\.\.\..*/x\.scene: cannot open: No such file" check "$long/x.scene"
+
+# keys are checked once all are read, whatever their order
+printf '[scene]\nkind = attention\ntitle = t\n[attention]\nsentence = 3 1 4 1 5 9 2 6\nmodel = trained\n' > "$T/order1.scene"
+printf '[scene]\nkind = attention\ntitle = t\n[attention]\nmodel = trained\nsentence = 3 1 4 1 5 9 2 6\n' > "$T/order2.scene"
+ok "sentence before model is accepted" "$TS" check "$T/order1.scene"
+ok "model before sentence is accepted" "$TS" check "$T/order2.scene"
+printf '[scene]\nkind = attention\ntitle = t\n[attention]\nsentence = 3 1 4 1 5 9 2 6\nmodel = readable\n' > "$T/order3.scene"
+bad 2 "order3.scene:5: " check "$T/order3.scene"
+
+# the data folder
+mkdir "$T/emptydata"
+PREFIX=(env TENSORSTAGE_DATA="$T/emptydata")
+bad 2 "TENSORSTAGE_DATA=.*has no shaders/" list
+bad 2 "TENSORSTAGE_DATA=.*has no shaders/" dump calibration --out "$T/out/x.json"
+PREFIX=(env)
+
+# writes leave no temporary; a dead process's temporary is swept, a live one's is not
+ok "dump --force replaces the file" "$TS" dump calibration --out "$T/out/keep.json" --force
+ok "no temporary is left" bash -c "! ls -A '$T/out' | grep -q tensorstage-part"
+sleep 0 & dead=$!; wait $dead
+touch "$T/out/.v.mp4.$dead.tensorstage-part" "$T/out/.w.mp4.$$.tensorstage-part"
+ok "a dump into the folder succeeds" "$TS" dump calibration --out "$T/out/y.json"
+ok "the dead process's temporary is gone" test ! -e "$T/out/.v.mp4.$dead.tensorstage-part"
+ok "a live process's temporary stays" test -e "$T/out/.w.mp4.$$.tensorstage-part"
+
+echo "$pass passed, $fail failed"
+[ "$fail" -eq 0 ]
