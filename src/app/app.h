@@ -61,6 +61,14 @@ void app_error(const char *fmt, ...)
 #endif
     ;
 int app_interactive(const app_options *o);
+
+/* Test seam (tests/app/monkey.c): when set, the window loop calls the hook
+ * at the top of every frame, before it reads events; the hook may push SDL
+ * events or resize the window, and returns false to end the loop as Q would.
+ * Nothing else sets it. */
+typedef bool (*app_loop_hook_fn)(void *user);
+extern app_loop_hook_fn app_loop_hook;
+extern void *app_loop_hook_user;
 int app_render(const app_options *o);
 int app_record(const app_options *o);
 int app_bench(const app_options *o);

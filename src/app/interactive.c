@@ -139,6 +139,9 @@ static void screenshot(scene *s, ui_ctx *ui, int w, int h, const app_frame_opts 
 
 /* ---- the loop ---------------------------------------------------------------- */
 
+app_loop_hook_fn app_loop_hook;   /* the test seam of app.h */
+void *app_loop_hook_user;
+
 int app_interactive(const app_options *o) {
     char err[512];
     scene *s = NULL;
@@ -176,6 +179,7 @@ int app_interactive(const app_options *o) {
     bool first = true;
 
     while (running) {
+        if (app_loop_hook && !app_loop_hook(app_loop_hook_user)) break;
         ui_input in = {.mouse_x = -1e9f, .mouse_y = -1e9f};
         int win_w, win_h, fb_w, fb_h;
         gfx_window_size(win, &win_w, &win_h, &fb_w, &fb_h);

@@ -106,6 +106,54 @@ float dg__label_fit(const char *const *labels, int from, int n, float pitch, boo
     return size;
 }
 
+/* How column labels are set over cells `cs` apart: flat (one line), staggered
+ * (alternating between two lines, when a label is wider than one cell but
+ * not two) or turned up (reading upwards, as tall as the longest label up to
+ * max_h); thinned to every step-th label when even that collides. */
+enum { COL_FLAT, COL_STAGGER, COL_UP };
+typedef struct colplan { int mode, step; float size, h; } colplan;
+
+static colplan col_plan(const char *const *cl, int from, int n, float cs, float max_h, int mode) {
+    colplan p = { COL_FLAT, 1, DG_TEXT_LABEL, 0 };
+    if (mode < 0 || mode == COL_FLAT) {
+        p.size = dg__label_fit(cl, from, n, cs, true, &p.step);
+        if (p.step == 1 || mode == COL_FLAT) {
+            p.h = p.size * 1.2f + LABEL_GAP;
+            return p;
+        }
+    }
+    if (mode < 0 || mode == COL_STAGGER) {
+        p.size = dg__label_fit(cl, from, n, 2 * cs, true, &p.step);
+        if (p.step == 1 || mode == COL_STAGGER) {
+            p.mode = COL_STAGGER;
+            if (p.step > 1) p.size = dg__label_fit(cl, from, n, cs, true, &p.step);
+            p.h = 2 * p.size * 1.2f + LABEL_GAP;
+            return p;
+        }
+    }
+    p.mode = COL_UP;
+    p.size = fminf(DG_TEXT_LABEL, (cs - 2) / 1.17f);
+    p.step = 1;
+    if (p.size < DG_TEXT_MIN) {
+        p.size = DG_TEXT_MIN;
+        p.step = (int)ceilf((DG_TEXT_MIN * 1.17f + 2) / cs);
+    }
+    p.h = fminf(widest(cl, from, n, p.size, GFX_SANS), max_h) + LABEL_GAP;
+    return p;
+}
+
+/* A turned column label no taller than h: cut with an ellipsis if needed. */
+static void label_up(float cx, float bottom, float size, float h, gfx_color c, const char *text) {
+    char buf[128];
+    snprintf(buf, sizeof buf, "%s", text);
+    size_t n = strlen(buf);
+    while (n > 0 && gfx_text_width(size, GFX_SANS, buf) > h) {
+        do n--; while (n > 0 && ((unsigned char)buf[n] & 0xC0) == 0x80);
+        memcpy(buf + n, "\xe2\x80\xa6", 4);
+    }
+    gfx_text_up(cx, bottom, size, GFX_SANS, GFX_CENTER | GFX_BOTTOM, c, buf);
+}
+
 /* ---- numbers ------------------------------------------------------------------ */
 
 /* The size and width at which every shown number fits a cell of side cs, or 0
@@ -155,6 +203,22 @@ static float cell_side(dg_rect r, const dg__grid *m, const mlayout *L, bool lege
     }
     if (legend && !right && cs * (float)m->cols < LEGEND_H_MIN_W && w < LEGEND_H_MIN_W) return 0;
     return cs > 0 ? cs : 0;
+}
+
+/* The cell side and where the legend goes (right or below: whichever gives
+ * larger cells; none if it fits nowhere). */
+static void fit_cells(dg_rect r, const dg__grid *m, mlayout *L, bool legend, float max_cell,
+                      float leg_w) {
+    L->legend = legend;
+    if (legend) {
+        float a = cell_side(r, m, L, true, true, max_cell, leg_w);
+        float b = cell_side(r, m, L, true, false, max_cell, leg_w);
+        L->legend_right = a >= b;
+        L->cs = fmaxf(a, b);
+        if (L->cs > 0) return;
+        L->legend = false;
+    }
+    L->cs = cell_side(r, m, L, false, false, max_cell, leg_w);
 }
 
 /* ---- drawing ------------------------------------------------------------------ */
@@ -241,29 +305,20 @@ dg_cells dg__grid_draw(dg_rect r, dg__grid *mp, const dg_src *src, const dg_matr
     float leg_w = fmaxf(LEGEND_V_W, gfx_text_width(24, GFX_SANS, unit) + 8);
     /* Numbers-only grids get colour (and a legend) when cells are too small. */
     float cs_plain = cell_side(r, &m, &L, false, false, max_cell, leg_w);
-    /* Column labels too wide for one cell alternate between two lines. */
-    bool stagger = false;
-    if (L.col_h > 0) {
-        int step;
-        dg__label_fit(cl, cl_from, cl_n, cs_plain, true, &step);
-        if (step == 2) {
-            stagger = true;
-            L.col_h += DG_TEXT_LABEL * 1.2f;
-            cs_plain = cell_side(r, &m, &L, false, false, max_cell, leg_w);
-        }
-    }
     int max_chars = 4;
     bool numbers = s.mode != DG_HEAT && numbers_fit(&m, cs_plain, &max_chars) > 0;
     bool heat = want_heat || !numbers;
-    L.legend = heat && !s.no_legend;
-    if (L.legend) {
-        float a = cell_side(r, &m, &L, true, true, max_cell, leg_w);
-        float b = cell_side(r, &m, &L, true, false, max_cell, leg_w);
-        L.legend_right = a >= b;
-        L.cs = fmaxf(a, b);
-        if (!(L.cs > 0)) { L.legend = false; L.cs = cs_plain; }
-    } else {
-        L.cs = cs_plain;
+    /* Cells, legend side and column labels (flat, staggered or turned)
+     * depend on each other: settle them in a few rounds. */
+    colplan cp = { COL_FLAT, 1, DG_TEXT_LABEL, L.col_h };
+    float up_max = r.h * 0.35f;
+    for (int round = 0; round < 3; round++) {
+        fit_cells(r, &m, &L, heat && !s.no_legend, max_cell, leg_w);
+        if (L.col_h <= 0) break;
+        colplan np = col_plan(cl, cl_from, cl_n, L.cs, up_max, -1);
+        if (round > 0 && np.mode == cp.mode) break;
+        cp = np;
+        L.col_h = cp.h;
     }
     if (!(L.cs > 0.5f)) { free(buf); return g; }
     float num_size = 0;
@@ -339,19 +394,22 @@ dg_cells dg__grid_draw(dg_rect r, dg__grid *mp, const dg_src *src, const dg_matr
         }
     }
     if (L.col_h > 0) {
-        int step;
-        float size = dg__label_fit(cl, cl_from, cl_n, stagger ? 2 * L.cs : L.cs, true, &step);
-        if (stagger && step > 1) size = dg__label_fit(cl, cl_from, cl_n, L.cs, true, &step);
-        else if (stagger) step = 1;
-        float pitch = L.cs * (float)(stagger && step == 1 ? 2 : step);
+        /* the mode chosen above, refitted to the final cells */
+        colplan p = col_plan(cl, cl_from, cl_n, L.cs, up_max, cp.mode);
+        float pitch = L.cs * (float)(p.mode == COL_STAGGER && p.step == 1 ? 2 : p.step);
         for (int j = 0; j < m.cols; j++) {
             int sc = m.c0 + j;
-            if (sc < 0 || sc >= m.C || !cl[sc] || (sc - cl_from) % step) continue;
+            if (sc < 0 || sc >= m.C || !cl[sc] || (sc - cl_from) % p.step) continue;
             float cx = L.gx + ((float)j + 0.5f) * L.cs;
+            if (p.mode == COL_UP) {
+                label_up(cx, L.gy - LABEL_GAP, p.size, fminf(L.col_h, p.h) - LABEL_GAP, th->text_dim, cl[sc]);
+                continue;
+            }
             /* staggered: odd labels on the upper line */
-            float y = L.gy - LABEL_GAP - size * 1.2f * (stagger && step == 1 && (sc - cl_from) % 2 ? 2 : 1);
-            dg_text((dg_rect){ cx - pitch / 2 + 2, y, pitch - 4, size * 1.2f },
-                    size, GFX_SANS, GFX_CENTER | GFX_BOTTOM, th->text_dim, cl[sc]);
+            bool upper = p.mode == COL_STAGGER && p.step == 1 && (sc - cl_from) % 2;
+            float y = L.gy - LABEL_GAP - p.size * 1.2f * (upper ? 2 : 1);
+            dg_text((dg_rect){ cx - pitch / 2 + 2, y, pitch - 4, p.size * 1.2f },
+                    p.size, GFX_SANS, GFX_CENTER | GFX_BOTTOM, th->text_dim, cl[sc]);
         }
     }
     if (!s.no_title) {

@@ -18,8 +18,9 @@
  * Hover: the point nearest the pointer (within its radius + 10 units) shows
  * "x[i,:] = (x, y)" and the scene's explain line, and is linked (a point
  * whose element is hovered elsewhere is ringed); otherwise the field cell
- * or region under the pointer. Points are cheap: two quads each and one
- * nearest-point search per plane, so 2,000 points draw at 60 fps on llvmpipe.
+ * or region under the pointer. Points are cheap: one quad each (two with
+ * the halo drawn for up to 600 points) and one nearest-point search per
+ * plane.
  */
 #include <math.h>
 #include <stdio.h>
@@ -234,11 +235,15 @@ void dg_plane_points(dg_plane *p, const dg_src *src, int n, const int *classes,
         if (same) linked = ref.idx[nd - 2];
     }
     gfx_push_clip(a.x, a.y, a.w, a.h);
+    /* A thin halo in the background colour separates sparse points; a dense
+     * cloud goes without (it would double the primitives: llvmpipe's cost
+     * is per triangle more than per pixel here). */
     gfx_color halo = gfx_fade(th->bg, 0.85f);
+    bool halos = n <= 600;
     for (int i = 0; i < n; i++) {
         float cx = a.x + (xy[2 * i] - p->ax.lo) * sx, cy = a.y + (p->ay.hi - xy[2 * i + 1]) * sy;
         if (!isfinite(cx) || !isfinite(cy)) continue;
-        gfx_circle(cx, cy, radius + 1.5f, halo);
+        if (halos) gfx_circle(cx, cy, radius + 1.5f, halo);
         gfx_circle(cx, cy, radius, classes ? dg_category(classes[i]) : color);
         if (ptr) {
             float d = (cx - mx) * (cx - mx) + (cy - my) * (cy - my);

@@ -134,6 +134,12 @@ float gfx_text(float x, float y, float size, int font, int align, gfx_color c,
                const char *utf8);
 float gfx_textf(float x, float y, float size, int font, int align, gfx_color c,
                 const char *fmt, ...);
+/* One line turned a quarter turn counter-clockwise (reading upwards), for
+ * column and axis labels. align places the turned box (as wide as a line is
+ * tall, as tall as the text is wide) at (x, y): GFX_CENTER | GFX_BOTTOM puts
+ * its bottom centre there. Returns the text's width. */
+float gfx_text_up(float x, float y, float size, int font, int align, gfx_color c,
+                  const char *utf8);
 float gfx_text_width(float size, int font, const char *utf8);
 /* The font file fontconfig picks for a pattern ("DejaVu Serif:style=Bold");
  * false if none. */

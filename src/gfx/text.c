@@ -126,9 +126,11 @@ static float span_em(int font, const char *s, const char *end)
     return w;
 }
 
-/* Draws [s, end) with its pen starting at canvas x and the baseline at canvas y. */
-static void draw_span(float x, float y, float size, int font, const uint8_t rgba[4],
-                      const char *s, const char *end)
+/* Draws [s, end) with its pen starting at canvas x and the baseline at canvas
+ * y. Turned up (a quarter turn counter-clockwise), the baseline is the
+ * vertical line at canvas x and the pen starts at canvas y, moving up. */
+static void draw_span_dir(float x, float y, float size, int font, const uint8_t rgba[4],
+                          const char *s, const char *end, bool up)
 {
     if (rgba[3] == 0) return;
     float k = gfx_st.xf.k;
@@ -140,8 +142,8 @@ static void draw_span(float x, float y, float size, int font, const uint8_t rgba
         sc = want / GFX_GLYPH_MAX_PX;
         px = GFX_GLYPH_MAX_PX;
     }
-    float base = roundf(gfx_dy(y));
-    float pen = x;
+    float base = up ? roundf(gfx_dx(x)) : roundf(gfx_dy(y));
+    float pen = up ? 0 : x;
     uint32_t prev = 0;
     while (s < end) {
         float adv;
@@ -149,29 +151,37 @@ static void draw_span(float x, float y, float size, int font, const uint8_t rgba
         if (prev) pen += gfx_font_kern(font, prev, cp) * size;
         prev = cp;
         const gfx_glyph *g = gfx_font_glyph(font, px, cp);
-        if (g->w > 0) {
-            float gx, gy, gw, gh;
+        gfx_vertex *v = g->w > 0 ? gfx_batch_quads(1) : NULL;
+        if (v && !up) {
+            float gx, gy, gw = g->w * sc, gh = g->h * sc;
             if (sc == 1.0f) {
                 gx = roundf(gfx_dx(pen)) + g->ox;
                 gy = base + g->oy;
-                gw = (float)g->w;
-                gh = (float)g->h;
             } else {
                 gx = gfx_dx(pen) + g->ox * sc;
                 gy = base + g->oy * sc;
-                gw = g->w * sc;
-                gh = g->h * sc;
             }
-            gfx_vertex *v = gfx_batch_quads(1);
-            if (v) {
-                gfx_vertex_set(&v[0], gx, gy, g->u0, g->v0, NULL, rgba, GFX_K_GLYPH);
-                gfx_vertex_set(&v[1], gx + gw, gy, g->u1, g->v0, NULL, rgba, GFX_K_GLYPH);
-                gfx_vertex_set(&v[2], gx + gw, gy + gh, g->u1, g->v1, NULL, rgba, GFX_K_GLYPH);
-                gfx_vertex_set(&v[3], gx, gy + gh, g->u0, g->v1, NULL, rgba, GFX_K_GLYPH);
-            }
+            gfx_vertex_set(&v[0], gx, gy, g->u0, g->v0, NULL, rgba, GFX_K_GLYPH);
+            gfx_vertex_set(&v[1], gx + gw, gy, g->u1, g->v0, NULL, rgba, GFX_K_GLYPH);
+            gfx_vertex_set(&v[2], gx + gw, gy + gh, g->u1, g->v1, NULL, rgba, GFX_K_GLYPH);
+            gfx_vertex_set(&v[3], gx, gy + gh, g->u0, g->v1, NULL, rgba, GFX_K_GLYPH);
+        } else if (v) {
+            /* text (tx, ty) from the pen lands at device (base + ty, pen_y - tx) */
+            float py = sc == 1.0f ? roundf(gfx_dy(y - pen)) : gfx_dy(y - pen);
+            float ox = g->ox * sc, oy = g->oy * sc, gw = g->w * sc, gh = g->h * sc;
+            gfx_vertex_set(&v[0], base + oy, py - ox, g->u0, g->v0, NULL, rgba, GFX_K_GLYPH);
+            gfx_vertex_set(&v[1], base + oy, py - ox - gw, g->u1, g->v0, NULL, rgba, GFX_K_GLYPH);
+            gfx_vertex_set(&v[2], base + oy + gh, py - ox - gw, g->u1, g->v1, NULL, rgba, GFX_K_GLYPH);
+            gfx_vertex_set(&v[3], base + oy + gh, py - ox, g->u0, g->v1, NULL, rgba, GFX_K_GLYPH);
         }
         pen += adv * size;
     }
+}
+
+static void draw_span(float x, float y, float size, int font, const uint8_t rgba[4],
+                      const char *s, const char *end)
+{
+    draw_span_dir(x, y, size, font, rgba, s, end, false);
 }
 
 /* Baseline of the first line of a block of n lines placed at y. */
@@ -245,6 +255,26 @@ float gfx_textf(float x, float y, float size, int font, int align, gfx_color c,
     float w = gfx_text(x, y, size, font, align, c, big);
     free(big);
     return w;
+}
+
+float gfx_text_up(float x, float y, float size, int font, int align, gfx_color c,
+                  const char *utf8)
+{
+    if (!gfx_st.inited || !utf8 || !(size > 0) || !isfinite(x) || !isfinite(y)) return 0;
+    font = clamp_font(font);
+    const char *e = strchr(utf8, '\n');
+    if (!e) e = utf8 + strlen(utf8);
+    float asc, desc;
+    gfx_font_vmetrics(font, &asc, &desc, NULL);
+    /* the turned box: as wide as a line is tall, as tall as the text is wide */
+    float bw = (asc + desc) * size, bh = span_em(font, utf8, e) * size;
+    float bx = (align & 3) == GFX_CENTER ? x - bw * 0.5f : (align & 3) == GFX_RIGHT ? x - bw : x;
+    float by = (align & 12) == GFX_MIDDLE ? y - bh * 0.5f : (align & 12) == GFX_BOTTOM ? y - bh : y;
+    uint8_t rgba[4];
+    gfx_color_bytes(c, rgba);
+    draw_span_dir(bx + asc * size, by + bh, size, font, rgba, utf8, e, true);
+    if (rgba[3] > 0) log_text(bx, by, bw, bh, size, utf8);
+    return bh;
 }
 
 float gfx_text_width(float size, int font, const char *utf8)

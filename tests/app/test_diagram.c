@@ -211,7 +211,7 @@ static ts_tensor *filled(const char *name, int rows, int cols, float lo, float h
     return t;
 }
 
-static void gallery(void) {
+static dg_cells gallery(void) {
     static const char *const words[] = { "the", "trophy", "did", "not", "fit", "in", "the", "suitcase" };
     static const char *const rows6[] = { "q0", "q1", "q2", "q3", "q4", "q5" };
     static const char *const digits[] = { "0", "1", "2", "3", "4", "5", "6", "7", "8", "9" };
@@ -237,7 +237,7 @@ static void gallery(void) {
     dg_split_rows(stage, 2, DG_GAP, (const float[]){ 1.6f, 1 }, rows);
     dg_split_cols(rows[0], 3, DG_GAP, NULL, top);
     dg_split_cols(rows[1], 4, DG_GAP, (const float[]){ 1.5f, 1, 1, 1 }, bot);
-    dg_matrix(top[0], &(dg_src){ .t = scores },
+    dg_cells first = dg_matrix(top[0], &(dg_src){ .t = scores },
               &(dg_matrix_style){ .mode = DG_HEAT_NUMBERS, .row_labels = rows6, .col_labels = words,
                                   .unit = "score" });
     dg_window w = { 10, 12, 5, 5, { 0, 0, 0, 0 } };
@@ -247,7 +247,10 @@ static void gallery(void) {
     dg_matrix(top[2], &(dg_src){ .t = patch },
               &(dg_matrix_style){ .mode = DG_NUMBERS, .r0 = -1, .c0 = -1, .rows = 8, .cols = 8,
                                   .windows = &pw, .window_count = 1 });
-    dg_strip(bot[0], &(dg_src){ .t = hidden, .lead = { 1 } }, &(dg_strip_style){ .values = true });
+    static const char *const sentence[] = { "the", "trophy", "would", "not", "fit", "in", "the",
+                                            "brown", "suitcase", "because", "it", "was" };
+    dg_strip(bot[0], &(dg_src){ .t = hidden, .lead = { 1 } },
+             &(dg_strip_style){ .values = true, .labels = sentence });
     dg_strip(bot[1], &(dg_src){ .t = gate }, &(dg_strip_style){ .bars = true, .vertical = true,
                                                                 .values = true, .labels = gates });
     dg_bars(bot[2], &(dg_src){ .t = probs },
@@ -256,6 +259,18 @@ static void gallery(void) {
     dg_split_rows(bot[3], 2, 8, NULL, b3);
     dg_bars(b3[0], &(dg_src){ .t = probs }, &(dg_bars_style){ .vertical = true, .mark = 4 });
     dg_bars(b3[1], &(dg_src){ .t = flat }, &(dg_bars_style){ .title = "ties" });
+    return first;
+}
+
+static void write_png(const char *dir, const char *name, int w, int h) {
+    char path[1024], err[256];
+    uint8_t *px = malloc((size_t)w * (size_t)h * 4);
+    if (!px) return;
+    gfx_target_read(target, px);
+    snprintf(path, sizeof path, "%s/%s-%dx%d.png", dir, name, w, h);
+    if (!gfx_png_write(path, px, w, h, err, sizeof err)) fprintf(stderr, "%s\n", err);
+    else fprintf(stderr, "wrote %s\n", path);
+    free(px);
 }
 
 static void test_gallery(const char *png_dir, int w, int h) {
@@ -263,7 +278,7 @@ static void test_gallery(const char *png_dir, int w, int h) {
     frame(w, h);
     gfx_text_log(rec, 8192);
     dg_frame_begin(&ui_theme_dark, -1, -1, 0);
-    gallery();
+    dg_cells first = gallery();
     dg_frame_end();
     int n = gfx_text_log_count();
     gfx_text_log(NULL, 0);
@@ -272,15 +287,18 @@ static void test_gallery(const char *png_dir, int w, int h) {
     snprintf(where, sizeof where, "gallery at %dx%d", w, h);
     int bad = layout_check(rec, n < 8192 ? n : 8192, gfx_canvas_w(), gfx_canvas_h(), where, stderr);
     CHECK(bad == 0 && n > 50, "%s: %d layout violations in %d texts", where, bad, n);
-    if (png_dir) {
-        char path[1024], err[256];
-        uint8_t *px = malloc((size_t)w * (size_t)h * 4);
-        gfx_target_read(target, px);
-        snprintf(path, sizeof path, "%s/gallery-%dx%d.png", png_dir, w, h);
-        if (!gfx_png_write(path, px, w, h, err, sizeof err)) fprintf(stderr, "%s\n", err);
-        else fprintf(stderr, "wrote %s\n", path);
-        free(px);
+    if (!png_dir) return;
+    write_png(png_dir, "gallery", w, h);
+    /* the same with the pointer on a cell: outline, tooltip, links */
+    dg_rect c = dg_cell_rect(&first, 2, 3);
+    for (int pass = 0; pass < 2; pass++) {   /* the second frame shows the links */
+        frame(w, h);
+        dg_frame_begin(&ui_theme_dark, c.x + c.w / 2, c.y + c.h / 2, 0);
+        gallery();
+        dg_frame_end();
+        gfx_frame_end();
     }
+    write_png(png_dir, "gallery-hover", w, h);
 }
 
 int main(void) {

@@ -17,12 +17,14 @@
  *   test_layout                  everything (what CI runs)
  *   test_layout cnn scenes/x.scene   only these kinds or presets
  *   TS_LAYOUT_REPORT=1 test_layout cnn   list failures, exit 0
- * Run from the source tree (ctest does) with SDL_VIDEODRIVER=offscreen.
+ * Run from the source tree (or with TS_SRC set, as ctest does) with
+ * SDL_VIDEODRIVER=offscreen.
  */
 #include <dirent.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 #include "app/app.h"
 #include "layout_check.h"
 
@@ -124,6 +126,7 @@ static int add_presets(char list[][300], int n, int max) {
 int main(int argc, char **argv) {
     char err[512];
     bool report = getenv("TS_LAYOUT_REPORT") != NULL;
+    if (getenv("TS_SRC") && chdir(getenv("TS_SRC")) != 0) perror("test_layout: TS_SRC");
     load_known("tests/app/layout_known.txt");
     gfx_window *win = gfx_window_open(&(gfx_window_desc){ .title = "test_layout", .width = 64,
                                                           .height = 64, .hidden = true },

@@ -39,8 +39,11 @@ static void draw_plot_beat(const calib_dg *d, const scene_clock *c)
 {
     dg_rect st = heading("Line plot and plane",
                          "Training loss of a 2-16-2 MLP on two moons, and what the net decides");
+    /* On a tall (4:3) stage the plane is as wide as the plot: it is square-ish
+     * and would leave its column half empty. */
     dg_rect cols[2];
-    dg_split_cols(st, 2, DG_GAP * 2, (const float[]){1.3f, 1.0f}, cols);
+    float wide = st.w / st.h > 2.0f ? 1.3f : 1.0f;
+    dg_split_cols(st, 2, DG_GAP * 2, (const float[]){wide, 1.0f}, cols);
     const float *ep = d->epoch->data;
     dg_plot *p = dg_plot_begin(cols[0], &(dg_plot_style){.title = "Cross-entropy per epoch",
                                                         .xlabel = "epoch", .ylabel = "loss", .ylog = true});
@@ -116,7 +119,7 @@ static void value_row(dg_rect r, const ts_tensor *t, float lo, float hi)
         if (dg_linked(t, idx)) gfx_rrect_line(cr.x - 3, cr.y - 3, cr.w + 6, cr.h + 6, 10, 4, th->accent);
         char s[16];
         dg_text(cr, (float)DG_TEXT_LABEL, GFX_SANS, GFX_CENTER | GFX_MIDDLE, th->text,
-                dg_fmt(s, sizeof s, v, 2, 5, false));
+                dg_fmt(s, sizeof s, v, 3, 5, false));
         dg_hover_item(cr, t, idx, v, NULL, NULL);
     }
 }

@@ -1,0 +1,195 @@
+/* monkey.c: random input through the real window loop, to find crashes,
+ * sanitizer reports and unasked-for quits before a lecture hall does.
+ *
+ *   monkey [TARGET [EVENTS [SEED]]]     TARGET: a scene name, "picker", or
+ *                                       "all" (default: every scene and the
+ *                                       picker); EVENTS per target (10000)
+ *
+ * The loop runs under SDL's offscreen driver (no X server). Through the test
+ * seam of app.h (app_loop_hook) each frame first gets a small random batch
+ * of synthetic events pushed into SDL's queue: key presses from the app's
+ * keys and the rest of the keyboard, text input (ASCII and UTF-8), mouse
+ * moves (warped, so SDL's mouse state follows), clicks, right-drags, wheel,
+ * window resizes and focus changes. The loop reads them as it reads a
+ * user's. The window is kept small (and resized at random) so a frame is
+ * cheap under the sanitizer build.
+ *
+ * Fails on a crash or sanitizer report (the process dies), on a non-zero
+ * return of the loop, and on a loop that ends when the last batch held no
+ * quitting event (Q, Esc, a quit request). A loop that was asked to quit is
+ * started again until all the events were delivered. Screenshots (S) go to
+ * a temporary folder made the working folder for the run, removed after.
+ */
+#include <SDL2/SDL.h>
+#include <dirent.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include "app/app.h"
+
+typedef struct monkey {
+    unsigned long long rng;
+    long target, pushed, frames;
+    bool asked_quit;             /* the last batch held a quitting event */
+} monkey;
+
+static unsigned rnd(monkey *m, unsigned n) {   /* xorshift64*: reproducible from the seed */
+    m->rng ^= m->rng >> 12; m->rng ^= m->rng << 25; m->rng ^= m->rng >> 27;
+    return (unsigned)((m->rng * 2685821657736338717ULL) >> 33) % n;
+}
+
+static void push(monkey *m, SDL_Event *e) {
+    SDL_PushEvent(e);
+    m->pushed++;
+}
+
+/* The app's keys often, the rest of the keyboard sometimes; Q and Esc rarely. */
+static SDL_Keycode random_key(monkey *m) {
+    static const SDL_Keycode app_keys[] = {
+        SDLK_SPACE, SDLK_RIGHT, SDLK_LEFT, SDLK_UP, SDLK_DOWN, SDLK_PAGEDOWN, SDLK_PAGEUP,
+        SDLK_HOME, SDLK_END, SDLK_t, SDLK_c, SDLK_h, SDLK_F1, SDLK_0, SDLK_RETURN, SDLK_KP_ENTER,
+        SDLK_BACKSPACE, SDLK_DELETE, SDLK_1, SDLK_2, SDLK_3, SDLK_9, SDLK_MINUS, SDLK_PERIOD,
+        SDLK_f, SDLK_F11, SDLK_l, SDLK_p, SDLK_r, SDLK_b, SDLK_n, SDLK_g};
+    unsigned r = rnd(m, 1000);
+    if (r < 1) return SDLK_q;
+    if (r < 4) return SDLK_ESCAPE;
+    if (r < 10) return SDLK_TAB;
+    if (r < 14) return SDLK_s;   /* a screenshot renders a full frame again: keep it rare */
+    if (r < 800) return app_keys[rnd(m, sizeof app_keys / sizeof app_keys[0])];
+    return (SDL_Keycode)(SDLK_a + (SDL_Keycode)rnd(m, 26));
+}
+
+static void random_event(monkey *m, SDL_Window *win) {
+    SDL_Event e;
+    memset(&e, 0, sizeof e);
+    int w = 480, h = 270;
+    if (win) SDL_GetWindowSize(win, &w, &h);
+    unsigned kind = rnd(m, 100);
+    if (kind < 35) {                       /* a key press and release */
+        SDL_Keycode k = random_key(m);
+        if (k == SDLK_q || k == SDLK_ESCAPE) m->asked_quit = true;
+        e.type = SDL_KEYDOWN;
+        e.key.state = SDL_PRESSED;
+        e.key.keysym.sym = k;
+        e.key.keysym.scancode = SDL_GetScancodeFromKey(k);
+        e.key.keysym.mod = rnd(m, 8) == 0 ? KMOD_LSHIFT : rnd(m, 16) == 0 ? KMOD_LCTRL : KMOD_NONE;
+        e.key.repeat = rnd(m, 10) == 0;
+        push(m, &e);
+        e.type = SDL_KEYUP;
+        e.key.state = SDL_RELEASED;
+        push(m, &e);
+    } else if (kind < 45) {                /* typed text */
+        static const char *const texts[] = {"a", "7", "-", ".", " ", "the", "3 1 4", "\xc3\xa9",
+                                            "\xe6\x95\xb0", "\xf0\x9f\x98\x80", "%s%n", "\\", "[", "=", ";"};
+        e.type = SDL_TEXTINPUT;
+        snprintf(e.text.text, sizeof e.text.text, "%s", texts[rnd(m, sizeof texts / sizeof texts[0])]);
+        push(m, &e);
+    } else if (kind < 70) {                /* the mouse moves (SDL's state follows a warp) */
+        if (win) SDL_WarpMouseInWindow(win, (int)rnd(m, (unsigned)w + 40) - 20, (int)rnd(m, (unsigned)h + 40) - 20);
+        e.type = SDL_MOUSEMOTION;
+        e.motion.x = (int)rnd(m, (unsigned)w);
+        e.motion.y = (int)rnd(m, (unsigned)h);
+        e.motion.xrel = (int)rnd(m, 81) - 40;
+        e.motion.yrel = (int)rnd(m, 81) - 40;
+        push(m, &e);
+    } else if (kind < 85) {                /* a click or the start or end of a drag */
+        e.type = rnd(m, 2) ? SDL_MOUSEBUTTONDOWN : SDL_MOUSEBUTTONUP;
+        static const Uint8 buttons[] = {SDL_BUTTON_LEFT, SDL_BUTTON_LEFT, SDL_BUTTON_RIGHT, SDL_BUTTON_MIDDLE};
+        e.button.button = buttons[rnd(m, 4)];
+        e.button.state = e.type == SDL_MOUSEBUTTONDOWN ? SDL_PRESSED : SDL_RELEASED;
+        e.button.clicks = 1;
+        e.button.x = (int)rnd(m, (unsigned)w);
+        e.button.y = (int)rnd(m, (unsigned)h);
+        push(m, &e);
+    } else if (kind < 93) {                /* the wheel */
+        e.type = SDL_MOUSEWHEEL;
+        e.wheel.y = (int)rnd(m, 7) - 3;
+        e.wheel.x = (int)rnd(m, 3) - 1;
+        push(m, &e);
+    } else if (kind < 97) {                /* the window is resized */
+        if (win) SDL_SetWindowSize(win, 160 + (int)rnd(m, 640), 120 + (int)rnd(m, 400));
+        m->pushed++;
+    } else {                               /* focus, exposure, the pointer leaving */
+        static const Uint8 wev[] = {SDL_WINDOWEVENT_FOCUS_LOST, SDL_WINDOWEVENT_FOCUS_GAINED,
+                                    SDL_WINDOWEVENT_EXPOSED, SDL_WINDOWEVENT_LEAVE, SDL_WINDOWEVENT_ENTER,
+                                    SDL_WINDOWEVENT_MINIMIZED, SDL_WINDOWEVENT_RESTORED};
+        e.type = SDL_WINDOWEVENT;
+        e.window.event = wev[rnd(m, sizeof wev)];
+        e.window.windowID = win ? SDL_GetWindowID(win) : 0;
+        push(m, &e);
+    }
+}
+
+static bool monkey_hook(void *user) {
+    monkey *m = user;
+    SDL_Window *win = SDL_GL_GetCurrentWindow();
+    if (m->frames++ == 0 && win) SDL_SetWindowSize(win, 480, 270);   /* small: cheap frames */
+    m->asked_quit = false;
+    if (m->pushed >= m->target) return false;
+    int batch = 1 + (int)rnd(m, 24);
+    for (int i = 0; i < batch && m->pushed < m->target; i++) random_event(m, win);
+    return true;
+}
+
+/* Runs the loop on one target until EVENTS were delivered. 0 if all went well. */
+static int run_target(const char *scene, long events, unsigned long long seed) {
+    monkey m = {.rng = seed * 0x9E3779B97F4A7C15ULL + 1, .target = events};
+    app_loop_hook = monkey_hook;
+    app_loop_hook_user = &m;
+    int starts = 0;
+    double t0 = scene_seconds();
+    while (m.pushed < m.target) {
+        app_options o = {.scene = scene, .theme = &ui_theme_dark};
+        starts++;
+        m.asked_quit = false;
+        int rc = app_interactive(&o);
+        if (rc != APP_OK) {
+            fprintf(stderr, "FAIL %s: the loop returned %d after %ld events\n", scene ? scene : "picker", rc, m.pushed);
+            return 1;
+        }
+        if (m.pushed < m.target && !m.asked_quit) {
+            fprintf(stderr, "FAIL %s: the loop quit after %ld events, but no event asked it to\n",
+                    scene ? scene : "picker", m.pushed);
+            return 1;
+        }
+    }
+    printf("monkey %-12s %ld events in %ld frames, %d start%s, %.1f s\n", scene ? scene : "picker", m.pushed,
+           m.frames, starts, starts == 1 ? "" : "s", scene_seconds() - t0);
+    app_loop_hook = NULL;
+    return 0;
+}
+
+static void remove_folder(const char *dir) {
+    DIR *d = opendir(dir);
+    if (d) {
+        struct dirent *e;
+        char p[4400];
+        while ((e = readdir(d)))
+            if (strcmp(e->d_name, ".") && strcmp(e->d_name, "..")) {
+                snprintf(p, sizeof p, "%s/%s", dir, e->d_name);
+                remove(p);
+            }
+        closedir(d);
+    }
+    rmdir(dir);
+}
+
+int main(int argc, char **argv) {
+    const char *target = argc > 1 ? argv[1] : "all";
+    long events = argc > 2 ? atol(argv[2]) : 10000;
+    unsigned long long seed = argc > 3 ? strtoull(argv[3], NULL, 10) : 1;
+    setenv("SDL_VIDEODRIVER", "offscreen", 0);
+    char dir[] = "/tmp/ts-monkey-XXXXXX";   /* screenshots land here, never in the source tree */
+    if (!mkdtemp(dir) || chdir(dir) != 0) { perror("monkey: temporary folder"); return 1; }
+    int failed = 0;
+    if (strcmp(target, "all") == 0) {
+        for (int i = 0; i < scene_kind_count() && !failed; i++)
+            failed |= run_target(scene_kind_at(i)->name, events, seed + (unsigned)i);
+        if (!failed) failed |= run_target(NULL, events, seed);
+    } else {
+        failed = run_target(strcmp(target, "picker") == 0 ? NULL : target, events, seed);
+    }
+    remove_folder(dir);
+    return failed;
+}
