@@ -298,7 +298,8 @@ void dg_plane_field(dg_plane *p, const dg_src *src, float lo, float hi, int cmap
  * colours at alpha 0.35. */
 void dg_plane_regions(dg_plane *p, const int *cls, int rows, int cols);
 /* Points xy [n, 2] from src's tensor (the last dim is 2); classes [n] or
- * NULL picks dg_category(classes[i]) per point, else color. */
+ * NULL picks dg_category(classes[i]) per point (a negative class, none:
+ * color), else color. */
 void dg_plane_points(dg_plane *p, const dg_src *src, int n, const int *classes,
                      gfx_color color, float radius);
 /* Arrows from xy[i] along dxy[i] * scale (gradients, predicted noise). */

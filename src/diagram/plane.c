@@ -82,7 +82,7 @@ dg_plane *dg_plane_begin(dg_rect r, const dg_plane_style *s)
     dg_rect a = r;
     dg_rect title_r = p->s.title ? dg_cut_top(&a, (float)DG_TEXT_H2 * 1.35f, 6) : (dg_rect){0};
     bool axes = !p->s.no_axes;
-    dg_rect ylabel_r = axes && p->s.ylabel ? dg_cut_top(&a, ls * 1.3f, 8) : (dg_rect){0};
+    dg_rect ylabel_r = axes && p->s.ylabel ? dg_cut_top(&a, ls * 1.3f, ts * 0.6f) : (dg_rect){0};
     if (axes && !p->s.ylabel) dg_cut_top(&a, ts * 0.6f, 0);
     dg_rect xlabel_r = axes && p->s.xlabel ? dg_cut_bottom(&a, ls * 1.3f, 2) : (dg_rect){0};
     float left = 0;
@@ -244,7 +244,7 @@ void dg_plane_points(dg_plane *p, const dg_src *src, int n, const int *classes,
         float cx = a.x + (xy[2 * i] - p->ax.lo) * sx, cy = a.y + (p->ay.hi - xy[2 * i + 1]) * sy;
         if (!isfinite(cx) || !isfinite(cy)) continue;
         if (halos) gfx_circle(cx, cy, radius + 1.5f, halo);
-        gfx_circle(cx, cy, radius, classes ? dg_category(classes[i]) : color);
+        gfx_circle(cx, cy, radius, classes && classes[i] >= 0 ? dg_category(classes[i]) : color);
         if (ptr) {
             float d = (cx - mx) * (cx - mx) + (cy - my) * (cy - my);
             if (d < best_d) { best_d = d; best = i; }

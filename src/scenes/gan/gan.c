@@ -191,8 +191,11 @@ static void bring_to(gan_state *st, int step, bool extra_d) {
     st->recompute_ms = 1e3 * (scene_seconds() - t0);
 }
 
+#define GAN_ROW_GAP 14.0f
+
 static void controls(gan_state *st, ui_ctx *ui, const scene_clock *c) {
-    gan_layout L = gan_layout_for(c->beat);
+    st->controls = ui->show_widgets;
+    gan_layout L = gan_layout_for(st->live ? GB_TRAIN : c->beat, st->controls);
     dg_rect r = L.controls;
     if (r.w <= 0 || !ui->show_widgets) return;
     float bw = (r.w - 3 * 16) / 4, h = ui_row_height();
@@ -221,10 +224,11 @@ static void controls(gan_state *st, ui_ctx *ui, const scene_clock *c) {
         st->live = true;
         st->live_step = 0;
     }
-    float y = r.y + h + 20, sw = r.w;
+    /* row 2: the target; rows 3 and 4: two settings side by side */
+    float y = r.y + h + GAN_ROW_GAP, half = (r.w - 24) / 2, x2 = r.x + half + 24;
     bool changed = false;
     int tgt = st->cfg.target;
-    if (ui_choice(ui, "target", r.x, y, sw, h, gan_target_names, GAN_TARGET_COUNT, &tgt)) {
+    if (ui_choice(ui, "target", r.x, y, r.w, h, gan_target_names, GAN_TARGET_COUNT, &tgt)) {
         if (tgt != GAN_DRAWN || st->cfg.drawn_n >= 8) {
             st->cfg.target = tgt;
             changed = true;
@@ -235,21 +239,19 @@ static void controls(gan_state *st, ui_ctx *ui, const scene_clock *c) {
             st->live = false;
         }
     }
-    y += h + 20;
+    y += h + GAN_ROW_GAP;
     float lg = log10f(st->cfg.lr_g), ld = log10f(st->cfg.lr_d);
-    if (ui_slider(ui, "log10 lr G", r.x, y, sw, &lg, -5, -1, "%.1f")) {
+    if (ui_slider(ui, "log10 lr G", r.x, y, half, &lg, -5, -1, "%.1f")) {
         st->cfg.lr_g = powf(10, lg);
         changed = true;
     }
-    y += h + 10;
-    if (ui_slider(ui, "log10 lr D", r.x, y, sw, &ld, -5, -1, "%.1f")) {
+    if (ui_slider(ui, "log10 lr D", x2, y, half, &ld, -5, -1, "%.1f")) {
         st->cfg.lr_d = powf(10, ld);
         changed = true;
     }
-    y += h + 10;
-    if (ui_slider_int(ui, "D steps per G step", r.x, y, sw, &st->cfg.d_steps, 1, 5)) changed = true;
-    y += h + 10;
-    if (ui_toggle(ui, "minimax loss", r.x, y, sw, &st->cfg.minimax)) changed = true;
+    y += h + GAN_ROW_GAP;
+    if (ui_slider_int(ui, "D steps / G step", r.x, y, half, &st->cfg.d_steps, 1, 5)) changed = true;
+    if (ui_toggle(ui, "minimax loss", x2, y, half, &st->cfg.minimax)) changed = true;
 
     /* Drawing a target: clicks on the plane add points. */
     if (st->cfg.target == GAN_DRAWN && ui->in.mouse_pressed &&

@@ -28,6 +28,7 @@ typedef struct gan_state {
     ts_tensor *zgrid, *xgrid;  /* [P, 2L, 2]: P points along 2L lines */
     /* interactive */
     bool live;                 /* training runs on the user's command */
+    bool controls;             /* widgets are shown (the window, or --chrome) */
     int live_step;
     int shown_step;            /* the step the shown tensors belong to */
     int cover_now;             /* modes covered at the shown step (-1: no modes) */
@@ -39,7 +40,7 @@ typedef struct gan_state {
 typedef struct gan_layout {
     dg_rect plane, side, top, controls;
 } gan_layout;
-gan_layout gan_layout_for(int beat);
+gan_layout gan_layout_for(int beat, bool controls);
 
 void gan_draw(const void *st, const scene_clock *c, const ui_theme *th);
 
