@@ -241,8 +241,8 @@ void dg_edge(dg_pt a, dg_pt b, const dg_edge_style *s)
     }
     if (s->label && s->label[0]) {
         dg_pt m = path_at(&p, L * 0.5f);
-        float ts = (float)DG_TEXT_SMALL, tw = gfx_text_width(ts, GFX_SANS, s->label);
-        dg_rect lr = {m.x - tw * 0.5f - 8, m.y - ts * 0.7f, tw + 16, ts * 1.4f};
+        float ts = (float)DG_TEXT_LABEL, tw = gfx_text_width(ts, GFX_SANS, s->label);
+        dg_rect lr = {m.x - tw * 0.5f - 8, m.y - ts * 0.65f, tw + 16, ts * 1.3f};
         gfx_rrect(lr.x, lr.y, lr.w, lr.h, 8, th->bg);
         gfx_rrect_line(lr.x, lr.y, lr.w, lr.h, 8, 1.5f, gfx_fade(col, 0.7f));
         gfx_text(m.x, m.y, ts, GFX_SANS, GFX_CENTER | GFX_MIDDLE, th->text, s->label);
