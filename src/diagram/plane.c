@@ -228,11 +228,11 @@ void dg_plane_points(dg_plane *p, const dg_src *src, int n, const int *classes,
     int best = -1;
     /* A point whose element was hovered elsewhere (any column of its row). */
     int linked = -1;
-    dg_ref ref;
-    if (dg_hovered(&ref) && ref.t && strcmp(ref.t->name, t->name) == 0) {
+    int hidx[TS_MAX_DIMS];
+    if (dg_hovered_in(t, hidx)) {
         bool same = true;
-        for (int d = 0; d < nd - 2; d++) same &= ref.idx[d] == idx[d];
-        if (same) linked = ref.idx[nd - 2];
+        for (int d = 0; d < nd - 2; d++) same &= hidx[d] == idx[d];
+        if (same) linked = hidx[nd - 2];
     }
     gfx_push_clip(a.x, a.y, a.w, a.h);
     /* A thin halo in the background colour separates sparse points; a dense
