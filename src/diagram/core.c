@@ -181,9 +181,12 @@ void dg_frame_end(void) {
         { h.x + h.w / 2 - box.w / 2, h.y - g - box.h, box.w, box.h },
     };
     float best = INFINITY;
+    /* The caption bar is drawn after the scene, over anything below the stage. */
+    dg_rect st = dg_stage(), bar = { 0, st.y + st.h, gfx_canvas_w(), gfx_canvas_h() };
     for (int i = 0; i < 4; i++) {
         dg_rect c = clamp_to_canvas(cand[i]);
         float cost = overlap(c, h) * 100;   /* never cover the item itself */
+        cost += overlap(c, bar) * 100;
         for (int k = 0; k < F.element_count; k++) cost += overlap(c, F.elements[k]);
         if (cost < best) { best = cost; box = c; }
     }

@@ -265,7 +265,12 @@ typedef struct dg_series {
     gfx_color color;           /* 0: dg_category(series index) */
     float width;               /* 0 = 4 */
     bool points;               /* dots at the samples */
-    const ts_tensor *t;        /* optional: hover names this tensor, idx = sample */
+    const ts_tensor *t;        /* optional: hover names this tensor; y points
+                                  into its data, and the hovered sample's
+                                  index is that element's (a row or, with
+                                  stride, a column of a [steps, k] tensor) */
+    int stride;                /* y[i * stride]: 0 = 1 (added with plot.c,
+                                  to plot a column of a matrix in place) */
 } dg_series;
 
 typedef struct dg_plot dg_plot;

@@ -273,18 +273,22 @@ dg_cells dg__grid_draw(dg_rect r, dg__grid *mp, const dg_src *src, const dg_matr
     /* Values of the shown window (padding 0) and the colour range, from the
      * whole slice so colours hold still while a window moves. */
     float *buf = malloc((size_t)n * sizeof *buf);
-    float *slice = malloc((size_t)m.R * (size_t)m.C * sizeof *slice);
-    if (!buf || !slice) { free(buf); free(slice); return g; }
+    /* the slice as one array: the tensor's own memory when it is laid out
+     * row-major (it always is for kernel tensors), else a copy */
+    size_t count = (size_t)m.R * (size_t)m.C;
+    bool dense = (m.C == 1 || m.cs == 1) && (m.R == 1 || m.rs == (m.C == 1 ? 1 : m.C));
+    float *copy = dense ? NULL : malloc(count * sizeof *copy);
+    if (!buf || (!dense && !copy)) { free(buf); free(copy); return g; }
     for (int i = 0; i < m.rows; i++)
         for (int j = 0; j < m.cols; j++) slice_at(&m, i, j, &buf[i * m.cols + j]);
-    for (int i = 0; i < m.R; i++)
+    for (int i = 0; !dense && i < m.R; i++)
         for (int j = 0; j < m.C; j++)
-            slice[(size_t)i * (size_t)m.C + (size_t)j] =
+            copy[(size_t)i * (size_t)m.C + (size_t)j] =
                 m.t->data[m.base + (size_t)i * (size_t)m.rs + (size_t)j * (size_t)m.cs];
     int cmap = s.cmap;
     float lo = s.lo, hi = s.hi;
-    dg__range(slice, (size_t)m.R * (size_t)m.C, &cmap, &lo, &hi);
-    free(slice);
+    dg__range(dense ? m.t->data + m.base : copy, count, &cmap, &lo, &hi);
+    free(copy);
     int gc = dg__gfx_cmap(cmap);
 
     /* Title, labels and legend around a grid of square cells. */
@@ -302,7 +306,12 @@ dg_cells dg__grid_draw(dg_rect r, dg__grid *mp, const dg_src *src, const dg_matr
     L.row_w = rl && rl_n > 0 ? fminf(widest(rl, rl_from, rl_n, DG_TEXT_LABEL, GFX_SANS), r.w * 0.3f)
                                    + LABEL_GAP : 0;
     bool want_heat = s.mode != DG_NUMBERS;
-    float leg_w = fmaxf(LEGEND_V_W, gfx_text_width(24, GFX_SANS, unit) + 8);
+    /* a vertical legend: bar and ticks (about 40 units), tick values and its
+     * label, whichever is wider (gfx_legend writes ticks at 24 units) */
+    char tick[32];
+    float tick_w = fmaxf(gfx_text_width(24, GFX_SANS, dg_fmt(tick, sizeof tick, lo, 3, 8, false)),
+                         gfx_text_width(24, GFX_SANS, dg_fmt(tick, sizeof tick, hi, 3, 8, false)));
+    float leg_w = fmaxf(fmaxf(LEGEND_V_W, 44 + tick_w), gfx_text_width(24, GFX_SANS, unit) + 8);
     /* Numbers-only grids get colour (and a legend) when cells are too small. */
     float cs_plain = cell_side(r, &m, &L, false, false, max_cell, leg_w);
     int max_chars = 4;
@@ -325,21 +334,28 @@ dg_cells dg__grid_draw(dg_rect r, dg__grid *mp, const dg_src *src, const dg_matr
     if (s.mode != DG_HEAT) num_size = numbers_fit(&m, L.cs, &max_chars);
     if (s.mode == DG_NUMBERS && num_size <= 0) heat = true;
 
-    /* Centre the block (labels, grid, legend) in the rect. */
+    /* Centre the block (title, labels, grid, legend) in the rect; a vertical
+     * legend taller than the grid sets the height of the grid's zone. */
     float gw = L.cs * (float)m.cols, gh = L.cs * (float)m.rows;
+    float zone_h = L.legend && L.legend_right ? fmaxf(gh, LEGEND_V_MIN_H) : gh;
     float bw = L.row_w + gw + (L.legend && L.legend_right ? LEGEND_GAP + leg_w : 0);
-    float bh = L.title_h + L.col_h + gh + (L.legend && !L.legend_right ? LEGEND_GAP + LEGEND_H_H : 0);
+    float bh = L.title_h + L.col_h + zone_h + (L.legend && !L.legend_right ? LEGEND_GAP + LEGEND_H_H : 0);
     float bx = r.x + (r.w - bw) / 2, by = r.y + (r.h - bh) / 2;
     L.gx = bx + L.row_w;
-    L.gy = by + L.title_h + L.col_h;
-    if (L.legend)
-        L.legend_r = L.legend_right
-            ? (dg_rect){ L.gx + gw + LEGEND_GAP, L.gy + gh / 2 - fmaxf(gh, LEGEND_V_MIN_H) / 2, leg_w,
-                         fmaxf(gh, LEGEND_V_MIN_H) }
-            : (dg_rect){ L.gx + gw / 2 - fmaxf(gw, LEGEND_H_MIN_W) / 2, L.gy + gh + LEGEND_GAP,
-                         fmaxf(gw, LEGEND_H_MIN_W), LEGEND_H_H };
+    L.gy = by + L.title_h + L.col_h + (zone_h - gh) / 2;
+    dg_rect bounds = { bx, by, bw, bh };
+    if (L.legend && L.legend_right) {
+        L.legend_r = (dg_rect){ L.gx + gw + LEGEND_GAP, by + L.title_h + L.col_h, leg_w, zone_h };
+    } else if (L.legend) {
+        float lw = fmaxf(LEGEND_H_MIN_W, fminf(gw, 560)), lx = L.gx + gw / 2 - lw / 2;
+        lx = fmaxf(r.x, fminf(lx, r.x + r.w - lw));
+        L.legend_r = (dg_rect){ lx, L.gy + gh + LEGEND_GAP, lw, LEGEND_H_H };
+        float x1 = fmaxf(bx + bw, lx + lw);
+        bounds.x = fminf(bx, lx);
+        bounds.w = x1 - bounds.x;
+    }
 
-    g = (dg_cells){ L.gx, L.gy, L.cs, L.cs, m.rows, m.cols, -1, -1, { bx, by, bw, bh } };
+    g = (dg_cells){ L.gx, L.gy, L.cs, L.cs, m.rows, m.cols, -1, -1, bounds };
     int visible = s.reveal > 0 && s.reveal < 1 ? (int)ceilf(s.reveal * (float)n) : n;
 
     /* Cells. */
@@ -414,7 +430,8 @@ dg_cells dg__grid_draw(dg_rect r, dg__grid *mp, const dg_src *src, const dg_matr
     }
     if (!s.no_title) {
         float cx = L.gx + gw / 2, half = fminf(cx - r.x, r.x + r.w - cx);
-        dg_text((dg_rect){ cx - half, by, 2 * half, DG_TEXT_H2 * 1.2f }, DG_TEXT_H2, GFX_BOLD,
+        dg_text((dg_rect){ cx - half, L.gy - L.col_h - L.title_h, 2 * half, DG_TEXT_H2 * 1.2f },
+                DG_TEXT_H2, GFX_BOLD,
                 GFX_CENTER | GFX_TOP, th->text, title);
     }
     if (L.legend) dg_legend(L.legend_r, lo, hi, cmap, unit);

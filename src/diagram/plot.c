@@ -86,6 +86,7 @@ void dg_plot_line(dg_plot *p, const dg_series *s)
     dg_series *d = &p->ser[p->nser];
     *d = *s;
     if (d->color.a == 0) d->color = dg_category(p->nser);
+    if (d->stride <= 0) d->stride = 1;
     if (!(d->width > 0)) d->width = 4.0f;
     p->nser++;
     p->laid_out = false;
@@ -113,6 +114,7 @@ void dg_plot_vline(dg_plot *p, float x, const char *label) { add_mark(p, x, 0, l
 /* ---- ranges --------------------------------------------------------------------- */
 
 static float xat(const float *x, int i) { return x ? x[i] : (float)i; }
+#define YAT(s, i) ((s)->y[(size_t)(i) * (size_t)(s)->stride])
 
 static void grow(float *lo, float *hi, float v, bool log)
 {
@@ -128,7 +130,7 @@ static void fit_ranges(dg_plot *p)
     for (int k = 0; k < p->nser; k++) {
         const dg_series *s = &p->ser[k];
         for (int i = 0; i < s->n; i++) {
-            float x = xat(s->x, i), y = s->y[i];
+            float x = xat(s->x, i), y = YAT(s, i);
             if (!isfinite(x) || !isfinite(y) || (xl && !(x > 0)) || (yl && !(y > 0))) continue;
             grow(&xlo, &xhi, x, xl);
             grow(&ylo, &yhi, y, yl);
@@ -181,7 +183,7 @@ static int covered(const dg_plot *p, dg_rect r)
         const dg_series *s = &p->ser[k];
         int step = s->n > 400 ? s->n / 400 : 1;
         for (int i = 0; i < s->n; i += step) {
-            dg_pt c = to_canvas(p, xat(s->x, i), s->y[i]);
+            dg_pt c = to_canvas(p, xat(s->x, i), YAT(s, i));
             n += dg_contains(r, c.x, c.y);
         }
     }
@@ -197,6 +199,9 @@ static int covered(const dg_plot *p, dg_rect r)
     return n;
 }
 
+/* Inside the data area in the corner that covers the fewest samples; beside
+ * it (on the right) when every corner covers some or none has room, as
+ * long as the area keeps half its width; else the best corner anyway. */
 static void place_legend(dg_plot *p)
 {
     int n = legend_entries(p);
@@ -208,19 +213,22 @@ static void place_legend(dg_plot *p)
             w = fmaxf(w, gfx_text_width((float)DG_TEXT_LABEL, GFX_SANS, p->ser[k].label));
     dg_rect L = {0, 0, w + 48 + 2 * 14, (float)n * legend_row() + 2 * 10};
     dg_rect a = dg_inset(p->area, 12);
+    bool fits = L.w <= a.w * 0.7f && L.h <= a.h * 0.8f;
     dg_rect best = {0};
     int best_n = -1;
-    for (int c = 0; c < 4; c++) {     /* top right, top left, bottom right, bottom left */
+    for (int c = 0; c < 4 && fits; c++) {   /* top right, top left, bottom right, bottom left */
         dg_rect cand = {c % 2 == 0 ? a.x + a.w - L.w : a.x, c < 2 ? a.y : a.y + a.h - L.h, L.w, L.h};
         int k = covered(p, dg_inset(cand, -8));
         if (best_n < 0 || k < best_n) { best_n = k; best = cand; }
     }
-    if (best_n > 0 && p->area.w - L.w - DG_GAP > 0.6f * p->area.w) {
-        /* Every corner hides data: the legend goes beside the area. */
+    if ((best_n != 0) && p->area.w - L.w - DG_GAP * 0.75f >= 0.5f * p->area.w && L.h <= p->area.h) {
         dg_rect side = dg_cut_right(&p->area, L.w, DG_GAP * 0.75f);
         best = (dg_rect){side.x, p->area.y, L.w, L.h};
+    } else if (!fits && (L.w > p->area.w || L.h > p->area.h)) {
+        best = (dg_rect){0};
+    } else if (!fits) {
+        best = (dg_rect){p->area.x + p->area.w - L.w, p->area.y, L.w, L.h};
     }
-    if (L.w > p->area.w || L.h > p->area.h) best = (dg_rect){0};
     p->legend = best;
 }
 
@@ -231,6 +239,7 @@ static void plot_layout(dg_plot *p)
     dg_rect a = p->r;
     float ls = (float)DG_TEXT_LABEL, ts = (float)DG_TEXT_SMALL;
     p->title_r = p->s.title ? dg_cut_top(&a, (float)DG_TEXT_H2 * 1.35f, 6) : (dg_rect){0};
+    /* the gap leaves room for the top tick label, centred on the top edge */
     p->ylabel_r = p->s.ylabel ? dg_cut_top(&a, ls * 1.3f, ts * 0.6f) : (dg_rect){0};
     if (!p->s.ylabel) dg_cut_top(&a, ts * 0.6f, 0);     /* room for the top tick label */
     p->xlabel_r = p->s.xlabel ? dg_cut_bottom(&a, ls * 1.3f, 2) : (dg_rect){0};
@@ -291,7 +300,7 @@ static void draw_series(const dg_plot *p, const dg_series *s, bool dim)
     int m = 0;
     gfx_color c = dim ? gfx_fade(s->color, 0.35f) : s->color;
     for (int i = 0; i <= s->n; i++) {
-        dg_pt q = i < s->n ? to_canvas(p, xat(s->x, i), s->y[i]) : (dg_pt){NAN, NAN};
+        dg_pt q = i < s->n ? to_canvas(p, xat(s->x, i), YAT(s, i)) : (dg_pt){NAN, NAN};
         bool ok = isfinite(q.x) && isfinite(q.y);
         if (ok) { buf[2 * m] = q.x; buf[2 * m + 1] = q.y; m++; }
         if (!ok || m == 256) {
@@ -305,7 +314,7 @@ static void draw_series(const dg_plot *p, const dg_series *s, bool dim)
     if (!s->points) return;
     float r = s->width * 1.1f + 3.0f;
     for (int i = 0; i < s->n; i++) {
-        dg_pt q = to_canvas(p, xat(s->x, i), s->y[i]);
+        dg_pt q = to_canvas(p, xat(s->x, i), YAT(s, i));
         if (!isfinite(q.x) || !isfinite(q.y)) continue;
         gfx_circle(q.x, q.y, r + 2, dg_theme()->bg);
         gfx_circle(q.x, q.y, r, c);
@@ -403,27 +412,29 @@ static void plot_hover(const dg_plot *p, float mx, float my)
     for (int k = 0; k < p->nser; k++) {
         const dg_series *s = &p->ser[k];
         for (int i = 0; i < s->n; i++) {
-            dg_pt q = to_canvas(p, xat(s->x, i), s->y[i]);
+            dg_pt q = to_canvas(p, xat(s->x, i), YAT(s, i));
             float d = (q.x - mx) * (q.x - mx) + (q.y - my) * (q.y - my);
             if (d < bd) { bd = d; bs = k; bi = i; }
         }
     }
     if (bs < 0) return;
     const dg_series *s = &p->ser[bs];
-    dg_pt q = to_canvas(p, xat(s->x, bi), s->y[bi]);
+    dg_pt q = to_canvas(p, xat(s->x, bi), YAT(s, bi));
     float h = fmaxf(fmaxf(fabsf(mx - q.x), fabsf(my - q.y)) + 1.0f, 12.0f);
     dg_rect hr = {q.x - h, q.y - h, 2 * h, 2 * h};
     snprintf(hover_info.label, sizeof hover_info.label, "%s", s->label ? s->label : "series");
     snprintf(hover_info.xname, sizeof hover_info.xname, "%s", p->s.xlabel ? p->s.xlabel : "x =");
     snprintf(hover_info.yname, sizeof hover_info.yname, "%s", p->s.ylabel ? p->s.ylabel : "y =");
     hover_info.x = xat(s->x, bi);
-    hover_info.y = s->y[bi];
+    hover_info.y = YAT(s, bi);
     bool hot;
-    if (s->t && ts_numel(s->t) > (size_t)bi) {
+    /* The sample's flat offset in the tensor, when y points into its data. */
+    ptrdiff_t flat = s->t ? (s->y - s->t->data) + (ptrdiff_t)bi * s->stride : -1;
+    if (s->t && flat >= 0 && (size_t)flat < ts_numel(s->t)) {
         /* the sample's index in the tensor's shape (row-major over all dims) */
-        int idx[TS_MAX_DIMS] = {0}, rem = bi;
+        int idx[TS_MAX_DIMS] = {0}, rem = (int)flat;
         for (int d = s->t->ndim - 1; d >= 0; d--) { idx[d] = rem % s->t->shape[d]; rem /= s->t->shape[d]; }
-        hot = dg_hover_item(hr, s->t, idx, s->y[bi], explain_sample, NULL);
+        hot = dg_hover_item(hr, s->t, idx, YAT(s, bi), explain_sample, NULL);
     } else {
         char line[200];
         sample_text(line, sizeof line);

@@ -25,6 +25,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include "kernel/fileio.h"
 #include "scene/scene.h"
 
@@ -156,13 +157,20 @@ static char *read_preset(const char *path, char *err, size_t errlen) {
     const char *P = ts_path_shown(path, sh, sizeof sh);
     FILE *f = ts_in_open(path, err, errlen);
     if (!f) return NULL;
-    char *buf = malloc(PRESET_MAX_BYTES + 1);
-    size_t n = buf ? fread(buf, 1, PRESET_MAX_BYTES + 1, f) : 0;
+    struct stat st;
+    if (fstat(fileno(f), &st) == 0 && st.st_size > PRESET_MAX_BYTES) {
+        fclose(f);
+        snprintf(err, errlen, "%s: larger than 1 MiB; not a preset", P);
+        return NULL;
+    }
+    size_t cap = (size_t)st.st_size + 1;   /* a regular file: its size is known */
+    char *buf = malloc(cap + 1);
+    size_t n = buf ? fread(buf, 1, cap, f) : 0;
     bool read_error = ferror(f);
     fclose(f);
     if (!buf) { snprintf(err, errlen, "%s: out of memory", P); return NULL; }
     if (read_error) { snprintf(err, errlen, "%s: cannot read", P); free(buf); return NULL; }
-    if (n > PRESET_MAX_BYTES) { snprintf(err, errlen, "%s: larger than 1 MiB; not a preset", P); free(buf); return NULL; }
+    if (n >= cap) { snprintf(err, errlen, "%s: changed while it was read", P); free(buf); return NULL; }
     buf[n] = 0;
     int line = 1, col = 0;
     bool header = false, closed = false;   /* this line opens a [section]; its ']' was seen */
@@ -197,7 +205,8 @@ static void one_line(char *s) {
         if ((unsigned char)*s < 32 || *s == 127) *s = ' ';
 }
 
-static scene *load_preset(const char *path, char *err, size_t errlen) {
+/* Parses path and sets every key; with start, runs the scene's init too. */
+static scene *load_preset(const char *path, bool start, char *err, size_t errlen) {
     char *text = read_preset(path, err, errlen);
     if (!text) return NULL;
     loader *L = calloc(1, sizeof *L);
@@ -222,7 +231,7 @@ static scene *load_preset(const char *path, char *err, size_t errlen) {
         if (L->err_line > 0) snprintf(err, errlen, "%s:%d: %s", P, L->err_line, L->err);
         else snprintf(err, errlen, "%s: %s", P, L->err);
     }
-    if (ok && s->kind->init) {
+    if (ok && start && s->kind->init) {
         char ierr[448] = "";
         loading = L;
         if (!s->kind->init(s->state, ierr, sizeof ierr)) {
@@ -253,6 +262,14 @@ void preset_error_key(const char *section, const char *key) {
         if (strcmp(loading->seen[i], id) == 0) loading->init_err_line = loading->seen_line[i];
 }
 
+bool preset_check_keys(const char *path, char *err, size_t errlen) {
+    scene *s = load_preset(path, false, err, errlen);
+    if (!s) return false;
+    free(s->state);   /* never started: set and defaults own nothing */
+    free(s);
+    return true;
+}
+
 bool scene_is_preset_path(const char *arg) {
     size_t n = strlen(arg);
     return strchr(arg, '/') || (n > 6 && strcmp(arg + n - 6, ".scene") == 0);
@@ -261,7 +278,7 @@ bool scene_is_preset_path(const char *arg) {
 scene *scene_open(const char *arg, char *err, size_t errlen) {
     scene *s;
     if (scene_is_preset_path(arg)) {
-        s = load_preset(arg, err, errlen);
+        s = load_preset(arg, true, err, errlen);
         if (!s) return NULL;
     } else {
         const scene_kind *k = scene_kind_find(arg);

@@ -273,23 +273,31 @@ static void check_input(void) {
     CHECK(st->query == q0 + 1, "Down moves the query to %d (from %d)", st->query, q0);
     frame(s, &ui, (ui_input){.mouse_x = -1e9f, .mouse_y = -1e9f, .keys = {SDLK_UP}, .key_count = 1});
     CHECK(st->query == q0, "Up moves it back");
-    float x, y, w, h;
-    attn_token_box(st, 1, &x, &y, &w, &h);
-    click(s, &ui, x + w / 2, y + h / 2);
+    attn_frame f;
+    attn_frame_layout(st, &f);
+    CHECK(st->controls && f.controls.h > 0, "the window shows the control strip");
+    click(s, &ui, f.tok[1].x + f.tok[1].w / 2, f.tok[1].y + f.tok[1].h / 2);
     CHECK(st->query == 1, "clicking 'trophy' makes it the query (query %d)", st->query);
     bool c0 = st->causal;
-    click(s, &ui, 850, ATTN_CTRL_Y + 28);
+    float cy = f.controls.y + f.controls.h / 2;
+    click(s, &ui, f.controls.x + 790, cy);
     CHECK(st->causal != c0 && attn_main(st) == (st->causal ? &st->dec : &st->enc), "the causal toggle flips");
     /* type a sentence: focus the field, clear it, type, Enter */
-    click(s, &ui, 300, ATTN_CTRL_Y + 28);
+    click(s, &ui, f.controls.x + 300, cy);
     st->edit[0] = 0;
     frame(s, &ui, (ui_input){.mouse_x = -1e9f, .mouse_y = -1e9f, .text = "the man bites the dog", .enter = true});
     CHECK(st->T == 5 && strcmp(st->tok[1], "man") == 0 && st->msg[0] == 0, "typed sentence: T %d, msg '%s'", st->T, st->msg);
-    click(s, &ui, 300, ATTN_CTRL_Y + 28);
+    click(s, &ui, f.controls.x + 300, cy);
     st->edit[0] = 0;
     frame(s, &ui, (ui_input){.mouse_x = -1e9f, .mouse_y = -1e9f, .text = "the zebra bites the moon", .enter = true});
     CHECK(st->T == 5 && strstr(st->msg, "'zebra' and 'moon' are not") && strstr(st->msg, "suitcase"),
           "unknown words refused, all named, vocabulary shown: msg '%s', T %d", st->msg, st->T);
+    /* exports draw no widgets: the stage takes the strip back */
+    ui.show_widgets = false;
+    frame(s, &ui, (ui_input){.mouse_x = -1e9f, .mouse_y = -1e9f});
+    attn_frame fe;
+    attn_frame_layout(st, &fe);
+    CHECK(!st->controls && fe.controls.h == 0 && fe.stage.h > f.stage.h, "exports: no control strip, a taller stage");
     fprintf(stderr, "recompute per input change: %.3f ms\n", st->recompute_ms);
     ui_shutdown(&ui);
     scene_close(s);

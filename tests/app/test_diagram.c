@@ -2,10 +2,12 @@
  *
  * - dg_fmt: zero, small, negative and large values, width limits, "+";
  * - layout helpers: splits, grids, cuts, aspect fits; the layout checker;
- * - the canvas grows on 4:3 (1920x1440) and keeps 1920x1080 on 16:9;
+ * - the canvas grows on 4:3 (1920x1440) and keeps 1920x1080 on 16:9; the
+ *   pointer maps onto it;
  * - a matrix's hover: the pointer over cell (2, 3) of slice [1] hovers that
  *   cell, the tooltip names the tensor and the full index, and the next
- *   frame links the element; padding cells hover as padding;
+ *   frame links the element; padding cells hover as padding; a matrix and
+ *   its legend stay inside their rect;
  * - a gallery of elements (matrices with labels, numbers, windows and
  *   padding, strips, bars) at 1920x1080 and 1024x768 keeps every text box
  *   legible: nothing below DG_TEXT_MIN, off the canvas or overlapping.
@@ -135,6 +137,13 @@ static void test_canvas_aspect(void) {
     gfx_window_to_canvas(160, 90, 320, 180, &cx, &cy);
     CHECK(near(cx, 960) && near(cy, 540), "window centre maps to %g,%g", cx, cy);
     gfx_frame_end();
+    /* the pointer on a 4:3 window (a HiDPI drawable of twice its size) */
+    frame(512, 384);
+    gfx_window_to_canvas(256, 192, 256, 192, &cx, &cy);
+    CHECK(near(cx, 1920) && near(cy, 1440), "4:3 window corner maps to %g,%g", cx, cy);
+    gfx_window_to_canvas(64, 48, 256, 192, &cx, &cy);
+    CHECK(near(cx, 480) && near(cy, 360), "4:3 window point maps to %g,%g", cx, cy);
+    gfx_frame_end();
 }
 
 static ts_arena arena;
@@ -201,6 +210,26 @@ static void test_matrix_hover(void) {
           "padding cell hovered as padding (%dx%d, hover %d,%d)", g.rows, g.cols, g.hover_r, g.hover_c);
 }
 
+/* Short grids and thin rects keep everything (legend included) inside. */
+static void test_matrix_bounds(void) {
+    ts_tensor *t = ts_new2(&arena, "short", 1, 4);
+    for (int i = 0; i < 4; i++) t->data[i] = (float)i - 1.5f;
+    static const dg_rect rects[] = { { 100, 100, 900, 300 }, { 100, 100, 400, 700 },
+                                     { 100, 100, 300, 250 } };
+    for (int k = 0; k < 3; k++) {
+        dg_rect r = rects[k];
+        frame(320, 180);
+        dg_frame_begin(&ui_theme_dark, -1, -1, 0);
+        dg_cells g = dg_matrix(r, &(dg_src){ .t = t }, NULL);
+        dg_frame_end();
+        gfx_frame_end();
+        dg_rect b = g.bounds;
+        CHECK(g.cw > 0 && b.x >= r.x - 0.5f && b.y >= r.y - 0.5f && b.x + b.w <= r.x + r.w + 0.5f &&
+              b.y + b.h <= r.y + r.h + 0.5f,
+              "rect %d: bounds %g,%g %gx%g outside %g,%g %gx%g", k, b.x, b.y, b.w, b.h, r.x, r.y, r.w, r.h);
+    }
+}
+
 /* ---- the gallery --------------------------------------------------------------- */
 
 static ts_tensor *filled(const char *name, int rows, int cols, float lo, float hi, uint64_t seed) {
@@ -233,16 +262,17 @@ static dg_cells gallery(void) {
         probs->data[3] = 0.9997f - 0.003f - 0.0001f - 0.0009f;
         flat = ts_new1(&arena, "pool.ties", 4);
     }
-    dg_rect stage = dg_stage(), rows[2], top[3], bot[4];
+    dg_rect stage = dg_stage(), rows[2], top[3], bot[5];
     dg_split_rows(stage, 2, DG_GAP, (const float[]){ 1.6f, 1 }, rows);
     dg_split_cols(rows[0], 3, DG_GAP, NULL, top);
-    dg_split_cols(rows[1], 4, DG_GAP, (const float[]){ 1.5f, 1, 1, 1 }, bot);
+    dg_split_cols(rows[1], 5, DG_GAP, (const float[]){ 1.5f, 1, 1, 1, 1 }, bot);
     dg_cells first = dg_matrix(top[0], &(dg_src){ .t = scores },
               &(dg_matrix_style){ .mode = DG_HEAT_NUMBERS, .row_labels = rows6, .col_labels = words,
                                   .unit = "score" });
     dg_window w = { 10, 12, 5, 5, { 0, 0, 0, 0 } };
     dg_matrix(top[1], &(dg_src){ .t = image },
-              &(dg_matrix_style){ .windows = &w, .window_count = 1, .unit = "pixel" });
+              &(dg_matrix_style){ .windows = &w, .window_count = 1, .unit = "pixel",
+                                  .reveal = 0.6f });   /* mid-animation */
     dg_window pw = { -1, -1, 3, 3, { 0, 0, 0, 0 } };
     dg_matrix(top[2], &(dg_src){ .t = patch },
               &(dg_matrix_style){ .mode = DG_NUMBERS, .r0 = -1, .c0 = -1, .rows = 8, .cols = 8,
@@ -259,6 +289,8 @@ static dg_cells gallery(void) {
     dg_split_rows(bot[3], 2, 8, NULL, b3);
     dg_bars(b3[0], &(dg_src){ .t = probs }, &(dg_bars_style){ .vertical = true, .mark = 4 });
     dg_bars(b3[1], &(dg_src){ .t = flat }, &(dg_bars_style){ .title = "ties" });
+    dg_strip(bot[4], &(dg_src){ .t = gate }, &(dg_strip_style){ .bars = true, .values = true,
+                                                                .title = "gates" });
     return first;
 }
 
@@ -318,6 +350,7 @@ int main(void) {
     test_layout_check();
     test_canvas_aspect();
     test_matrix_hover();
+    test_matrix_bounds();
     test_gallery(png, png ? 1920 : 480, png ? 1080 : 270);
     test_gallery(png, png ? 1024 : 256, png ? 768 : 192);
     gfx_target_bind(NULL);

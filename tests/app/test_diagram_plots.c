@@ -5,7 +5,8 @@
  *   log axes, 1-2-5 multiples when a log range spans less than a decade;
  * - plot: the pointer on a sample hovers it, the tooltip names the series'
  *   tensor, index and value and the series label; the sample is linked in
- *   the next frame; log axes skip non-positive values;
+ *   the next frame; log axes skip non-positive values; a column of a
+ *   matrix plotted in place (stride) hovers its own element;
  * - plane: equal scale on both axes; the pointer on one of 2,000 points
  *   hovers that point with "name[i,:] = (x, y)"; a point hovered elsewhere
  *   is linked;
@@ -166,6 +167,24 @@ static void test_plot_hover(void) {
     CHECK(dg_linked(loss_b, (int[]){ 7 }), "the hovered sample is linked next frame");
     CHECK(!dg_linked(loss_a, (int[]){ 7 }), "the other series is not");
     frame_end();
+
+    /* a column of a [steps, 3] tensor, plotted in place */
+    ts_tensor *load = ts_new2(&arena, "router.load", 30, 3);
+    for (int i = 0; i < 90; i++) load->data[i] = 0.2f + 0.01f * (float)i;
+    dg_series col = { .label = "expert 1", .y = load->data + 1, .stride = 3, .n = 30, .t = load };
+    frame(320, 180, -1, -1);
+    dg_plot *p = dg_plot_begin(plot_rect, NULL);
+    dg_plot_line(p, &col);
+    dg_pt q = dg_plot_to_canvas(p, 12, load->data[12 * 3 + 1]);
+    dg_plot_end(p);
+    frame_end();
+    frame(320, 180, q.x, q.y);
+    p = dg_plot_begin(plot_rect, NULL);
+    dg_plot_line(p, &col);
+    dg_plot_end(p);
+    int m = frame_end();
+    snprintf(want, sizeof want, "router.load[12,1] = %.6g", (double)load->data[12 * 3 + 1]);
+    CHECK(drew(m, want), "a strided series hovers its element: %s", want);
 }
 
 static dg_rect plane_rect = { 1000, 100, 800, 800 };
@@ -312,8 +331,14 @@ static void gallery(void) {
     dg_edge(dg_anchor(a, DG_S), (dg_pt){ o.x - 40, o.y }, &(dg_edge_style){ .route = DG_ELBOW_V, .label = "skip" });
     dg_edge(dg_anchor(b, DG_S), (dg_pt){ o.x + 40, o.y }, &(dg_edge_style){ .route = DG_CURVE });
     dg_op(o, 34, "+", NULL);
-    dg_rect eq = bot[1];
+    dg_rect eq = bot[1], small = bot[1];
     eq.h = 80;
+    small.y += 100;
+    small.h -= 100;
+    p = dg_plot_begin(small, &(dg_plot_style){ .title = "a small plot", .xlabel = "step" });
+    dg_plot_line(p, &(dg_series){ .label = "train", .y = loss_b->data, .n = 30 });
+    dg_plot_line(p, &(dg_series){ .label = "held out", .y = loss_a->data, .n = 30 });
+    dg_plot_end(p);
     dg_equation(eq, (dg_term[]){ { .text = "y =" }, { .text = "0.62", .ref = { loss_a, { 2 } } },
                                  { .text = "\xc3\x97" }, { .text = "1.5" } }, 4, DG_TEXT_BODY);
     dg_callout((dg_rect){ bot[2].x + 40, bot[2].y + 20, bot[2].w - 40, 120 },

@@ -74,7 +74,6 @@ static void attn_defaults(void *p) {
     st->query = -1;
     st->scaled = st->pe = true;
     st->temperature = 1.0f;
-    st->hover_panel = -1;
 }
 
 static bool attn_set(void *p, const char *sec, const char *key, const char *val,
@@ -243,6 +242,14 @@ static bool recompute(attn_scene *st, char *err, size_t n) {
     st->out_abs = fmaxf(max_abs(r->mha->out->data, TD, 1e-6f),
                         fmaxf(max_abs(st->ord_a.mha->out->data, TD, 1e-6f),
                               max_abs(r->mha->concat->data, TD, 1e-6f)));
+    for (int t = 0; t < T; t++) { st->tok_l[t] = st->tok[t]; st->tok_b_l[t] = st->tok_b[t]; }
+    for (int c = 0; c < D; c++) {
+        st->dim_l[c] = st->m.dim_names[c];
+        st->q_l[c] = st->m.q_names[c];
+        st->k_l[c] = st->m.k_names[c];
+        st->v_l[c] = st->m.v_names[c];
+    }
+    attn_name_runs(st);
     st->recompute_ms = 1000.0 * (scene_seconds() - t0);
     return true;
 }
@@ -300,230 +307,99 @@ static bool attn_init(void *p, char *err, size_t n) {
         return false;
     }
     snprintf(st->edit, sizeof st->edit, "%s", st->sentence);
-    st->hover_panel = -1;
     return true;
 }
 
 static void attn_shutdown(void *p) { ts_arena_free(&((attn_scene *)p)->arena); }
 
-/* ---- layout (shared with attention_draw.c) ------------------------------------ */
+/* ---- the frame (shared with attention_draw.c) ----------------------------------- */
 
-void attn_token_box(const attn_scene *st, int k, float *x, float *y, float *w, float *h) {
-    float total = 0, gap = 12, ws[ATTN_MAX_T];
-    for (int i = 0; i < st->T; i++) { ws[i] = 30 + 16 * (float)strlen(st->tok[i]); total += ws[i] + (i ? gap : 0); }
-    float s = total > 1840 ? 1840 / total : 1;
-    float cx = 960 - total * s / 2;
-    for (int i = 0; i < k; i++) cx += (ws[i] + gap) * s;
-    *x = cx; *y = ATTN_TOP; *w = ws[k] * s; *h = 60;
+#define TOP_Y 44.0f
+#define HEADER_H 56.0f
+#define TOKEN_H 64.0f
+#define WEIGHT_H 34.0f      /* the weights printed under the sentence (beats 4, 5) */
+#define MSG_H 64.0f
+#define CONTROLS_H 64.0f
+
+void attn_frame_layout(const attn_scene *st, attn_frame *f) {
+    memset(f, 0, sizeof *f);
+    dg_rect r = dg_stage();
+    if (!(r.w > 0)) r = (dg_rect){58, 32, 1804, 882};   /* no canvas yet (dump, tests) */
+    /* A fixed top (the safe margin of the tallest canvas, 4:3): what update
+     * places (the widgets, the sentence) must not depend on the canvas
+     * height, which is known only once the frame begins. */
+    r.h -= TOP_Y - r.y;
+    r.y = TOP_Y;
+    f->header = dg_cut_top(&r, HEADER_H, 12);
+    if (st->controls) f->controls = dg_cut_top(&r, CONTROLS_H, 12);
+    f->tokens = dg_cut_top(&r, TOKEN_H + WEIGHT_H, 12);
+    if (st->msg[0]) f->msg = dg_cut_top(&r, MSG_H, 8);
+    f->stage = r;
+    attn_word_boxes(st->tok, st->T, (dg_rect){f->tokens.x, f->tokens.y, f->tokens.w, TOKEN_H}, f->tok);
 }
 
-static attn_panel panel(int kind, int head, float x, float y, float w, float h, int rows, int cols) {
-    return (attn_panel){kind, head, x, y, w, h, rows, cols};
-}
-
-/* Rows of at most `cap` units, fitting `room`. */
-static float row_h(int T, float room, float cap) { float r = room / (float)T; return r < cap ? r : cap; }
-
-int attn_layout(const attn_scene *st, int beat, attn_panel *p) {
-    int T = st->T, D = st->m.d, K = st->m.d_k, H = st->m.heads, h = st->head;
-    float y0 = ATTN_MAIN_Y, room = ATTN_MAIN_B - ATTN_MAIN_Y;
-    switch (beat) {
-    case B_TOKENS:
-        p[0] = panel(P_X, 0, 300, y0 + 70, 1360, row_h(T, room - 70, 40) * T, T, D);
-        return 1;
-    case B_POSENC: {
-        float hh = row_h(T, room - 60, 36) * T;
-        p[0] = panel(P_X, 0, 150, y0 + 60, 450, hh, T, D);
-        p[1] = panel(P_PE, 0, 735, y0 + 60, 450, hh, T, D);
-        p[2] = panel(P_XIN, 0, 1320, y0 + 60, 450, hh, T, D);
-        return 3;
+void attn_word_boxes(const char (*tok)[ATTN_WORD_MAX], int T, dg_rect strip, dg_rect *out) {
+    float total = 0, gap = 14, ws[ATTN_MAX_T];
+    for (int i = 0; i < T; i++) {
+        ws[i] = 44 + 17 * (float)strlen(tok[i]);
+        total += ws[i] + (i ? gap : 0);
     }
-    case B_QKV: {
-        float hh = row_h(T, room - 130, 38) * T, w = 340;
-        p[0] = panel(P_XIN, 0, 150, y0 + 80, 400, hh, T, D);
-        p[1] = panel(P_Q, h, 640, y0 + 80, w, hh, T, K);
-        p[2] = panel(P_K, h, 1030, y0 + 80, w, hh, T, K);
-        p[3] = panel(P_V, h, 1420, y0 + 80, w, hh, T, K);
-        return 4;
-    }
-    case B_QUERY: {
-        float rh = row_h(T, room - 150, 44), kw = K <= 4 ? 480 : 440;
-        p[0] = panel(P_QVEC, h, 300, y0 + 40, kw, rh, 1, K);
-        p[1] = panel(P_KEYS, h, 300, y0 + 150, kw, rh * T, T, K);
-        return 2;
-    }
-    case B_OUTPUT: {
-        float rh = row_h(T, room - 130, 40), kw = K <= 4 ? 240 : 320;
-        p[0] = panel(P_VALS, h, 520, y0 + 30, kw, rh * T, T, K);
-        p[1] = panel(P_HEADOUT, h, 520, y0 + 30 + rh * T + 70, kw, rh, 1, K);
-        float oh = row_h(D, room - 30, 36) * D;
-        p[2] = panel(P_OUT, 0, 1400, y0 + 30, 60, oh, D, 1);
-        return 3;
-    }
-    case B_MATRIX: {
-        float s = row_h(T, room - 90, 60) * T;
-        p[0] = panel(P_SCORES, h, 280, y0 + 90, s, s, T, T);
-        p[1] = panel(P_WEIGHTS, h, 1120, y0 + 90, s, s, T, T);
-        return 2;
-    }
-    case B_HEADS: {
-        int n = H;
-        float s = row_h(T, n > 2 ? 340 : 480, 60) * T, step = n > 2 ? 450 : 820;
-        for (int i = 0; i < n; i++)
-            p[i] = panel(P_WEIGHTS, i, (n > 2 ? 130 : 300) + i * step, y0 + 110, s, s, T, T);
-        return n;
-    }
-    case B_CAUSAL: {
-        float s = row_h(T, room - 150, 56) * T;
-        p[0] = panel(P_W_ENC, h, 280, y0 + 90, s, s, T, T);
-        p[1] = panel(P_W_DEC, h, 1120, y0 + 90, s, s, T, T);
-        return 2;
-    }
-    case B_ORDER: {
-        float hh = row_h(T, room - 170, 40) * T;
-        p[0] = panel(P_ORD_A, 0, 250, y0 + 60, 560, hh, T, D);
-        p[1] = panel(P_ORD_B, 0, 1160, y0 + 60, 560, hh, T, D);
-        return 2;
-    }
-    }
-    return 0;
-}
-
-const float *attn_panel_data(const attn_scene *st, const attn_panel *p) {
-    const attn_run *r = attn_main(st);
-    int T = st->T, K = st->m.d_k, D = st->m.d, q = st->query;
-    size_t hk = (size_t)p->head * T * K, hs = (size_t)p->head * T * T;
-    switch (p->kind) {
-    case P_X: return r->x->data;
-    case P_PE: return r->pe->data;
-    case P_XIN: return r->x_in->data;
-    case P_Q: return r->mha->q->data + hk;
-    case P_K: case P_KEYS: return r->mha->k->data + hk;
-    case P_V: case P_VALS: return r->mha->v->data + hk;
-    case P_QVEC: return r->mha->q->data + hk + (size_t)q * K;
-    case P_SCORES: return r->mha->scores->data + hs;
-    case P_WEIGHTS: return r->mha->weights->data + hs;
-    case P_W_ENC: return st->enc.mha->weights->data + hs;
-    case P_W_DEC: return st->dec.mha->weights->data + hs;
-    case P_HEADOUT: return r->mha->concat->data + (size_t)q * D + (size_t)p->head * K;
-    case P_OUT: return r->mha->out->data + (size_t)q * D;
-    case P_ORD_A: return st->ord_a.mha->out->data;
-    case P_ORD_B: return st->ord_b.mha->out->data;
-    }
-    return NULL;
-}
-
-/* ---- update: widgets, keys, clicks, hover -------------------------------------- */
-
-static void tooltip(attn_scene *st, ui_ctx *ui, const attn_panel *p, int r, int c) {
-    const attn_run *run = attn_main(st);
-    const attn_model *m = &st->m;
-    int K = m->d_k, T = st->T, col = p->head * K + c;
-    float v = attn_panel_data(st, p)[r * p->cols + c];
-    switch (p->kind) {
-    case P_X: case P_PE: case P_XIN: case P_ORD_A: case P_ORD_B: {
-        const char *name = p->kind == P_X ? "x" : p->kind == P_PE ? "pe" : p->kind == P_XIN ? "x + pe" : "out";
-        const char *tok = p->kind == P_ORD_B ? st->tok_b[r] : st->tok[r];
-        if (p->kind == P_XIN && st->pe)
-            ui_tooltipf(ui, "%s[%d, %d]  '%s', %s\n= x %+.4f + pe %+.4f\n= %+.4f", name, r, c, tok,
-                        m->dim_names[c], run->x->data[r * m->d + c], run->pe->data[r * m->d + c], v);
-        else
-            ui_tooltipf(ui, "%s[%d, %d]  '%s', %s\n= %+.5f", name, r, c, tok, m->dim_names[c], v);
-        return;
-    }
-    case P_Q: case P_K: case P_V: case P_KEYS: case P_VALS: case P_QVEC: {
-        const char *n = p->kind == P_Q || p->kind == P_QVEC ? "Q" : p->kind == P_V || p->kind == P_VALS ? "V" : "K";
-        const char *dn = n[0] == 'Q' ? m->q_names[col] : n[0] == 'K' ? m->k_names[col] : m->v_names[col];
-        int t = p->kind == P_QVEC ? st->query : r;
-        ui_tooltipf(ui, "%s[head %d, '%s', %d] %s\n= row of x_in . row %d of W_%c\n= %+.5f", n, p->head + 1,
-                    st->tok[t], c, dn, col, n[0] + 32, v);
-        return;
-    }
-    case P_SCORES: case P_WEIGHTS: case P_W_ENC: case P_W_DEC: {
-        const attn_run *rr = p->kind == P_W_ENC ? &st->enc : p->kind == P_W_DEC ? &st->dec : run;
-        const float *q = rr->mha->q->data + ((size_t)p->head * T + r) * K;
-        const float *k = rr->mha->k->data + ((size_t)p->head * T + c) * K;
-        char buf[512];
-        int len = snprintf(buf, sizeof buf, "query '%s' . key '%s' (head %d)\nq.k =", st->tok[r], st->tok[c], p->head + 1);
-        float dot = 0;
-        for (int j = 0; j < K && len < (int)sizeof buf - 40; j++) {
-            dot += q[j] * k[j];
-            if (j < 4) len += snprintf(buf + len, sizeof buf - (size_t)len, "%s%.2f*%.2f", j ? " + " : " ", q[j], k[j]);
-        }
-        if (K > 4) len += snprintf(buf + len, sizeof buf - (size_t)len, " + ...");
-        size_t at = ((size_t)p->head * T + r) * T + c;
-        float sc = rr->mha->scores->data[at], w = rr->mha->weights->data[at];
-        if (rr->mha->allowed->data[r * T + c] == 0)
-            snprintf(buf + len, sizeof buf - (size_t)len, "\n= %.3f, masked: key after the query\nweight 0", dot);
-        else
-            snprintf(buf + len, sizeof buf - (size_t)len, "\n= %.3f; x %.3f = score %.3f\nsoftmax weight %.4f",
-                     dot, rr->mha->score_mult, sc, w);
-        ui_tooltipf(ui, "%s", buf);
-        return;
-    }
-    case P_HEADOUT:
-        ui_tooltipf(ui, "head %d output for '%s', dim %d (%s)\n= sum_j weight_j * V_j = %+.5f", p->head + 1,
-                    st->tok[st->query], c, m->v_names[col], v);
-        return;
-    case P_OUT:
-        ui_tooltipf(ui, "out['%s', %s]\n= concat(heads) . row %d of W_o\n= %+.5f", st->tok[st->query],
-                    m->dim_names[r], r, v);
-        return;
+    float s = total > strip.w ? strip.w / total : 1;
+    float x = strip.x + (strip.w - total * s) / 2;
+    for (int i = 0; i < T; i++) {
+        out[i] = (dg_rect){x, strip.y, ws[i] * s, strip.h};
+        x += (ws[i] + gap) * s;
     }
 }
+
+/* ---- update: widgets, keys, clicks -------------------------------------------- */
 
 static void attn_update(void *p, const scene_clock *c, ui_ctx *ui) {
     attn_scene *st = p;
+    (void)c;
+    st->controls = ui->show_widgets;
     char err[448];
     bool changed = false;
+    attn_frame f;
+    attn_frame_layout(st, &f);
     /* the control strip */
-    if (ui_text_field(ui, "sentence", 30, ATTN_CTRL_Y, 600, st->edit, sizeof st->edit)) {
-        char keep[256];
-        snprintf(keep, sizeof keep, "%s", st->sentence);
-        snprintf(st->sentence, sizeof st->sentence, "%s", st->edit);
-        st->compare[0] = 0;
-        st->query = -1;
-        if (recompute(st, err, sizeof err)) st->msg[0] = 0;
-        else {
-            snprintf(st->msg, sizeof st->msg, "%s", err);
-            snprintf(st->sentence, sizeof st->sentence, "%s", keep);
-            recompute(st, err, sizeof err);
+    if (st->controls) {
+        float x = f.controls.x, y = f.controls.y + (f.controls.h - ui_row_height()) / 2;
+        if (ui_text_field(ui, "sentence", x, f.controls.y + 4, 560, st->edit, sizeof st->edit)) {
+            char keep[256];
+            snprintf(keep, sizeof keep, "%s", st->sentence);
+            snprintf(st->sentence, sizeof st->sentence, "%s", st->edit);
+            st->compare[0] = 0;
+            st->query = -1;
+            if (recompute(st, err, sizeof err)) st->msg[0] = 0;
+            else {
+                snprintf(st->msg, sizeof st->msg, "%s", err);
+                snprintf(st->sentence, sizeof st->sentence, "%s", keep);
+                recompute(st, err, sizeof err);
+            }
+            ui->focus = 0;
         }
-        ui->focus = 0;
+        changed |= ui_toggle(ui, "1/\xe2\x88\x9a" "d\xe2\x82\x96", x + 580, y, 160, &st->scaled);
+        changed |= ui_toggle(ui, "causal", x + 764, y, 150, &st->causal);
+        changed |= ui_toggle(ui, "position", x + 944, y, 170, &st->pe);
+        static const char *const heads[] = {"head 1", "head 2", "head 3", "head 4"};
+        changed |= ui_choice(ui, "head", x + 1140, f.controls.y + 8, 86.0f * (float)st->m.heads, 48, heads,
+                             st->m.heads, &st->head);
+        changed |= ui_slider(ui, "temperature", f.controls.x + f.controls.w - 300, y - 8, 300, &st->temperature,
+                             0.25f, 4.0f, "%.2f");
     }
-    changed |= ui_toggle(ui, "1/\xe2\x88\x9a" "d\xe2\x82\x96", 660, ATTN_CTRL_Y + 4, 150, &st->scaled);
-    changed |= ui_toggle(ui, "causal", 830, ATTN_CTRL_Y + 4, 150, &st->causal);
-    changed |= ui_toggle(ui, "position", 1000, ATTN_CTRL_Y + 4, 170, &st->pe);
-    static const char *const heads[] = {"head 1", "head 2", "head 3", "head 4"};
-    changed |= ui_choice(ui, "head", 1190, ATTN_CTRL_Y + 4, 90.0f * (float)st->m.heads, 48, heads,
-                         st->m.heads, &st->head);
-    changed |= ui_slider(ui, "temperature", 1570, ATTN_CTRL_Y - 4, 320, &st->temperature, 0.25f, 4.0f, "%.2f");
     /* the query token: Up/Down or a click on the sentence */
     if (!ui->focus) {
         if (ui_key(ui, SDLK_DOWN) && st->query < st->T - 1) { st->query++; changed = true; }
         if (ui_key(ui, SDLK_UP) && st->query > 0) { st->query--; changed = true; }
     }
     for (int k = 0; k < st->T; k++) {
-        float x, y, w, h;
-        attn_token_box(st, k, &x, &y, &w, &h);
-        if (ui_clicked(ui, x, y, w, h) && k != st->query) { st->query = k; changed = true; }
-        if (ui_hover(ui, x, y, w, h))
+        dg_rect b = f.tok[k];
+        if (ui_clicked(ui, b.x, b.y, b.w, b.h) && k != st->query) { st->query = k; changed = true; }
+        if (ui_hover(ui, b.x, b.y, b.w, b.h))
             ui_tooltipf(ui, "token %d: '%s' (id %d)\nclick to make it the query", k, st->tok[k], st->ids[k]);
     }
     if (changed) recompute(st, err, sizeof err);
-    /* hover */
-    st->hover_panel = -1;
-    attn_panel ps[ATTN_MAX_PANELS];
-    int n = attn_layout(st, c->beat, ps);
-    for (int i = 0; i < n; i++) {
-        const attn_panel *q = &ps[i];
-        if (!ui_hover(ui, q->x, q->y, q->w, q->h)) continue;
-        int col = (int)((ui->in.mouse_x - q->x) / (q->w / (float)q->cols));
-        int row = (int)((ui->in.mouse_y - q->y) / (q->h / (float)q->rows));
-        if (col < 0 || col >= q->cols || row < 0 || row >= q->rows) continue;
-        st->hover_panel = i; st->hover_r = row; st->hover_c = col;
-        tooltip(st, ui, q, row, col);
-    }
 }
 
 /* ---- dump ------------------------------------------------------------------- */
@@ -588,6 +464,16 @@ static void attn_dump(const void *p, const scene_clock *c, ts_dump *d) {
     }
 }
 
+static const ui_help_key attn_help[] = {
+    {"\xe2\x86\x91  \xe2\x86\x93", "previous / next token as the query"},
+    {"click a token", "make it the query"},
+    {"click the field", "type a new sentence; Enter runs it, Esc leaves"},
+    {"toggles", "1/\xe2\x88\x9a" "d\xe2\x82\x96 scaling, causal mask, position encoding"},
+    {"head", "choose which head the heatmap shows"},
+    {"temperature", "drag to sharpen or soften the softmax"},
+    {"hover", "any cell: its exact value and where it came from"},
+};
+
 const scene_kind scene_attention = {
     .name = "attention",
     .title = "Attention",
@@ -602,4 +488,6 @@ const scene_kind scene_attention = {
     .draw = attn_scene_draw,
     .dump = attn_dump,
     .shutdown = attn_shutdown,
+    .help = attn_help,
+    .help_count = (int)(sizeof attn_help / sizeof attn_help[0]),
 };

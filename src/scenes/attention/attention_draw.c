@@ -1,418 +1,507 @@
-/* attention_draw.c: the attention scene's draw, one function per beat. Pure:
- * reads the state (attention_scene.h) and the clock; every number printed
- * comes from a kernel tensor of the state. */
+/* attention_draw.c: the attention scene's draw, one function per beat, on the
+ * diagram library. Pure: reads the state (attention_scene.h) and the clock.
+ * Every number shown is an element of a kernel tensor of the state, drawn by
+ * a diagram element that also makes it hoverable (tensor, index, value and
+ * the provenance line of attention_explain.c).
+ *
+ * Each beat lays out the stage of the frame (attn_frame_layout): the header
+ * and the sentence are the same in every beat; the stage holds the one thing
+ * the beat explains, as large as it fits.
+ */
 #include <math.h>
 #include <stdio.h>
 #include <string.h>
-#include "gfx/gfx.h"
 #include "scenes/attention/attention_scene.h"
 
-/* ---- helpers ------------------------------------------------------------------ */
-
-static float clamp01(float v) { return v < 0 ? 0 : v > 1 ? 1 : v; }
-
-static void heat(const attn_scene *st, const attn_panel *p, float lo, float hi, int cmap,
-                 const ui_theme *th, float reveal) {
-    if (reveal <= 0) return;
-    int rows = p->rows;
-    float h = p->h;
-    if (reveal < 1) { rows = (int)ceilf(reveal * (float)p->rows); h = p->h * (float)rows / (float)p->rows; }
-    gfx_heatmap(p->x, p->y, p->w, h, attn_panel_data(st, p), rows, p->cols, lo, hi, cmap);
-    gfx_rrect_line(p->x - 2, p->y - 2, p->w + 4, p->h + 4, 4, 2, th->panel_edge);
+static dg_src src(const attn_why *w, const ts_tensor *t, int lead0) {
+    return (dg_src){.t = t, .lead = {lead0}, .explain = attn_explain, .user = w};
 }
 
-static void legend(const attn_panel *p, float lo, float hi, int cmap, const char *label, const ui_theme *th) {
-    float h = p->h < 180 ? 180 : p->h;
-    gfx_legend(p->x + p->w + 18, p->y, 22, h, lo, hi, cmap, label, th->text_dim);
+static float appear(const scene_clock *c, int beat, float a, float b) {
+    return c->beat == beat ? scene_between(c, a, b) : 1;
 }
 
-static void title(float x, float y, const char *text, const ui_theme *th) {
-    gfx_text(x, y, UI_BODY, GFX_BOLD, GFX_LEFT | GFX_BOTTOM, th->text, text);
+/* ---- header and sentence ------------------------------------------------------ */
+
+static void header(const attn_scene *st, dg_rect r, const ui_theme *th) {
+    const attn_model *m = &st->m;
+    dg_rect title = dg_cut_left(&r, 230, 16);
+    dg_text(title, DG_TEXT_H2, GFX_BOLD, GFX_LEFT | GFX_MIDDLE, th->text, "Attention");
+    dg_rect set = dg_cut_right(&r, r.w * 0.5f, 16);
+    char info[160];
+    if (m->kind == ATTN_TRAINED)
+        snprintf(info, sizeof info, "trained: reverses %d digits (held-out accuracy %.1f%%)", ATTN_TRAIN_T,
+                 100.0 * m->accuracy);
+    else
+        snprintf(info, sizeof info, "readable model: named features, hand-set weights");
+    dg_text(r, DG_TEXT_LABEL, GFX_SANS, GFX_LEFT | GFX_MIDDLE, th->text_dim, info);
+    const attn_run *run = attn_main(st);
+    dg_textf(set, DG_TEXT_LABEL, GFX_MONO, GFX_RIGHT | GFX_MIDDLE, th->text_dim,
+             "scale %.3g  \xcf\x84 %.3g  %s  %s  head %d: %s", st->scaled ? 1.0 / sqrt((double)m->d_k) : 1.0,
+             run->mha->desc.temperature == 0 ? 1.0 : (double)run->mha->desc.temperature,
+             st->causal ? "causal" : "no mask", st->pe ? "PE on" : "PE off", st->head + 1, m->head_names[st->head]);
 }
 
-/* Token names left of the rows of p. */
-static void row_labels(const attn_panel *p, char (*tok)[ATTN_WORD_MAX], int hi_row, const ui_theme *th) {
-    float rh = p->h / (float)p->rows, size = rh >= 34 ? UI_LABEL : UI_SMALL;
-    for (int r = 0; r < p->rows; r++)
-        gfx_text(p->x - 12, p->y + (r + 0.5f) * rh, size, r == hi_row ? GFX_BOLD : GFX_SANS,
-                 GFX_RIGHT | GFX_MIDDLE, r == hi_row ? th->accent : th->text_dim, tok[r]);
-}
-
-/* Column names above p; staggered in two lines when they do not fit. */
-static void col_labels(const attn_panel *p, char (*names)[16], int first, const ui_theme *th) {
-    float cw = p->w / (float)p->cols, widest = 0;
-    for (int c = 0; c < p->cols; c++) {
-        float w = gfx_text_width(UI_SMALL, GFX_SANS, names[first + c]);
-        if (w > widest) widest = w;
+/* The sentence; with weights (T floats) painted behind the tokens and
+ * printed under them. */
+static void sentence(const attn_scene *st, const attn_frame *f, const float *weights, float paint,
+                     bool mark_query, const ui_theme *th) {
+    char num[16];
+    for (int k = 0; k < st->T; k++) {
+        dg_rect b = f->tok[k];
+        bool q = mark_query && k == st->query;
+        gfx_rrect(b.x, b.y, b.w, b.h, 10, th->panel);
+        if (weights && paint > 0)
+            gfx_rrect(b.x, b.y, b.w, b.h, 10, gfx_fade(th->accent2, fminf(1, weights[k]) * paint));
+        gfx_rrect_line(b.x, b.y, b.w, b.h, 10, q ? 5 : 2, q ? th->accent : th->panel_edge);
+        dg_text(dg_inset(b, 4), DG_TEXT_BODY, q ? GFX_BOLD : GFX_SANS, GFX_CENTER | GFX_MIDDLE, th->text, st->tok[k]);
+        if (weights && paint > 0.5f)
+            dg_text((dg_rect){b.x - 4, b.y + b.h + 4, b.w + 8, f->tokens.h - b.h - 4}, DG_TEXT_SMALL, GFX_MONO,
+                    GFX_CENTER | GFX_TOP, th->text_dim, dg_fmt(num, sizeof num, weights[k], 2, 4, false));
     }
-    bool stagger = widest > cw - 4;
-    for (int c = 0; c < p->cols; c++) {
-        float y = p->y - 12 - (stagger && (c & 1) ? 28 : 0);
-        gfx_text(p->x + (c + 0.5f) * cw, y, UI_SMALL, GFX_SANS, GFX_CENTER | GFX_BOTTOM, th->text_dim,
-                 names[first + c]);
-    }
+    if (st->msg[0]) dg_text(f->msg, DG_TEXT_LABEL, GFX_BOLD, GFX_CENTER | GFX_MIDDLE, th->negative, st->msg);
 }
 
-static void tok_col_labels(const attn_panel *p, char (*tok)[ATTN_WORD_MAX], int hi, const ui_theme *th) {
-    float cw = p->w / (float)p->cols, widest = 0;
-    for (int c = 0; c < p->cols; c++) {
-        float w = gfx_text_width(UI_SMALL, GFX_SANS, tok[c]);
-        if (w > widest) widest = w;
-    }
-    bool stagger = widest > cw - 4;
-    for (int c = 0; c < p->cols; c++)
-        gfx_text(p->x + (c + 0.5f) * cw, p->y - 10 - (stagger && (c & 1) ? 28 : 0), UI_SMALL,
-                 c == hi ? GFX_BOLD : GFX_SANS, GFX_CENTER | GFX_BOTTOM, c == hi ? th->accent : th->text_dim, tok[c]);
-}
-
-static void hover_cell(const attn_scene *st, const attn_panel *ps, const ui_theme *th) {
-    if (st->hover_panel < 0) return;
-    const attn_panel *p = &ps[st->hover_panel];
-    float cw = p->w / (float)p->cols, rh = p->h / (float)p->rows;
-    gfx_rrect_line(p->x + st->hover_c * cw - 2, p->y + st->hover_r * rh - 2, cw + 4, rh + 4, 3, 3, th->accent);
-}
-
-/* Masked cells of a T x T map: covered with the panel colour and a cross. */
-static void masked_cells(const attn_run *r, const attn_panel *p, const ui_theme *th) {
+/* Masked cells of a T x T map drawn at g: the panel colour and a stroke, so
+ * "not allowed" reads differently from "weight 0". */
+static void masked(const attn_run *r, const dg_cells *g, const ui_theme *th) {
     int T = r->T;
-    float cw = p->w / (float)T, rh = p->h / (float)T;
     for (int q = 0; q < T; q++)
-        for (int k = 0; k < T; k++)
+        for (int k = q + 1; k < T; k++)
             if (r->mha->allowed->data[q * T + k] == 0) {
-                float x = p->x + k * cw, y = p->y + q * rh;
-                gfx_rect(x, y, cw, rh, th->panel);
-                gfx_line(x + cw * 0.3f, y + rh * 0.3f, x + cw * 0.7f, y + rh * 0.7f, 2, th->panel_edge);
+                dg_rect c = dg_cell_rect(g, q, k);
+                gfx_rect(c.x, c.y, c.w, c.h, th->panel);
+                gfx_line(c.x + c.w * 0.3f, c.y + c.h * 0.3f, c.x + c.w * 0.7f, c.y + c.h * 0.7f, 2, th->panel_edge);
             }
 }
 
-static void row_mark(const attn_panel *p, int row, const ui_theme *th) {
-    float rh = p->h / (float)p->rows;
-    gfx_rrect_line(p->x - 6, p->y + row * rh - 3, p->w + 12, rh + 6, 4, 3, th->accent);
-}
-
-/* ---- header and token strip ------------------------------------------------------ */
-
-static void header(const attn_scene *st, const ui_theme *th) {
-    const attn_model *m = &st->m;
-    float tw = gfx_text(40, 48, UI_H2, GFX_BOLD, GFX_LEFT | GFX_MIDDLE, th->text, "Attention");
-    char info[256];
-    if (m->kind == ATTN_TRAINED)
-        snprintf(info, sizeof info, "trained model: reverse %d digits (held-out accuracy %.1f%%)",
-                 ATTN_TRAIN_T, 100.0 * m->accuracy);
-    else
-        snprintf(info, sizeof info, "readable model: named features, hand-set weights");
-    gfx_text(40 + tw + 24, 52, UI_LABEL, GFX_SANS, GFX_LEFT | GFX_MIDDLE, th->text_dim, info);
-    const attn_run *r = attn_main(st);
-    gfx_textf(1880, 52, UI_LABEL, GFX_MONO, GFX_RIGHT | GFX_MIDDLE, th->text_dim,
-              "scale %.3f  \xcf\x84 %.2f  %s  %s  head %d: %s", st->scaled ? 1.0 / sqrt((double)m->d_k) : 1.0,
-              r->mha->desc.temperature == 0 ? 1.0 : (double)r->mha->desc.temperature,
-              st->causal ? "causal" : "no mask", st->pe ? "PE on" : "PE off", st->head + 1, m->head_names[st->head]);
-}
-
-/* The sentence; with weights (T floats) painted behind the tokens. */
-static void token_strip(const attn_scene *st, const float *weights, float paint, bool mark_query,
-                        const ui_theme *th) {
-    for (int k = 0; k < st->T; k++) {
-        float x, y, w, h;
-        attn_token_box(st, k, &x, &y, &w, &h);
-        bool q = mark_query && k == st->query;
-        gfx_rrect(x, y, w, h, 10, th->panel);
-        if (weights && paint > 0)
-            gfx_rrect(x, y, w, h, 10, gfx_fade(th->accent2, clamp01(weights[k]) * paint));
-        gfx_rrect_line(x, y, w, h, 10, q ? 4 : 2, q ? th->accent : th->panel_edge);
-        gfx_text(x + w / 2, y + h / 2, w < 60 ? UI_LABEL : UI_BODY, q ? GFX_BOLD : GFX_SANS,
-                 GFX_CENTER | GFX_MIDDLE, th->text, st->tok[k]);
-        if (weights && paint > 0.5f)
-            gfx_textf(x + w / 2, y + h + 18, UI_SMALL, GFX_MONO, GFX_CENTER | GFX_MIDDLE, th->text_dim, "%.2f",
-                      weights[k]);
-    }
-    if (st->msg[0])
-        gfx_text(960, ATTN_TOP + 92, UI_LABEL, GFX_BOLD, GFX_CENTER | GFX_MIDDLE, th->negative, st->msg);
-}
-
-/* ---- beats ------------------------------------------------------------------------- */
-
-static void beat_tokens(const attn_scene *st, const scene_clock *c, const attn_panel *p, const ui_theme *th) {
-    const attn_model *m = &st->m;
-    float reveal = c->beat == B_TOKENS ? scene_between(c, 0.1f, 0.7f) : 1;
-    col_labels(p, (char (*)[16])m->dim_names, 0, th);
-    row_labels(p, (char (*)[ATTN_WORD_MAX])st->tok, -1, th);
-    heat(st, p, -st->x_abs, st->x_abs, GFX_CMAP_DIVERGING, th, reveal);
-    legend(p, -st->x_abs, st->x_abs, GFX_CMAP_DIVERGING, "x", th);
-    title(p->x, p->y - 70, m->kind == ATTN_READABLE
-          ? "x: one row per token, one column per named feature"
-          : "x: one row per token: its learned 16-number embedding", th);
-    if (m->kind == ATTN_READABLE) {
-        float cw = p->w / (float)p->cols, yb = p->y + p->h + 14;
-        gfx_line(p->x + 10 * cw + 4, yb, p->x + 12 * cw - 4, yb, 4, th->accent3);
-        gfx_line(p->x + 12 * cw + 4, yb, p->x + 16 * cw - 4, yb, 4, th->accent2);
-        gfx_text(p->x + 12 * cw - 8, yb + 28, UI_SMALL, GFX_SANS, GFX_RIGHT | GFX_MIDDLE, th->text_dim,
-                 "ctx: written by a first attention step (layer 0): a pronoun reads the adjective");
-        gfx_text(p->x + 12 * cw - 8, yb + 58, UI_SMALL, GFX_SANS, GFX_RIGHT | GFX_MIDDLE, th->text_dim,
-                 "pos: the position columns, filled in the next beat");
-    }
-}
-
-static void beat_posenc(const attn_scene *st, const scene_clock *c, const attn_panel *p, const ui_theme *th) {
-    float a = c->beat == B_POSENC ? scene_between(c, 0.05f, 0.45f) : 1;
-    float b = c->beat == B_POSENC ? scene_between(c, 0.45f, 0.85f) : 1;
-    const char *names[3] = {"x: the tokens", "pe: sine/cosine of position", st->pe ? "x + pe: what attention sees" : "x (positional encoding off)"};
-    for (int i = 0; i < 3; i++) {
-        float rv = i == 0 ? 1 : i == 1 ? a : b;
-        heat(st, &p[i], -st->x_abs, st->x_abs, GFX_CMAP_DIVERGING, th, rv);
-        title(p[i].x, p[i].y - 16, names[i], th);
-        row_labels(&p[i], (char (*)[ATTN_WORD_MAX])st->tok, -1, th);
-    }
-    gfx_text(p[1].x - 65, p[1].y + p[1].h / 2, UI_TITLE, GFX_BOLD, GFX_CENTER | GFX_MIDDLE, gfx_fade(th->text, a), "+");
-    gfx_text(p[2].x - 65, p[2].y + p[2].h / 2, UI_TITLE, GFX_BOLD, GFX_CENTER | GFX_MIDDLE, gfx_fade(th->text, b), "=");
-    legend(&p[2], -st->x_abs, st->x_abs, GFX_CMAP_DIVERGING, NULL, th);
-    char line[200];
-    if (st->m.kind == ATTN_READABLE)
-        snprintf(line, sizeof line, "pe[t, 2i] = sin(t / 10000^(2i/d)),  pe[t, 2i+1] = cos(...), d = %d. The readable model "
-                 "keeps the two fastest pairs, in its %s .. %s columns.", st->m.d, st->m.dim_names[12], st->m.dim_names[15]);
-    else
-        snprintf(line, sizeof line, "pe[t, 2i] = sin(t / 10000^(2i/d)),  pe[t, 2i+1] = cos(...), d = %d: fast waves on "
-                 "the left, slow ones on the right.", st->m.d);
-    gfx_text_box(150, p[0].y + p[0].h + 30, 1620, UI_LABEL, GFX_SANS, GFX_LEFT, th->text_dim, line);
-}
-
-static void beat_qkv(const attn_scene *st, const scene_clock *c, const attn_panel *p, const ui_theme *th) {
-    const attn_model *m = &st->m;
-    heat(st, &p[0], -st->x_abs, st->x_abs, GFX_CMAP_DIVERGING, th, 1);
-    row_labels(&p[0], (char (*)[ATTN_WORD_MAX])st->tok, -1, th);
-    title(p[0].x, p[0].y - 46, st->pe ? "x + pe" : "x", th);
-    static const char *const what[3] = {"Q: what it looks for", "K: what it offers", "V: what it carries"};
-    static const char *const wn[3] = {"\xc2\xb7 W_q\xe1\xb5\x80", "\xc2\xb7 W_k\xe1\xb5\x80", "\xc2\xb7 W_v\xe1\xb5\x80"};
-    char (*names[3])[16] = {(char (*)[16])m->q_names, (char (*)[16])m->k_names, (char (*)[16])m->v_names};
-    for (int i = 0; i < 3; i++) {
-        float lim = attn_qkv_limit(st, i, st->head);
-        float a = c->beat == B_QKV ? scene_between(c, 0.1f + 0.25f * (float)i, 0.35f + 0.25f * (float)i) : 1;
-        const attn_panel *q = &p[1 + i];
-        if (a <= 0) continue;
-        heat(st, q, -lim, lim, GFX_CMAP_DIVERGING, th, 1);
-        if (a < 1) gfx_rect(q->x - 2, q->y - 2, q->w + 4, q->h + 4, gfx_fade(th->bg, 1 - a));
-        col_labels(q, names[i], st->head * m->d_k, th);
-        title(q->x, q->y - 70, what[i], th);
-        gfx_textf(q->x, q->y + q->h + 30, UI_LABEL, GFX_MONO, GFX_LEFT | GFX_MIDDLE, th->text_dim, "= x_in %s", wn[i]);
-        gfx_legend(q->x + q->w + 10, q->y, 18, q->h < 180 ? 180 : q->h, -lim, lim, GFX_CMAP_DIVERGING, NULL, th->text_dim);
-    }
-    gfx_textf(p[1].x, p[1].y + p[1].h + 80, UI_LABEL, GFX_SANS, GFX_LEFT | GFX_MIDDLE, th->text_dim,
-              "head %d of %d (%s): d\xe2\x82\x96 = %d columns each", st->head + 1, m->heads, m->head_names[st->head], m->d_k);
-}
-
-static void beat_query(const attn_scene *st, const scene_clock *c, const attn_panel *p, const ui_theme *th) {
-    const attn_run *r = attn_main(st);
-    const attn_model *m = &st->m;
-    int T = st->T, K = m->d_k, q = st->query, h = st->head;
-    const float *qv = r->mha->q->data + ((size_t)h * T + q) * K;
-    const float *wt = r->mha->weights->data + ((size_t)h * T + q) * T;
-    const float *sc = r->mha->scores->data + ((size_t)h * T + q) * T;
-    bool now = c->beat == B_QUERY;
-    float rows_t = now ? scene_between_linear(c, 0.05f, 0.45f) : 1;
-    float soft = now ? scene_between(c, 0.45f, 0.7f) : 1, paint = now ? scene_between(c, 0.7f, 0.95f) : 1;
-    heat(st, &p[0], -st->q_abs[h], st->q_abs[h], GFX_CMAP_DIVERGING, th, 1);
-    legend(&p[0], -st->q_abs[h], st->q_abs[h], GFX_CMAP_DIVERGING, NULL, th);
-    gfx_textf(p[0].x - 12, p[0].y + p[0].h / 2, UI_LABEL, GFX_BOLD, GFX_RIGHT | GFX_MIDDLE, th->accent, "q('%s')", st->tok[q]);
-    col_labels(&p[0], (char (*)[16])m->q_names, h * K, th);
-    const attn_panel *kp = &p[1];
-    int shown = (int)ceilf(rows_t * (float)T);
-    attn_panel part = *kp;
-    heat(st, &part, -st->k_abs[h], st->k_abs[h], GFX_CMAP_DIVERGING, th, rows_t);
-    col_labels(kp, (char (*)[16])m->k_names, h * K, th);
-    row_labels(kp, (char (*)[ATTN_WORD_MAX])st->tok, attn_argmax_key(r, h, q), th);
-    float rh = kp->h / (float)T, xd = kp->x + kp->w + 110, xs = xd + 210, xb = xs + 260, bw = 1760 - xb;
-    float size = rh >= 34 ? UI_LABEL : UI_SMALL;
-    gfx_text(xd, kp->y - 14, UI_LABEL, GFX_BOLD, GFX_LEFT | GFX_BOTTOM, th->text_dim, "q\xc2\xb7k");
-    gfx_textf(xs, kp->y - 14, UI_LABEL, GFX_BOLD, GFX_LEFT | GFX_BOTTOM, th->text_dim, "\xc3\x97 %.3f = score", r->mha->score_mult);
-    gfx_text(xb, kp->y - 14, UI_LABEL, GFX_BOLD, GFX_LEFT | GFX_BOTTOM, th->text_dim, "softmax weight");
-    for (int k = 0; k < shown; k++) {
-        float y = kp->y + (k + 0.5f) * rh;
-        const float *kv = r->mha->k->data + ((size_t)h * T + k) * K;
-        float dot = 0;
-        for (int j = 0; j < K; j++) dot += qv[j] * kv[j];
-        bool masked = r->mha->allowed->data[q * T + k] == 0;
-        gfx_textf(xd, y, size, GFX_MONO, GFX_LEFT | GFX_MIDDLE, th->text, "%+7.2f", dot);
-        if (masked) {
-            gfx_text(xs, y, size, GFX_MONO, GFX_LEFT | GFX_MIDDLE, th->text_dim, "masked");
-            continue;
-        }
-        gfx_textf(xs, y, size, GFX_MONO, GFX_LEFT | GFX_MIDDLE, th->text, "%+7.2f", sc[k]);
-        if (soft > 0) {
-            gfx_rect(xb, y - rh * 0.3f, bw, rh * 0.6f, th->panel);
-            gfx_rect(xb, y - rh * 0.3f, bw * wt[k] * soft, rh * 0.6f, th->accent2);
-            gfx_textf(xb + bw + 14, y, size, GFX_MONO, GFX_LEFT | GFX_MIDDLE, gfx_fade(th->text, soft), "%.3f", wt[k]);
-        }
-    }
-    row_mark(kp, attn_argmax_key(r, h, q), th);
-    (void)paint;
-}
-
-static void beat_output(const attn_scene *st, const scene_clock *c, const attn_panel *p, const ui_theme *th) {
-    const attn_run *r = attn_main(st);
-    const attn_model *m = &st->m;
-    int T = st->T, K = m->d_k, q = st->query, h = st->head;
-    const float *wt = r->mha->weights->data + ((size_t)h * T + q) * T;
-    bool now = c->beat == B_OUTPUT;
-    float a = now ? scene_between(c, 0.1f, 0.5f) : 1, b = now ? scene_between(c, 0.5f, 0.85f) : 1;
-    const attn_panel *vp = &p[0];
-    float rh = vp->h / (float)T;
-    heat(st, vp, -st->v_abs[h], st->v_abs[h], GFX_CMAP_DIVERGING, th, 1);
-    col_labels(vp, (char (*)[16])m->v_names, h * K, th);
-    title(vp->x, vp->y - 64, "values v", th);
-    gfx_text(vp->x - 200, vp->y - 14, UI_LABEL, GFX_BOLD, GFX_LEFT | GFX_BOTTOM, th->text_dim, "weight");
-    float size = rh >= 34 ? UI_LABEL : UI_SMALL;
-    for (int k = 0; k < T; k++) {
-        float y = vp->y + (k + 0.5f) * rh;
-        gfx_text(vp->x - 210, y, size, GFX_SANS, GFX_RIGHT | GFX_MIDDLE, th->text_dim, st->tok[k]);
-        gfx_rect(vp->x - 200, y - rh * 0.3f, 110 * wt[k], rh * 0.6f, th->accent2);
-        gfx_textf(vp->x - 84, y, size, GFX_MONO, GFX_LEFT | GFX_MIDDLE, th->text, "%.2f", wt[k]);
-        /* weighted value: each value row pulled toward the output by its weight */
-        if (a > 0 && wt[k] > 0.01f)
-            gfx_line(vp->x + vp->w + 8, y, p[1].x + p[1].w + 30, p[1].y - 40,
-                     1 + 8 * wt[k], gfx_fade(th->accent2, a * (0.25f + 0.75f * wt[k])));
-    }
-    const attn_panel *hp = &p[1];
-    heat(st, hp, -st->v_abs[h], st->v_abs[h], GFX_CMAP_DIVERGING, th, a > 0 ? 1 : 0);
-    if (a > 0) {
-        gfx_text(hp->x, hp->y - 12, UI_LABEL, GFX_BOLD, GFX_LEFT | GFX_BOTTOM, th->text,
-                 "\xce\xa3 weight \xc3\x97 v  =  this head's output");
-        const float *ho = attn_panel_data(st, hp);
-        for (int j = 0; j < K && K <= 8; j++)
-            gfx_textf(hp->x + (j + 0.5f) * hp->w / (float)K, hp->y + hp->h + 22, UI_SMALL, GFX_MONO,
-                      GFX_CENTER | GFX_MIDDLE, th->text_dim, "%.2f", ho[j]);
-    }
-    const attn_panel *op = &p[2];
-    if (b > 0) {
-        gfx_arrow(hp->x + hp->w + 30, hp->y + hp->h / 2, op->x - 20, op->y + op->h / 2, 4, gfx_fade(th->accent, b));
-        gfx_text_box(hp->x + hp->w + 80, op->y + op->h / 2 + 10, op->x - hp->x - hp->w - 110, UI_SMALL, GFX_SANS,
-                     GFX_LEFT, gfx_fade(th->text_dim, b), "all heads side by side, times W_o\xe1\xb5\x80");
-        heat(st, op, -st->out_abs, st->out_abs, GFX_CMAP_DIVERGING, th, 1);
-        title(op->x, op->y - 12, "", th);
-        gfx_textf(op->x, op->y - 14, UI_LABEL, GFX_BOLD, GFX_LEFT | GFX_BOTTOM, th->text, "out['%s']", st->tok[q]);
-        const float *o = attn_panel_data(st, op);
-        float orh = op->h / (float)op->rows;
-        for (int d = 0; d < op->rows; d++) {
-            gfx_text(op->x + op->w + 14, op->y + (d + 0.5f) * orh, UI_SMALL, GFX_SANS, GFX_LEFT | GFX_MIDDLE,
-                     th->text_dim, m->dim_names[d]);
-            gfx_textf(op->x + op->w + 170, op->y + (d + 0.5f) * orh, UI_SMALL, GFX_MONO, GFX_LEFT | GFX_MIDDLE,
-                      th->text, "%+.2f", o[d]);
-        }
-    }
-}
-
-static void beat_matrix(const attn_scene *st, const scene_clock *c, const attn_panel *p, const ui_theme *th) {
-    const attn_run *r = attn_main(st);
-    float a = c->beat == B_MATRIX ? scene_between(c, 0.1f, 0.6f) : 1;
-    for (int i = 0; i < 2; i++) {
-        bool w = i == 1;
-        float sa = st->s_abs[st->head];
-        heat(st, &p[i], w ? 0 : -sa, w ? 1 : sa, w ? GFX_CMAP_SEQUENTIAL : GFX_CMAP_DIVERGING,
-             th, w ? (a > 0 ? 1 : 0) : 1);
-        if (w && a < 1) gfx_rect(p[i].x, p[i].y, p[i].w, p[i].h, gfx_fade(th->bg, 1 - a));
-        masked_cells(r, &p[i], th);
-        row_labels(&p[i], (char (*)[ATTN_WORD_MAX])st->tok, st->query, th);
-        tok_col_labels(&p[i], (char (*)[ATTN_WORD_MAX])st->tok, attn_argmax_key(r, st->head, st->query), th);
-        legend(&p[i], w ? 0 : -sa, w ? 1 : sa, w ? GFX_CMAP_SEQUENTIAL : GFX_CMAP_DIVERGING, NULL, th);
-        char st_title[96];
-        attn_scores_title(st, st_title, sizeof st_title);
-        title(p[i].x, p[i].y - 62, w ? "weights = softmax(scores), per row" : st_title, th);
-        row_mark(&p[i], st->query, th);
-    }
-    gfx_text(p[0].x + p[0].w + 160, p[0].y + p[0].h / 2, UI_H2, GFX_BOLD, GFX_CENTER | GFX_MIDDLE, th->text, "\xe2\x86\x92");
-    gfx_text(p[0].x - 12, p[0].y + p[0].h + 36, UI_SMALL, GFX_SANS, GFX_LEFT | GFX_MIDDLE, th->text_dim,
-             "rows: queries   columns: keys");
-}
-
-static void beat_heads(const attn_scene *st, const scene_clock *c, const attn_panel *p, int n, const ui_theme *th) {
-    const attn_run *r = attn_main(st);
+/* A row of n equal matrices sharing the rows: row labels on the first only,
+ * the cells the same size in all, so the rows line up. out[i] is the rect
+ * of matrix i; ops (n-1 gutters of width gutter) lie between them. */
+static void aligned_row(dg_rect r, int n, int cols, int rows, const char *const *labels, int nl, float gutter,
+                        float extra_h, dg_rect *out) {
+    float lw = 0;
+    for (int i = 0; i < nl; i++) lw = fmaxf(lw, gfx_text_width(DG_TEXT_LABEL, GFX_SANS, labels[i]));
+    lw = fminf(lw + 10, r.w * 0.3f);   /* as dg_matrix measures its row labels */
+    float cs = fminf((r.w - lw - gutter * (float)(n - 1)) / (float)(n * cols), (r.h - extra_h) / (float)rows);
+    cs = fminf(floorf(cs), 120);
+    float w = cs * (float)cols, total = lw + w * (float)n + gutter * (float)(n - 1);
+    float x = r.x + (r.w - total) / 2, h = cs * (float)rows + extra_h;
     for (int i = 0; i < n; i++) {
-        float a = c->beat == B_HEADS ? scene_between(c, 0.1f + 0.15f * (float)i, 0.4f + 0.15f * (float)i) : 1;
-        heat(st, &p[i], 0, 1, GFX_CMAP_SEQUENTIAL, th, a > 0 ? 1 : 0);
-        if (a < 1) gfx_rect(p[i].x - 2, p[i].y - 2, p[i].w + 4, p[i].h + 4, gfx_fade(th->bg, 1 - a));
-        masked_cells(r, &p[i], th);
-        row_labels(&p[i], (char (*)[ATTN_WORD_MAX])st->tok, -1, th);
+        float wi = w + (i == 0 ? lw : 0);
+        out[i] = (dg_rect){x, r.y + (r.h - h) / 2, wi, h};
+        x += wi + gutter;
+    }
+}
+
+#define TITLE_H (DG_TEXT_H2 * 1.2f + 12)
+#define COLS_H (DG_TEXT_LABEL * 1.2f + 10)
+
+/* ---- beats ------------------------------------------------------------------------ */
+
+/* A note beside a diagram: a colour bar (matching an outline in it) and text. */
+static void note(dg_rect r, gfx_color c, const char *text, const ui_theme *th) {
+    gfx_rrect(r.x, r.y, 10, r.h, 4, c);
+    dg_text((dg_rect){r.x + 28, r.y, r.w - 28, r.h}, DG_TEXT_BODY, GFX_SANS, GFX_LEFT | GFX_MIDDLE, th->text, text);
+}
+
+static void beat_tokens(const attn_scene *st, const scene_clock *c, dg_rect s, const ui_theme *th) {
+    const attn_model *m = &st->m;
+    const attn_run *r = attn_main(st);
+    attn_why w = {st, r, W_X};
+    bool readable = m->kind == ATTN_READABLE;
+    float shown = appear(c, B_TOKENS, 0.7f, 0.9f);
+    dg_rect notes = dg_cut_right(&s, s.w * 0.3f, DG_GAP);
+    /* readable: outline the ctx columns (layer 0) and the position columns */
+    dg_window win[2] = {{0, m->d - 6, st->T, 2, th->accent3}, {0, m->d - 4, st->T, 4, th->accent2}};
+    dg_src sx = src(&w, r->x, 0);
+    dg_matrix(s, &sx, &(dg_matrix_style){.title = readable ? "x: a row per token, a column per feature"
+                                                           : "x: a row per token, its learned embedding",
+                                         .unit = "x", .cmap = DG_CMAP_DIV, .lo = -st->x_abs, .hi = st->x_abs,
+                                         .row_labels = st->tok_l, .col_labels = readable ? st->dim_l : NULL,
+                                         .windows = win, .window_count = readable && shown > 0 ? 2 : 0,
+                                         .reveal = appear(c, B_TOKENS, 0.1f, 0.7f)});
+    if (shown <= 0) return;
+    dg_rect n[2];
+    dg_split_rows(dg_inset(notes, 8), 2, DG_GAP, NULL, n);
+    if (!readable) {
+        dg_text(notes, DG_TEXT_BODY, GFX_SANS, GFX_LEFT | GFX_MIDDLE, th->text,
+                "Each digit is looked up in a learned table: 16 numbers per digit. Its position is added next.");
+        return;
+    }
+    char t[2][160];
+    snprintf(t[0], sizeof t[0], "%s, %s: written by a first attention step (layer 0): a pronoun reads the adjective",
+             m->dim_names[m->d - 6], m->dim_names[m->d - 5]);
+    snprintf(t[1], sizeof t[1], "%s \xe2\x80\xa6 %s: the position columns, filled in the next beat",
+             m->dim_names[m->d - 4], m->dim_names[m->d - 1]);
+    note(n[0], th->accent3, t[0], th);
+    note(n[1], th->accent2, t[1], th);
+}
+
+static void beat_posenc(const attn_scene *st, const scene_clock *c, dg_rect s, const ui_theme *th) {
+    const attn_run *r = attn_main(st);
+    const attn_model *m = &st->m;
+    float a = appear(c, B_POSENC, 0.05f, 0.45f), b = appear(c, B_POSENC, 0.45f, 0.85f);
+    dg_rect formula = dg_cut_bottom(&s, 2 * DG_TEXT_BODY * 1.3f, DG_GAP);
+    dg_rect legend = dg_cut_left(&formula, 340, DG_GAP);
+    /* x + pe = x_in in one row; on a tall canvas x + pe over "= x_in" */
+    dg_rect p[3];
+    bool tall = s.h > s.w * 0.5f;
+    if (tall) {
+        dg_rect rows[2];
+        dg_split_rows(s, 2, DG_GAP, NULL, rows);
+        aligned_row(rows[0], 2, m->d, st->T, st->tok_l, st->T, 80, TITLE_H, p);
+        p[2] = p[0];
+        p[2].x = p[1].x + p[1].w - p[0].w;
+        p[2].y = rows[1].y + (rows[1].h - p[0].h) / 2;
+    } else {
+        aligned_row(s, 3, m->d, st->T, st->tok_l, st->T, 80, TITLE_H, p);
+    }
+    attn_why w[3] = {{st, r, W_X}, {st, r, W_PE}, {st, r, W_XIN}};
+    const ts_tensor *t[3] = {r->x, r->pe, r->x_in};
+    const char *titles[3] = {"x: the tokens", "pe: position", st->pe ? "x + pe" : "x (no position)"};
+    float rv[3] = {1, a, b};
+    for (int i = 0; i < 3; i++) {
+        if (rv[i] <= 0) continue;
+        dg_src sr = src(&w[i], t[i], 0);
+        dg_matrix(p[i], &sr, &(dg_matrix_style){.title = titles[i], .cmap = DG_CMAP_DIV, .lo = -st->x_abs,
+                                                       .hi = st->x_abs, .no_legend = true,
+                                                       .row_labels = i == 0 || (tall && i == 2) ? st->tok_l : NULL,
+                                                       .reveal = rv[i]});
+    }
+    /* the operators in the gutters, clear of every label */
+    dg_pt plus = {p[0].x + p[0].w + 40, p[0].y + TITLE_H + (p[0].h - TITLE_H) / 2};
+    dg_pt eq = tall ? (dg_pt){p[2].x - 40, p[2].y + TITLE_H + (p[2].h - TITLE_H) / 2}
+                    : (dg_pt){p[1].x + p[1].w + 40, plus.y};
+    if (a > 0) dg_op(plus, 28, "+", NULL);
+    if (b > 0) dg_op(eq, 28, "=", NULL);
+    dg_legend(legend, -st->x_abs, st->x_abs, DG_CMAP_DIV, "value");
+    char line[200];
+    if (m->kind == ATTN_READABLE)
+        snprintf(line, sizeof line, "pe[t, 2i] = sin(t / 10000^(2i/d)), pe[t, 2i+1] = cos(\xe2\x80\xa6), d = %d. "
+                 "The readable model keeps the two fastest pairs, in its %s \xe2\x80\xa6 %s columns.", m->d,
+                 m->dim_names[12], m->dim_names[15]);
+    else
+        snprintf(line, sizeof line, "pe[t, 2i] = sin(t / 10000^(2i/d)), pe[t, 2i+1] = cos(\xe2\x80\xa6), d = %d: "
+                 "fast waves on the left, slow ones on the right.", m->d);
+    dg_text(formula, DG_TEXT_BODY, GFX_SANS, GFX_LEFT | GFX_MIDDLE, th->text_dim, line);
+}
+
+/* The names of a matrix's columns, in order, when they cannot fit over it. */
+static void column_key(dg_rect r, const char *const *names, int n, const ui_theme *th) {
+    char line[256] = "columns:";
+    for (int i = 0; i < n; i++) {
+        size_t used = strlen(line);
+        snprintf(line + used, sizeof line - used, "%s %s", i ? " \xc2\xb7" : "", names[i]);
+    }
+    dg_text(r, DG_TEXT_LABEL, GFX_SANS, GFX_CENTER | GFX_TOP, th->text_dim, line);
+}
+
+static void beat_qkv(const attn_scene *st, const scene_clock *c, dg_rect s, const ui_theme *th) {
+    const attn_run *r = attn_main(st);
+    const attn_model *m = &st->m;
+    int h = st->head, K = m->d_k;
+    dg_rect foot = dg_cut_bottom(&s, DG_TEXT_BODY * 1.3f, 16), p[3];
+    dg_split_cols(s, 3, DG_GAP, NULL, p);
+    static const char *const what[3] = {"Q: what it looks for", "K: what it offers", "V: what it carries"};
+    static const char *const wn[3] = {"Q = x_in \xc2\xb7 W_q\xe1\xb5\x80", "K = x_in \xc2\xb7 W_k\xe1\xb5\x80",
+                                      "V = x_in \xc2\xb7 W_v\xe1\xb5\x80"};
+    const ts_tensor *t[3] = {r->mha->q, r->mha->k, r->mha->v};
+    const char *const *names[3] = {st->q_l, st->k_l, st->v_l};
+    attn_why w[3] = {{st, r, W_Q}, {st, r, W_K}, {st, r, W_V}};
+    for (int i = 0; i < 3; i++) {
+        float a = appear(c, B_QKV, 0.1f + 0.25f * (float)i, 0.35f + 0.25f * (float)i);
+        if (a <= 0) continue;
+        float lim = attn_qkv_limit(st, i, h);
+        dg_rect e = p[i];
+        dg_rect f = dg_cut_bottom(&e, DG_TEXT_LABEL * 1.3f * 3, 8), fl[2];
+        dg_split_rows(f, 2, 0, (const float[]){1, 2}, fl);
+        dg_src sr = src(&w[i], t[i], h);
+        dg_matrix(e, &sr, &(dg_matrix_style){.title = what[i], .unit = (const char *[]){"Q", "K", "V"}[i],
+                                             .cmap = DG_CMAP_DIV, .lo = -lim, .hi = lim, .row_labels = st->tok_l,
+                                             .reveal = a});
+        dg_text(fl[0], DG_TEXT_LABEL, GFX_MONO, GFX_CENTER | GFX_MIDDLE, th->text_dim, wn[i]);
+        column_key(fl[1], names[i] + h * K, K, th);
+    }
+    dg_textf(foot, DG_TEXT_BODY, GFX_SANS, GFX_CENTER | GFX_MIDDLE, th->text_dim,
+             "head %d of %d (%s): d\xe2\x82\x96 = %d columns each, from the %d of x_in", h + 1, m->heads,
+             m->head_names[h], K, m->d);
+}
+
+static void beat_query(const attn_scene *st, const scene_clock *c, dg_rect s, const ui_theme *th) {
+    const attn_run *r = attn_main(st);
+    const attn_model *m = &st->m;
+    int T = st->T, K = m->d_k, q = st->query, h = st->head;
+    float rows_t = c->beat == B_QUERY ? scene_between_linear(c, 0.05f, 0.45f) : 1;
+    float soft = appear(c, B_QUERY, 0.45f, 0.7f);
+    dg_rect eq = dg_cut_bottom(&s, DG_TEXT_H2 * 1.4f, 16);
+    dg_rect col[3];
+    dg_split_cols(s, 3, DG_GAP * 1.5f, (const float[]){1.0f, 0.6f, 1.5f}, col);
+    /* the query, over the keys */
+    attn_why wq = {st, r, W_Q}, wk = {st, r, W_K}, ws = {st, r, W_SCORES}, ww = {st, r, W_WEIGHTS};
+    dg_rect qr = dg_cut_top(&col[0], TITLE_H + 72, 12), kf = dg_cut_bottom(&col[0], DG_TEXT_LABEL * 2.6f, 4);
+    char qt[64];
+    snprintf(qt, sizeof qt, "query q('%s')", st->tok[q]);
+    dg_src sq = src(&wq, r->mha->q, h);
+    sq.lead[1] = q;
+    dg_strip(qr, &sq, &(dg_strip_style){.values = true, .title = qt, .no_legend = true, .cmap = DG_CMAP_DIV,
+                                        .lo = -st->q_abs[h], .hi = st->q_abs[h], .max_cell = 120});
+    dg_src sk = src(&wk, r->mha->k, h);
+    dg_matrix(col[0], &sk, &(dg_matrix_style){.title = "keys K", .unit = "K", .cmap = DG_CMAP_DIV,
+                                              .lo = -st->k_abs[h], .hi = st->k_abs[h], .row_labels = st->tok_l,
+                                              .reveal = rows_t,
+                                              .windows = &(dg_window){attn_argmax_key(r, h, q), 0, 1, K, th->accent},
+                                              .window_count = rows_t >= 1 ? 1 : 0});
+    column_key(kf, st->k_l + h * K, K, th);
+    /* its scores, then the softmax */
+    dg_src ss = src(&ws, r->mha->scores, h);
+    ss.lead[1] = q;
+    /* masked keys (after the query) have no score: a causal run shows keys 0..q */
+    int scored = r->opts.causal ? q + 1 : T;
+    const float *srow = r->mha->scores->data + ((size_t)h * T + q) * T;
+    float lo = 0, hi = 0;
+    for (int k = 0; k < scored; k++) { lo = fminf(lo, srow[k]); hi = fmaxf(hi, srow[k]); }
+    if (rows_t >= 1)
+        dg_strip(col[1], &ss, &(dg_strip_style){.vertical = true, .bars = true, .values = true,
+                                                .title = r->opts.causal ? "score (unmasked)" : "score",
+                                                .labels = st->tok_l, .count = scored, .lo = lo, .hi = hi});
+    dg_src sw = src(&ww, r->mha->weights, h);
+    sw.lead[1] = q;
+    if (soft > 0) {
+        char wt[64];
+        snprintf(wt, sizeof wt, "softmax: where '%s' looks", st->tok[q]);
+        dg_bars(col[2], &sw, &(dg_bars_style){.title = wt, .labels = st->tok_l, .mark = 0});
+    }
+    /* the strongest key, worked out */
+    int k = attn_argmax_key(r, h, q);
+    size_t at = ((size_t)h * T + q) * T + k;
+    float dot = 0;
+    for (int j = 0; j < K; j++) dot += r->mha->q->data[((size_t)h * T + q) * K + j] * r->mha->k->data[((size_t)h * T + k) * K + j];
+    char t0[64], t1[32], t2[32], t3[32], t4[32];
+    snprintf(t0, sizeof t0, "q('%s') \xc2\xb7 k('%s') =", st->tok[q], st->tok[k]);
+    dg_fmt(t1, sizeof t1, dot, 3, 6, false);
+    snprintf(t2, sizeof t2, "\xc3\x97 %.3g =", (double)r->mha->score_mult);
+    dg_fmt(t3, sizeof t3, r->mha->scores->data[at], 3, 6, false);
+    dg_fmt(t4, sizeof t4, r->mha->weights->data[at], 3, 6, false);
+    dg_term terms[] = {
+        {.text = t0}, {.text = t1}, {.text = t2},
+        {.text = t3, .ref = {r->mha->scores, {h, q, k}}, .bold = true},
+        {.text = "\xe2\x86\x92 softmax \xe2\x86\x92"},
+        {.text = t4, .ref = {r->mha->weights, {h, q, k}}, .bold = true, .color = th->accent},
+    };
+    if (soft > 0) dg_equation(eq, terms, 6, DG_TEXT_H2);
+}
+
+static void beat_output(const attn_scene *st, const scene_clock *c, dg_rect s, const ui_theme *th) {
+    const attn_run *r = attn_main(st);
+    const attn_model *m = &st->m;
+    int T = st->T, K = m->d_k, q = st->query, h = st->head;
+    float a = appear(c, B_OUTPUT, 0.1f, 0.5f), b = appear(c, B_OUTPUT, 0.5f, 0.85f);
+    dg_rect col[4];
+    dg_split_cols(s, 4, DG_GAP * 2.5f, (const float[]){0.9f, 0.8f, 0.8f, 0.7f}, col);
+    attn_why ww = {st, r, W_WEIGHTS}, wv = {st, r, W_V}, wc = {st, r, W_CONCAT}, wo = {st, r, W_OUT};
+    dg_src sw = src(&ww, r->mha->weights, h);
+    sw.lead[1] = q;
+    char wt[64];
+    snprintf(wt, sizeof wt, "weights of '%s'", st->tok[q]);
+    dg_bars(col[0], &sw, &(dg_bars_style){.title = wt, .labels = st->tok_l, .mark = 0});
+    dg_src sv = src(&wv, r->mha->v, h);
+    dg_cells gv = dg_matrix(col[1], &sv, &(dg_matrix_style){.title = "values V", .unit = "V", .cmap = DG_CMAP_DIV,
+                                                            .lo = -st->v_abs[h], .hi = st->v_abs[h],
+                                                            .row_labels = st->tok_l, .col_labels = st->v_l + h * K});
+    /* Σ weight × v: one edge per value row, as wide and opaque as its weight */
+    dg_rect ho = col[2];
+    ho.h = fminf(ho.h, 300);
+    ho.y = col[2].y + (col[2].h - ho.h) / 2;
+    dg_cells gh = {0};
+    if (a > 0) {
+        dg_src sc = src(&wc, r->mha->concat, 0);
+        sc.lead[0] = q;
+        gh = dg_strip(ho, &sc, &(dg_strip_style){.values = true, .title = "\xce\xa3 weight \xc3\x97 v",
+                                                 .start = h * K, .count = K,
+                                                 .cmap = DG_CMAP_DIV, .lo = -st->v_abs[h], .hi = st->v_abs[h]});
+        const float *wrow = r->mha->weights->data + ((size_t)h * T + q) * T;
+        dg_pt to = {gh.x - 12, gh.y + gh.ch / 2};
+        for (int k = 0; k < T; k++) {
+            if (wrow[k] < 0.01f) continue;
+            dg_rect rk = dg_cell_rect(&gv, k, 0);   /* from the row, past V's legend */
+            dg_edge((dg_pt){gv.bounds.x + gv.bounds.w + 8, rk.y + rk.h / 2}, to,
+                    &(dg_edge_style){.route = DG_CURVE, .width = 1 + 10 * wrow[k], .color = th->accent2,
+                                     .alpha = a * (0.2f + 0.8f * wrow[k]), .no_head = true});
+        }
+    }
+    if (b > 0) {
+        dg_src so = src(&wo, r->mha->out, q);
+        char ot[64];
+        snprintf(ot, sizeof ot, "out['%s']: all heads \xc2\xb7 W_o\xe1\xb5\x80", st->tok[q]);
+        dg_cells go = dg_strip(col[3], &so, &(dg_strip_style){.vertical = true, .values = true, .title = ot,
+                                                             .labels = st->dim_l, .cmap = DG_CMAP_DIV,
+                                                             .lo = -st->out_abs, .hi = st->out_abs});
+        dg_edge((dg_pt){gh.bounds.x + gh.bounds.w + 12, gh.y + gh.ch / 2},
+                (dg_pt){go.bounds.x - 12, go.y + go.ch * (float)go.rows / 2},
+                &(dg_edge_style){.color = th->accent, .alpha = b});
+    }
+}
+
+static void beat_matrix(const attn_scene *st, const scene_clock *c, dg_rect s, const ui_theme *th) {
+    const attn_run *r = attn_main(st);
+    int T = st->T, h = st->head, q = st->query;
+    float a = appear(c, B_MATRIX, 0.1f, 0.6f);
+    dg_rect foot = dg_cut_bottom(&s, DG_TEXT_BODY * 1.3f, 12), p[2];
+    dg_split_cols(s, 2, 160, NULL, p);
+    char stitle[96];
+    attn_scores_title(st, stitle, sizeof stitle);
+    attn_why w[2] = {{st, r, W_SCORES}, {st, r, W_WEIGHTS}};
+    const ts_tensor *t[2] = {r->mha->scores, r->mha->weights};
+    dg_window row = {q, 0, 1, T, th->accent};
+    dg_cells g[2];
+    for (int i = 0; i < 2; i++) {
+        if (i == 1 && a <= 0) continue;
+        dg_src sr = src(&w[i], t[i], h);
+        g[i] = dg_matrix(p[i], &sr, &(dg_matrix_style){
+            .title = i ? "weights = softmax(scores), per row" : stitle, .unit = i ? "weight" : "score",
+            .cmap = i ? DG_CMAP_SEQ : DG_CMAP_DIV, .lo = i ? 0 : -st->s_abs[h], .hi = i ? 1 : st->s_abs[h],
+            .row_labels = st->tok_l, .col_labels = st->tok_l, .windows = &row, .window_count = 1,
+            .reveal = i ? a : 1});
+        masked(r, &g[i], th);
+    }
+    if (a > 0)
+        dg_edge((dg_pt){g[0].bounds.x + g[0].bounds.w + 10, g[0].y + g[0].ch * (float)T / 2},
+                (dg_pt){g[1].bounds.x - 10, g[0].y + g[0].ch * (float)T / 2},
+                &(dg_edge_style){.label = "softmax", .color = th->accent, .width = 5});
+    dg_text(foot, DG_TEXT_BODY, GFX_SANS, GFX_CENTER | GFX_MIDDLE, th->text_dim,
+            "rows: queries, columns: keys; each row of weights sums to 1");
+}
+
+static void beat_heads(const attn_scene *st, const scene_clock *c, dg_rect s, const ui_theme *th) {
+    const attn_run *r = attn_main(st);
+    int H = st->m.heads, T = st->T;
+    dg_rect legend = dg_cut_right(&s, 130, DG_GAP);
+    dg_rect foot = dg_cut_bottom(&s, DG_TEXT_BODY * 1.3f, 12);
+    /* one row of maps sharing the row labels; two rows on a tall canvas */
+    int gr = s.h > s.w * 0.55f && H > 2 ? 2 : 1, per = (H + gr - 1) / gr;
+    dg_rect rows[2], cells[ATTN_MAX_HEADS];
+    dg_split_rows(s, gr, DG_GAP, NULL, rows);
+    for (int i = 0; i < gr; i++) aligned_row(rows[i], per, T, T, st->tok_l, T, 48, TITLE_H, cells + i * per);
+    attn_why w = {st, r, W_WEIGHTS};
+    for (int i = 0; i < H; i++) {
+        float a = appear(c, B_HEADS, 0.1f + 0.15f * (float)i, 0.4f + 0.15f * (float)i);
+        if (a <= 0) continue;
         char t[64];
         snprintf(t, sizeof t, "%d: %s", i + 1, st->m.head_names[i]);
-        gfx_text(p[i].x + p[i].w / 2, p[i].y - 20, UI_BODY, GFX_BOLD, GFX_CENTER | GFX_BOTTOM,
-                 i == st->head ? th->accent : th->text, t);
+        dg_src sr = src(&w, r->mha->weights, i);
+        dg_cells g = dg_matrix(cells[i], &sr, &(dg_matrix_style){.title = t, .cmap = DG_CMAP_SEQ, .lo = 0, .hi = 1,
+                                                                 .no_legend = true,
+                                                                 .row_labels = i % per == 0 ? st->tok_l : NULL,
+                                                                 .reveal = a});
+        masked(r, &g, th);
+        if (i == st->head)
+            gfx_rrect_line(g.x - 8, g.y - 8, g.cw * (float)T + 16, g.ch * (float)T + 16, 8, 4, th->accent);
     }
-    legend(&p[n - 1], 0, 1, GFX_CMAP_SEQUENTIAL, NULL, th);
-    gfx_text(p[0].x - 12, p[0].y + p[0].h + 40, UI_LABEL, GFX_SANS, GFX_LEFT | GFX_MIDDLE, th->text_dim,
-             "each map: rows are queries, columns are keys, in sentence order");
+    dg_legend((dg_rect){legend.x, s.y + s.h / 2 - 200, legend.w, 400}, 0, 1, DG_CMAP_SEQ, "weight");
+    dg_text(foot, DG_TEXT_BODY, GFX_SANS, GFX_CENTER | GFX_MIDDLE, th->text_dim,
+            "each map: rows are queries, columns are keys, in sentence order");
 }
 
-static void verdict(const attn_scene *st, const attn_run *r, const attn_panel *p, int correct, const ui_theme *th) {
-    char line[160];
-    attn_verdict(st, r, correct, line, sizeof line);
-    gfx_text(p->x, p->y + p->h + 40, UI_BODY, GFX_SANS, GFX_LEFT | GFX_MIDDLE, th->text, line);
-}
-
-static void beat_causal(const attn_scene *st, const scene_clock *c, const attn_panel *p, const ui_theme *th) {
-    float a = c->beat == B_CAUSAL ? scene_between(c, 0.2f, 0.7f) : 1;
+static void beat_causal(const attn_scene *st, const scene_clock *c, dg_rect s, const ui_theme *th) {
+    float a = appear(c, B_CAUSAL, 0.2f, 0.7f);
+    int T = st->T, h = st->head, q = st->query;
+    dg_rect legend = dg_cut_right(&s, 130, DG_GAP);
+    dg_rect verdicts = dg_cut_bottom(&s, DG_TEXT_H2 * 1.4f, 12), p[2], v[2];
+    dg_split_cols(s, 2, 120, NULL, p);
+    dg_split_cols(verdicts, 2, 120, NULL, v);
     const attn_run *rr[2] = {&st->enc, &st->dec};
-    static const char *const names[2] = {"no mask: an encoder (BERT) reads it all", "causal: a decoder (GPT) sees only the past"};
+    static const char *const names[2] = {"no mask: an encoder (BERT)", "causal: a decoder (GPT)"};
     for (int i = 0; i < 2; i++) {
-        heat(st, &p[i], 0, 1, GFX_CMAP_SEQUENTIAL, th, 1);
-        if (i == 1 && a < 1) {   /* the mask slides in over the upper triangle */
-            int T = st->T;
-            float cw = p[i].w / (float)T, rh = p[i].h / (float)T;
-            for (int q = 0; q < T; q++)
-                for (int k = q + 1; k < T; k++)
-                    gfx_rect(p[i].x + k * cw, p[i].y + q * rh, cw, rh, gfx_fade(th->panel, a));
-        } else {
-            masked_cells(rr[i], &p[i], th);
-        }
-        row_labels(&p[i], (char (*)[ATTN_WORD_MAX])st->tok, st->query, th);
-        tok_col_labels(&p[i], (char (*)[ATTN_WORD_MAX])st->tok, -1, th);
-        title(p[i].x, p[i].y - 62, names[i], th);
-        row_mark(&p[i], st->query, th);
-        verdict(st, rr[i], &p[i], i ? st->correct_dec : st->correct_enc, th);
+        if (i == 1 && a <= 0) continue;
+        attn_why w = {st, rr[i], W_WEIGHTS};
+        dg_src sr = src(&w, rr[i]->mha->weights, h);
+        dg_cells g = dg_matrix(p[i], &sr, &(dg_matrix_style){.title = names[i], .cmap = DG_CMAP_SEQ, .lo = 0, .hi = 1,
+                                                             .no_legend = true, .row_labels = st->tok_l,
+                                                             .col_labels = st->tok_l, .reveal = i ? a : 1});
+        masked(rr[i], &g, th);
+        dg_rect qr = dg_cell_rect(&g, q, 0);
+        gfx_rrect_line(qr.x - 4, qr.y - 4, g.cw * (float)T + 8, qr.h + 8, 4, 4, th->accent);
+        char line[160];
+        attn_verdict(st, rr[i], i ? st->correct_dec : st->correct_enc, line, sizeof line);
+        dg_text(v[i], DG_TEXT_H2, GFX_BOLD, GFX_CENTER | GFX_MIDDLE, i ? th->accent : th->text, line);
     }
-    legend(&p[1], 0, 1, GFX_CMAP_SEQUENTIAL, NULL, th);
+    dg_legend((dg_rect){legend.x, s.y + s.h / 2 - 200, legend.w, 400}, 0, 1, DG_CMAP_SEQ, "weight");
 }
 
-static void beat_order(const attn_scene *st, const scene_clock *c, const attn_panel *p, const ui_theme *th) {
-    float a = c->beat == B_ORDER ? scene_between(c, 0.2f, 0.6f) : 1, b = c->beat == B_ORDER ? scene_between(c, 0.6f, 0.9f) : 1;
-    heat(st, &p[0], -st->out_abs, st->out_abs, GFX_CMAP_DIVERGING, th, 1);
-    heat(st, &p[1], -st->out_abs, st->out_abs, GFX_CMAP_DIVERGING, th, a > 0 ? 1 : 0);
-    row_labels(&p[0], (char (*)[ATTN_WORD_MAX])st->tok, -1, th);
-    row_labels(&p[1], (char (*)[ATTN_WORD_MAX])st->tok_b, -1, th);
-    legend(&p[1], -st->out_abs, st->out_abs, GFX_CMAP_DIVERGING, NULL, th);
-    title(p[0].x, p[0].y - 16, "out, sentence A, no position", th);
-    title(p[1].x, p[1].y - 16, "out, sentence B (reordered), no position", th);
-    float rh = p[0].h / (float)st->T;
-    for (int i = 0; i < st->T && a > 0; i++)
-        gfx_line(p[0].x + p[0].w + 8, p[0].y + (st->perm[i] + 0.5f) * rh, p[1].x - 130, p[1].y + (i + 0.5f) * rh, 2,
-                 gfx_fade(th->accent, a * 0.8f));
-    if (b > 0) {
-        float y = p[0].y + p[0].h + 50;
-        gfx_textf(250, y, UI_BODY, GFX_MONO, GFX_LEFT | GFX_MIDDLE, gfx_fade(th->text, b),
-                  "no position:   max |out_A[perm[i]] - out_B[i]| = %.2e   the same rows, reordered", st->order_diff);
-        gfx_textf(250, y + 50, UI_BODY, GFX_MONO, GFX_LEFT | GFX_MIDDLE, gfx_fade(th->accent, b),
-                  "with position: max |out_A[perm[i]] - out_B[i]| = %.2e   now order changes meaning", st->order_diff_pe);
+/* The sentence (A, the frame's strip) and under it B, its reordering, each
+ * word joined to where it went, the join as wide and opaque as the query's
+ * weight on that word without position: the weight follows the word. Then
+ * both outputs, and the result. */
+static void beat_order(const attn_scene *st, const scene_clock *c, const attn_frame *f, const ui_theme *th) {
+    float a = appear(c, B_ORDER, 0.15f, 0.5f), b = appear(c, B_ORDER, 0.55f, 0.9f);
+    int T = st->T, h = st->head, q = st->query;
+    dg_rect s = f->stage;
+    dg_rect result = dg_cut_bottom(&s, DG_TEXT_TITLE * 1.4f, 12);
+    dg_rect words = dg_cut_top(&s, 140, DG_GAP);
+    dg_rect rb[ATTN_MAX_T];
+    attn_word_boxes(st->tok_b, T, (dg_rect){f->tokens.x, words.y + words.h - f->tok[0].h, f->tokens.w, f->tok[0].h}, rb);
+    const float *wa = st->ord_a.mha->weights->data + ((size_t)h * T + q) * T;
+    for (int i = 0; i < T; i++) {
+        int from = st->perm[i];   /* word i of B is word `from` of A */
+        dg_rect bx = rb[i], ax = f->tok[from];
+        gfx_rrect(bx.x, bx.y, bx.w, bx.h, 10, th->panel);
+        gfx_rrect(bx.x, bx.y, bx.w, bx.h, 10, gfx_fade(th->accent2, fminf(1, wa[from]) * a));
+        gfx_rrect_line(bx.x, bx.y, bx.w, bx.h, 10, from == q ? 5 : 2, from == q ? th->accent : th->panel_edge);
+        dg_text(dg_inset(bx, 4), DG_TEXT_BODY, from == q ? GFX_BOLD : GFX_SANS, GFX_CENTER | GFX_MIDDLE, th->text,
+                st->tok_b[i]);
+        if (a > 0)
+            dg_edge((dg_pt){ax.x + ax.w / 2, f->tokens.y + f->tokens.h + 6}, (dg_pt){bx.x + bx.w / 2, bx.y - 6},
+                    &(dg_edge_style){.width = 2 + 12 * wa[from], .color = th->accent2,
+                                     .alpha = a * (0.25f + 0.75f * fminf(1, wa[from] * 2)), .no_head = true});
     }
+    /* the outputs, side by side, and the result */
+    dg_rect p[2];
+    dg_split_cols(s, 2, 120, NULL, p);
+    attn_why w[2] = {{st, &st->ord_a, W_ORDER_A}, {st, &st->ord_b, W_ORDER_B}};
+    const ts_tensor *t[2] = {st->ord_a.mha->out, st->ord_b.mha->out};
+    static const char *const titles[2] = {"out of A, no position", "out of B, no position"};
+    for (int i = 0; i < 2; i++) {
+        if (i == 1 && a <= 0) continue;
+        dg_src sr = src(&w[i], t[i], 0);
+        dg_matrix(p[i], &sr, &(dg_matrix_style){.title = titles[i], .unit = "out", .cmap = DG_CMAP_DIV,
+                                                .lo = -st->out_abs, .hi = st->out_abs,
+                                                .row_labels = i ? st->tok_b_l : st->tok_l});
+    }
+    if (b <= 0) return;
+    char n0[24], n1[24];
+    dg_term terms[] = {
+        {.text = "rows reordered, max difference:"},
+        {.text = "no position"}, {.text = dg_fmt(n0, sizeof n0, st->order_diff, 3, 8, false), .bold = true},
+        {.text = "\xc2\xb7 with position"},
+        {.text = dg_fmt(n1, sizeof n1, st->order_diff_pe, 3, 8, false), .bold = true, .color = th->accent},
+    };
+    dg_equation(result, terms, 5, DG_TEXT_TITLE);
 }
 
 void attn_scene_draw(const void *p, const scene_clock *c, const ui_theme *th) {
     const attn_scene *st = p;
     const attn_run *r = attn_main(st);
-    header(st, th);
-    bool weights_on = c->beat == B_QUERY || c->beat == B_OUTPUT;
-    float paint = c->beat == B_QUERY ? scene_between(c, 0.7f, 0.95f) : 1;
-    const float *w = r->mha->weights->data + ((size_t)st->head * st->T + st->query) * st->T;
-    token_strip(st, weights_on ? w : NULL, paint, c->beat >= B_QUERY && c->beat <= B_CAUSAL, th);
-    attn_panel ps[ATTN_MAX_PANELS];
-    int n = attn_layout(st, c->beat, ps);
+    attn_frame f;
+    attn_frame_layout(st, &f);
+    header(st, f.header, th);
+    /* the query's weights paint the sentence in beats 4, 5 and (without
+     * position) 9 */
+    bool weights_on = c->beat == B_QUERY || c->beat == B_OUTPUT || c->beat == B_ORDER;
+    float paint = c->beat == B_QUERY ? scene_between(c, 0.7f, 0.95f)
+                : c->beat == B_ORDER ? appear(c, B_ORDER, 0.15f, 0.5f) : 1;
+    const attn_run *pr = c->beat == B_ORDER ? &st->ord_a : r;
+    const float *w = pr->mha->weights->data + ((size_t)st->head * st->T + st->query) * st->T;
+    sentence(st, &f, weights_on ? w : NULL, paint, c->beat >= B_QUERY, th);
     switch (c->beat) {
-    case B_TOKENS: beat_tokens(st, c, ps, th); break;
-    case B_POSENC: beat_posenc(st, c, ps, th); break;
-    case B_QKV: beat_qkv(st, c, ps, th); break;
-    case B_QUERY: beat_query(st, c, ps, th); break;
-    case B_OUTPUT: beat_output(st, c, ps, th); break;
-    case B_MATRIX: beat_matrix(st, c, ps, th); break;
-    case B_HEADS: beat_heads(st, c, ps, n, th); break;
-    case B_CAUSAL: beat_causal(st, c, ps, th); break;
-    case B_ORDER: beat_order(st, c, ps, th); break;
+    case B_TOKENS: beat_tokens(st, c, f.stage, th); break;
+    case B_POSENC: beat_posenc(st, c, f.stage, th); break;
+    case B_QKV: beat_qkv(st, c, f.stage, th); break;
+    case B_QUERY: beat_query(st, c, f.stage, th); break;
+    case B_OUTPUT: beat_output(st, c, f.stage, th); break;
+    case B_MATRIX: beat_matrix(st, c, f.stage, th); break;
+    case B_HEADS: beat_heads(st, c, f.stage, th); break;
+    case B_CAUSAL: beat_causal(st, c, f.stage, th); break;
+    case B_ORDER: beat_order(st, c, &f, th); break;
     }
-    hover_cell(st, ps, th);
 }

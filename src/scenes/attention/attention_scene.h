@@ -1,12 +1,16 @@
-/* attention_scene.h: the state of the attention scene and the layout shared
- * by its update (hit tests, tooltips) and draw (attention_draw.c).
+/* attention_scene.h: the state of the attention scene, the frame layout
+ * shared by its update (clicks on the sentence, the control strip) and its
+ * draw (attention_draw.c), and the provenance lines of its tensors
+ * (attention_explain.c).
  *
- * Layout is pure arithmetic on the state (no gfx calls), so `dump`, which
- * runs without a GL context, can use update too.
+ * The frame layout is pure arithmetic on the state and the canvas size (no
+ * gfx calls), so `dump`, which runs without a GL context, can run update.
+ * Everything else on screen is laid out by the diagram library in draw.
  */
 #ifndef TS_ATTENTION_SCENE_H
 #define TS_ATTENTION_SCENE_H
 
+#include "diagram/diagram.h"
 #include "scene/scene.h"
 #include "scenes/attention/attention_model.h"
 #include "ui/ui.h"
@@ -37,34 +41,30 @@ typedef struct attn_scene {
     float x_abs, out_abs;                          /* colormap ranges */
     float q_abs[ATTN_MAX_HEADS], k_abs[ATTN_MAX_HEADS], v_abs[ATTN_MAX_HEADS], s_abs[ATTN_MAX_HEADS];
     double recompute_ms;
+    /* labels for the diagram elements (pointers into the arrays above) */
+    const char *tok_l[ATTN_MAX_T], *tok_b_l[ATTN_MAX_T];
+    const char *dim_l[ATTN_D], *q_l[ATTN_D], *k_l[ATTN_D], *v_l[ATTN_D];
     /* interaction */
     char edit[256];
     char msg[448];                  /* the last input error, shown under the sentence */
-    int hover_panel, hover_r, hover_c;             /* -1: nothing hovered */
+    bool controls;                  /* the widget strip is drawn (the window, not exports) */
 } attn_scene;
 
-/* A heatmap on screen: what it shows and where. */
-enum {
-    P_X, P_PE, P_XIN, P_Q, P_K, P_V, P_SCORES, P_WEIGHTS, P_OUT,
-    P_W_ENC, P_W_DEC, P_ORD_A, P_ORD_B, P_KEYS, P_QVEC, P_VALS, P_HEADOUT
-};
-typedef struct attn_panel {
-    int kind, head;
-    float x, y, w, h;
-    int rows, cols;
-} attn_panel;
-#define ATTN_MAX_PANELS 8
+/* The parts of a frame: the header, the sentence, an error line, the beat's
+ * stage and, in the window, the control strip. */
+typedef struct attn_frame {
+    dg_rect header, tokens, msg, stage, controls;
+    dg_rect tok[ATTN_MAX_T];        /* one box per token of the sentence */
+} attn_frame;
 
-/* The heatmaps of beat b (0-based); returns how many. */
-int attn_layout(const attn_scene *st, int beat, attn_panel *p);
-/* The token strip: box k of the sentence. */
-void attn_token_box(const attn_scene *st, int k, float *x, float *y, float *w, float *h);
+void attn_frame_layout(const attn_scene *st, attn_frame *f);
+/* Boxes for the words of a sentence in one strip: widths by word length,
+ * shrunk together to fit, centred. */
+void attn_word_boxes(const char (*tok)[ATTN_WORD_MAX], int T, dg_rect strip, dg_rect *out);
+
 const attn_run *attn_main(const attn_scene *st);
-/* The values a panel shows: rows x cols floats, row-major. */
-const float *attn_panel_data(const attn_scene *st, const attn_panel *p);
 /* Strongest key of query t in head h of run r. */
 int attn_argmax_key(const attn_run *r, int h, int t);
-
 /* The colour range (±limit) of Q (which 0), K (1) or V (2) of a head: each
  * its own, the largest |value| of that head's projection. */
 float attn_qkv_limit(const attn_scene *st, int which, int head);
@@ -76,11 +76,24 @@ void attn_scores_title(const attn_scene *st, char *buf, size_t n);
  * and how many are right. */
 void attn_verdict(const attn_scene *st, const attn_run *r, int correct, char *buf, size_t n);
 
-void attn_scene_draw(const void *st, const scene_clock *c, const ui_theme *th);
+/* Provenance of the elements of one tensor the scene shows: the user
+ * pointer of a dg_src whose explain is attn_explain. It lives on draw's
+ * stack (the library calls explain while the element draws). */
+enum {
+    W_X, W_PE, W_XIN, W_Q, W_K, W_V, W_SCORES, W_WEIGHTS, W_CONCAT, W_OUT, W_ORDER_A, W_ORDER_B
+};
+typedef struct attn_why {
+    const attn_scene *st;
+    const attn_run *r;             /* the run the tensor belongs to */
+    int what;                      /* W_* */
+} attn_why;
+/* One or two lines: "= x 0.97 + pe -0.14", "q·k = 8.84 × 0.5 = 4.42". */
+void attn_explain(const void *why, const int *idx, char *buf, size_t n);
+/* Names every shown tensor as the dump does ("Q", "weights", and
+ * "weights.causal" for the run that is not the main one, "order.out_a"), so
+ * tooltips and dumps say the same. Called after every recompute. */
+void attn_name_runs(attn_scene *st);
 
-#define ATTN_TOP 96.0f        /* token strip */
-#define ATTN_MAIN_Y 230.0f    /* main area: ATTN_MAIN_Y .. ATTN_MAIN_B */
-#define ATTN_MAIN_B 840.0f
-#define ATTN_CTRL_Y 862.0f    /* widget strip */
+void attn_scene_draw(const void *st, const scene_clock *c, const ui_theme *th);
 
 #endif

@@ -53,29 +53,37 @@
 const scene_beat moe_beats[B_COUNT] = {
     {"The router scores every expert",
      "Each dot is one input. The router is a single linear layer: it gives every expert a score for "
-     "this input, and a softmax turns the scores into probabilities.", 4.0f},
+     "this input, and a softmax turns the scores into probabilities.", 4.0f,
+     "Click a point to follow it."},
     {"Top-k: only a few experts run",
      "Only the k most probable experts are computed. Their probabilities are rescaled to sum to one "
-     "and become the gates; every other expert is skipped for this input.", 4.0f},
+     "and become the gates; every other expert is skipped for this input.", 4.0f,
+     "Click an expert to run the input on it alone."},
     {"Dispatch and combine",
      "Inputs travel to the experts they chose, each expert runs on its own small batch, and the gates "
-     "weigh the expert outputs into one answer per input.", 5.0f},
+     "weigh the expert outputs into one answer per input.", 5.0f,
+     "Hover any box for its numbers."},
     {"The router's map",
-     "Colour the plane by each spot's first-choice expert: the router has carved it into regions, one "
-     "per expert, and each expert has learned the rule of its region.", 4.0f},
+     "Colour the plane by each spot's first-choice expert: the router has carved it into regions, and "
+     "each expert has learned the rule of the region it owns.", 4.0f,
+     "Click a load bar: that expert's own function."},
     {"Parameters: stored versus used",
-     "An input pays for the router and k experts, not all of them. The model stores many experts' "
-     "weights but each input touches only a few, and the gap grows with scale.", 5.0f},
+     "An input pays for the router and k of the experts. The model stores every expert's weights but "
+     "computes with only a few of them, in a toy model and in a published one alike.", 5.0f,
+     "Edit shapes: type in another model."},
     {"Without a balancing loss",
      "The same model trained from scratch on the task loss alone: experts that win early get more "
-     "training, so they win more. Some experts are never chosen again.", 10.0f},
+     "training, so they win more. Some experts are never chosen again.", 10.0f,
+     "Change the setup: this run retrains."},
     {"With the balancing loss",
      "The extra loss E \xc2\xb7 \xce\xa3 f\xe1\xb5\xa2 \xc2\xb7 P\xe1\xb5\xa2 is smallest when choices "
      "and probabilities are spread evenly, so every expert keeps getting work and learns its region.",
-     10.0f},
+     10.0f,
+     "Change the setup: this run retrains."},
     {"Capacity drops overflow",
      "Each expert accepts a fixed number of choices per batch. A choice that finds its expert full is "
-     "dropped, and that input loses that expert's contribution.", 5.0f},
+     "dropped, and that input loses that expert's contribution.", 5.0f,
+     "Training controls set this capacity."},
 };
 
 static void real_default(moe_real *r) {
@@ -163,7 +171,6 @@ static bool moe_init(void *p, char *err, size_t n) {
         ts_arena_free(&st->arena);
         return false;
     }
-    moe_truth_map(st);
     moe_refresh(st, B_ROUTER);
     return true;
 }

@@ -25,7 +25,15 @@ static void make_acts(moe_state *st) {
     moe_acts_new(&st->show_none, &st->arena, m, MOE_SHOW_N, st->cfg.k, false);
     moe_acts_new(&st->show_bal, &st->arena, m, MOE_SHOW_N, st->cfg.k, false);
     st->field = ts_new2(&st->arena, "expert_field", MOE_GRID, MOE_GRID);
+    st->truth = ts_new2(&st->arena, "task.class", MOE_GRID, MOE_GRID);
+    moe_truth_map(st);
     st->heldout_load = ts_new1(&st->arena, "heldout.load", st->cfg.experts);
+    st->demand = ts_new1(&st->arena, "expert.demand", st->cfg.experts);
+    st->kept = ts_new1(&st->arena, "expert.kept", st->cfg.experts);
+    st->acc2 = ts_new1(&st->arena, "accuracy.compare", 2);
+    st->x_dropped = ts_new2(&st->arena, "x.dropped", MOE_SHOW_N, MOE_D);
+    st->params_model = ts_new1(&st->arena, "params.model", 2);
+    st->params_real = ts_new1(&st->arena, "params.real", 2);
     moe_acts *all[] = {&st->show, &st->tight_acts, &st->show_none, &st->show_bal};
     for (int i = 0; i < 4; i++) {
         memcpy(all[i]->x->data, st->show_xy, sizeof st->show_xy);
@@ -117,7 +125,7 @@ void moe_truth_map(moe_state *st) {
         for (int c = 0; c < MOE_GRID; c++) {
             float xy[2];
             cell_xy(r, c, xy);
-            st->map_truth[r * MOE_GRID + c] = moe_task_label(xy[0], xy[1]);
+            st->truth->data[r * MOE_GRID + c] = (float)moe_task_label(xy[0], xy[1]);
         }
 }
 
@@ -144,7 +152,6 @@ void moe_refresh(moe_state *st, int beat) {
     if (st->eval_version != st->live_version && (!st->training || st->live.steps % MOE_EVAL_EVERY == 0)) {
         st->ev_live = moe_run_eval(&st->live, st->cfg.capacity_factor);
         st->ev_tight = moe_run_eval(&st->live, st->tight);
-        for (int e = 0; e < m->E; e++) st->heldout_load->data[e] = st->ev_live.load[e];
         st->eval_version = st->live_version;
     }
 }

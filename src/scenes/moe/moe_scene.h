@@ -20,6 +20,7 @@
 
 #include <stdbool.h>
 #include <stdint.h>
+#include "diagram/diagram.h"
 #include "kernel/tensor.h"
 #include "scene/scene.h"
 #include "scenes/moe/moe_model.h"
@@ -78,12 +79,23 @@ typedef struct moe_state {
     moe_acts tight_acts;               /* live, capacity `tight` */
     moe_acts show_none, show_bal;      /* beats 6 and 7 */
     moe_eval ev_live, ev_tight;
-    ts_tensor *heldout_load;           /* "heldout.load" [E]: f over the held-out points */
+    ts_tensor *heldout_load;           /* "heldout.load" [E]: f over the held-out points, of
+                                          the beat's model (update fills it) */
+    /* derived for the current beat's model and batch (update fills them) */
+    ts_tensor *demand, *kept;          /* "expert.demand", "expert.kept" [E]: choices sent, served */
+    ts_tensor *acc2;                   /* "accuracy.compare" [2]: beat 7 none/bal, beat 8 no cap/tight */
+    ts_tensor *params_model, *params_real;   /* [2]: total, active per input */
+    int first[MOE_SHOW_N];             /* first choice of each point on stage */
+    ts_tensor focus_view;              /* the beat's x as [N,1,2]: lead {focus} is one point */
+    ts_tensor *x_dropped;              /* "x.dropped" [n,2]: points with a dropped choice */
+    int n_lost;                        /* points that lost every choice */
+    float hist[MOE_MAX_E][MOE_HIST];   /* the beat's run: load per expert over the records */
+    int hist_n;
 
     /* maps over the plane (row 0 at y = +3) */
     int map_live[MOE_GRID * MOE_GRID];          /* first-choice expert */
     int map_none[MOE_GRID * MOE_GRID], map_bal[MOE_GRID * MOE_GRID];
-    int map_truth[MOE_GRID * MOE_GRID];         /* the task's classes */
+    ts_tensor *truth;                  /* "task.class" [G,G]: the task's class per cell */
     ts_tensor *field;                  /* "expert_field" [G,G]: P(class 1) of `expert` alone,
                                           or of the whole layer when expert < 0 */
 
@@ -92,6 +104,7 @@ typedef struct moe_state {
     int forced;                        /* the expert the focus point is forced to, -1 none */
     float forced_out[MOE_O], forced_probs[MOE_O];
     bool training;                     /* live training running */
+    bool panel;                        /* the training panel (beat 5: the shape fields) is open */
     int live_version;                  /* bumps when the live model changes */
     int shown_version, maps_version, eval_version;   /* what was computed from which */
     double train_ms;                   /* time of the last live training burst */
@@ -115,6 +128,9 @@ const moe_model *moe_model_for_beat(const moe_state *st, int beat);
 
 /* moe_ui.c */
 void moe_update(void *p, const scene_clock *c, ui_ctx *ui);
+/* Where the panel's toggle button and the open panel are (canvas units). */
+dg_rect moe_panel_button(void);
+dg_rect moe_panel_rect(void);
 
 /* moe_draw.c */
 void moe_draw(const void *p, const scene_clock *c, const ui_theme *th);
