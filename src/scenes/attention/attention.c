@@ -37,31 +37,40 @@
 static const scene_beat beats[] = {
     {"Tokens become vectors",
      "The sentence is split into tokens, and each token is looked up as a vector: one row of this "
-     "heatmap. Attention only ever sees these numbers.", 3.0f},
+     "heatmap. Attention only ever sees these numbers.", 3.0f,
+     "Type your own sentence at the top and press Enter"},
     {"Positional encoding",
      "Attention itself ignores order, so each position adds its own sine/cosine pattern. Now the "
-     "same word at two places is two different vectors.", 3.0f},
+     "same word at two places is two different vectors.", 3.0f,
+     "Toggle position to take the encoding away"},
     {"Query, Key, Value",
      "Three projections of the same vectors: the query says what a token is looking for, the key "
-     "what it offers, the value what it carries.", 3.0f},
+     "what it offers, the value what it carries.", 3.0f,
+     "Pick a head at the top; hover a cell to see its origin"},
     {"One query at a time",
      "The query meets every key: a dot product, scaled by 1/\xe2\x88\x9a" "d\xe2\x82\x96, then softmax. "
-     "The weights paint the sentence like a highlighter.", 4.0f},
+     "The weights paint the sentence like a highlighter.", 4.0f,
+     "Click a word, or press Up/Down, to choose the query"},
     {"The output",
      "The output is the weighted sum of the values: the token takes in what the tokens it attends "
-     "to carry.", 3.5f},
+     "to carry.", 3.5f,
+     "Click a word, or press Up/Down, to choose the query"},
     {"Every query at once",
      "All positions do this in parallel: one row per query, one column per key. This T\xc3\x97T "
-     "matrix is the attention pattern.", 3.0f},
+     "matrix is the attention pattern.", 3.0f,
+     "Try the temperature slider and the 1/\xe2\x88\x9a" "d\xe2\x82\x96 toggle"},
     {"Many heads",
      "Each head has its own projections, so each looks for something different, side by side, in "
-     "the same layer.", 3.0f},
+     "the same layer.", 3.0f,
+     "Hover a cell to see which words a head links"},
     {"The causal mask",
      "A decoder (GPT) may not look ahead: in every layer, keys after the query are masked, so a "
-     "word knows only what came before it. An encoder (BERT) reads the whole sentence.", 3.5f},
+     "word knows only what came before it. An encoder (BERT) reads the whole sentence.", 3.5f,
+     "Toggle causal: the other beats then show the decoder"},
     {"Why position matters",
      "Without positional encoding, reordered words give the same vectors, only reordered: the "
-     "numbers below are the real outputs.", 3.5f},
+     "numbers below are the real outputs.", 3.5f,
+     "Toggle position and watch the difference"},
 };
 
 /* ---- defaults, preset keys ---------------------------------------------------- */
