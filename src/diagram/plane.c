@@ -229,11 +229,11 @@ void dg_plane_points(dg_plane *p, const dg_src *src, int n, const int *classes,
     int best = -1;
     /* A point whose element was hovered elsewhere (any column of its row). */
     int linked = -1;
-    dg_ref ref;
-    if (dg_hovered(&ref) && ref.t && strcmp(ref.t->name, t->name) == 0) {
+    int hidx[TS_MAX_DIMS];
+    if (dg_hovered_in(t, hidx)) {
         bool same = true;
-        for (int d = 0; d < nd - 2; d++) same &= ref.idx[d] == idx[d];
-        if (same) linked = ref.idx[nd - 2];
+        for (int d = 0; d < nd - 2; d++) same &= hidx[d] == idx[d];
+        if (same) linked = hidx[nd - 2];
     }
     gfx_push_clip(a.x, a.y, a.w, a.h);
     /* A thin halo in the background colour separates sparse points; a dense
@@ -245,7 +245,7 @@ void dg_plane_points(dg_plane *p, const dg_src *src, int n, const int *classes,
         float cx = a.x + (xy[2 * i] - p->ax.lo) * sx, cy = a.y + (p->ay.hi - xy[2 * i + 1]) * sy;
         if (!isfinite(cx) || !isfinite(cy)) continue;
         if (halos) gfx_circle(cx, cy, radius + 1.5f, halo);
-        gfx_circle(cx, cy, radius, classes ? dg_category(classes[i]) : color);
+        gfx_circle(cx, cy, radius, classes && classes[i] >= 0 ? dg_category(classes[i]) : color);
         if (ptr) {
             float d = (cx - mx) * (cx - mx) + (cy - my) * (cy - my);
             if (d < best_d) { best_d = d; best = i; }
