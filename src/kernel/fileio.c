@@ -1,10 +1,11 @@
 /* fileio.c: atomic outputs and safe inputs (see fileio.h for the contract).
  *
- * A temporary is named after its final name and the writer's PID, hidden by a
- * leading dot: ".frame-00003.png.4711.tensorstage-part". It lives in the final
+ * A temporary is named after its final name, the writer's machine (a hash of
+ * its host name) and PID, hidden by a leading dot:
+ * ".frame-00003.png.h1a2b3c4-4711.tensorstage-part". It lives in the final
  * name's folder so the rename that publishes it is atomic (same file system).
- * The PID in the name is what lets a later run tell a dead writer's leftover
- * (removed) from a live writer's file in progress (kept).
+ * Machine and PID are what let a later run on the same machine tell a dead
+ * writer's leftover (removed) from a live writer's file in progress (kept).
  */
 #include "fileio.h"
 
@@ -19,6 +20,19 @@
 #include <unistd.h>
 
 #define TEMP_SUFFIX ".tensorstage-part"
+
+/* "h1a2b3c4-": this machine's name, hashed, so a folder shared over the
+ * network never has a live writer's temporary taken for a dead one's. */
+static const char *host_tag(void) {
+    static char tag[16];
+    if (tag[0]) return tag;
+    char host[256] = "";
+    gethostname(host, sizeof host - 1);
+    unsigned h = 2166136261u;
+    for (const char *p = host; *p; p++) h = (h ^ (unsigned char)*p) * 16777619u;
+    snprintf(tag, sizeof tag, "h%08x-", h);
+    return tag;
+}
 
 const char *ts_path_shown(const char *path, char *buf, size_t len) {
     size_t n = strlen(path);
@@ -67,8 +81,8 @@ void ts_out_temp_name(const char *path, char *tmp, size_t tmplen) {
     char dir[TS_PATH_MAX];
     const char *base;
     split_path(path, dir, sizeof dir, &base);
-    /* a name is at most 255 bytes: keep 200 of the final name's */
-    snprintf(tmp, tmplen, "%s/.%.200s.%ld" TEMP_SUFFIX, dir, base, (long)getpid());
+    /* a name is at most 255 bytes: keep 190 of the final name's */
+    snprintf(tmp, tmplen, "%s/.%.190s.%s%ld" TEMP_SUFFIX, dir, base, host_tag(), (long)getpid());
 }
 
 FILE *ts_out_open(const char *path, char *tmp, size_t tmplen, char *err, size_t errlen) {
@@ -128,10 +142,12 @@ int ts_out_clean_stale(const char *dir) {
         const char *name = e->d_name;
         size_t n = strlen(name);
         if (name[0] != '.' || n <= sl + 3 || strcmp(name + n - sl, TEMP_SUFFIX) != 0) continue;
-        const char *p = name + n - sl;           /* ".PID" ends here */
+        const char *p = name + n - sl;           /* ".HOST-PID" ends here */
         const char *q = p;
         while (q > name && q[-1] >= '0' && q[-1] <= '9') q--;
-        if (q == p || q == name || q[-1] != '.') continue;
+        size_t tl = strlen(host_tag());
+        if (q == p || (size_t)(q - name) < tl + 1 || strncmp(q - tl, host_tag(), tl) != 0 || *(q - tl - 1) != '.')
+            continue;                            /* not ours, or another machine's */
         long pid = strtol(q, NULL, 10);
         if (pid <= 0 || pid == (long)getpid()) continue;
         if (kill((pid_t)pid, 0) == 0 || errno != ESRCH) continue;   /* alive, or not ours to judge */
@@ -146,7 +162,7 @@ int ts_out_clean_stale(const char *dir) {
 /* Can a new file be created in dir? Tried, not guessed (root, read-only mounts). */
 static bool probe_dir(const char *dir, const char *shown_for, char *err, size_t errlen) {
     char probe[TS_PATH_MAX + 64], sh[128];
-    snprintf(probe, sizeof probe, "%s/.probe.%ld" TEMP_SUFFIX, dir, (long)getpid());
+    snprintf(probe, sizeof probe, "%s/.probe.%s%ld" TEMP_SUFFIX, dir, host_tag(), (long)getpid());
     int fd = open(probe, O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC, 0666);
     if (fd < 0) {
         snprintf(err, errlen, "%s: cannot write in folder: %s", ts_path_shown(shown_for, sh, sizeof sh),

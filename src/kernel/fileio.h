@@ -3,7 +3,7 @@
  *
  * Outputs are atomic. A writer checks its path first (ts_out_check: the
  * folder exists and is writable, the name is free unless --force), then
- * writes to a hidden temporary beside it, ".NAME.PID.tensorstage-part", and
+ * writes to a hidden temporary beside it, ".NAME.HOST-PID.tensorstage-part", and
  * renames it to NAME only when complete (ts_out_commit). A failure or an
  * interruption removes the temporary (ts_out_discard); a process that was
  * killed leaves one behind, which the next check of that folder removes once
@@ -49,7 +49,8 @@ bool ts_out_check(const char *path, bool force, char *err, size_t errlen);
  * folder, writable) or be created in an existing writable parent. */
 bool ts_out_check_dir(const char *dir, char *err, size_t errlen);
 
-/* The temporary name for path (in the same folder): ".NAME.PID.tensorstage-part". */
+/* The temporary name for path (in the same folder):
+ * ".NAME.HOST-PID.tensorstage-part", HOST a hash of this machine's name. */
 void ts_out_temp_name(const char *path, char *tmp, size_t tmplen);
 
 /* Creates path's temporary (tmp receives its name) and opens it for writing. */
@@ -65,7 +66,8 @@ bool ts_out_close_commit(FILE *f, const char *tmp, const char *path, char *err, 
 /* Closes f (if any) and removes the temporary. */
 void ts_out_close_discard(FILE *f, const char *tmp);
 
-/* Removes ".*.PID.tensorstage-part" files in dir whose process is gone.
+/* Removes this machine's ".*.HOST-PID.tensorstage-part" files in dir whose
+ * process is gone.
  * Returns how many were removed. */
 int ts_out_clean_stale(const char *dir);
 

@@ -160,9 +160,12 @@ static int run_target(const char *scene, long events, unsigned long long seed) {
     return 0;
 }
 
+/* Removes the screenshots and the folder (several passes: entries removed
+ * while a folder is read may hide others). */
 static void remove_folder(const char *dir) {
-    DIR *d = opendir(dir);
-    if (d) {
+    for (int pass = 0; pass < 10 && rmdir(dir) != 0; pass++) {
+        DIR *d = opendir(dir);
+        if (!d) return;
         struct dirent *e;
         char p[4400];
         while ((e = readdir(d)))
@@ -172,7 +175,6 @@ static void remove_folder(const char *dir) {
             }
         closedir(d);
     }
-    rmdir(dir);
 }
 
 int main(int argc, char **argv) {

@@ -111,11 +111,27 @@ PREFIX=(env)
 # writes leave no temporary; a dead process's temporary is swept, a live one's is not
 ok "dump --force replaces the file" "$TS" dump calibration --out "$T/out/keep.json" --force
 ok "no temporary is left" bash -c "! ls -A '$T/out' | grep -q tensorstage-part"
+host=$(uname -n) h=2166136261   # the machine tag of fileio.c: FNV-1a of the host name
+for ((i = 0; i < ${#host}; i++)); do
+  h=$(( ((h ^ $(printf '%d' "'${host:i:1}")) * 16777619) & 0xFFFFFFFF ))
+done
+tag=$(printf 'h%08x-' "$h")
 sleep 0 & dead=$!; wait $dead
-touch "$T/out/.v.mp4.$dead.tensorstage-part" "$T/out/.w.mp4.$$.tensorstage-part"
+touch "$T/out/.v.mp4.$tag$dead.tensorstage-part" "$T/out/.w.mp4.$tag$$.tensorstage-part" \
+      "$T/out/.x.mp4.h00000000-$dead.tensorstage-part"
 ok "a dump into the folder succeeds" "$TS" dump calibration --out "$T/out/y.json"
-ok "the dead process's temporary is gone" test ! -e "$T/out/.v.mp4.$dead.tensorstage-part"
-ok "a live process's temporary stays" test -e "$T/out/.w.mp4.$$.tensorstage-part"
+ok "the dead process's temporary is gone" test ! -e "$T/out/.v.mp4.$tag$dead.tensorstage-part"
+ok "a live process's temporary stays" test -e "$T/out/.w.mp4.$tag$$.tensorstage-part"
+ok "another machine's temporary stays" test -e "$T/out/.x.mp4.h00000000-$dead.tensorstage-part"
+
+# ffmpeg's own failure: its last message, in our one line, and no video
+mkdir -p "$T/fakebin"
+printf '#!/bin/sh\necho "first line" >&2\necho "Unknown encoder libx264" >&2\nexit 1\n' > "$T/fakebin/ffmpeg"
+chmod +x "$T/fakebin/ffmpeg"
+PREFIX=(env PATH="$T/fakebin:$PATH")
+bad 1 "ffmpeg failed \(exit 1\) writing .*v.mp4: Unknown encoder libx264; nothing was written" \
+  record calibration --out "$T/out/v.mp4" --size 64x64 --frames 3
+PREFIX=(env)
 
 echo "$pass passed, $fail failed"
 [ "$fail" -eq 0 ]

@@ -22,16 +22,21 @@
 #include <unistd.h>
 #include "scene/scene.h"
 
-static char path[128];
+static char dir[] = "/tmp/ts-fuzz-XXXXXX", path[128];
+
+static void remove_input(void) {
+    remove(path);
+    rmdir(dir);
+}
 
 int LLVMFuzzerInitialize(int *argc, char ***argv);
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 int LLVMFuzzerInitialize(int *argc, char ***argv) {
     (void)argc; (void)argv;
-    char dir[] = "/tmp/ts-fuzz-XXXXXX";
     if (!mkdtemp(dir)) { perror("fuzz_preset: mkdtemp"); exit(1); }
     snprintf(path, sizeof path, "%s/input.scene", dir);
+    atexit(remove_input);
     return 0;
 }
 
