@@ -236,13 +236,20 @@ void dg_plane_points(dg_plane *p, const dg_src *src, int n, const int *classes,
     bool ptr = dg__pointer(&mx, &my) && dg_contains(dg_inset(a, -radius), mx, my);
     float reach = radius + 10.0f, best_d = reach * reach;
     int best = -1;
-    /* A point whose element was hovered elsewhere (any column of its row). */
+    /* A point whose element (either column of its row) was hovered last
+     * frame. dg_hovered's tensor pointer may be stale (the scene may have
+     * been rebuilt since), so only dg_linked, which compares names, is
+     * asked, and only when something was hovered. */
     int linked = -1;
-    dg_ref ref;
-    if (dg_hovered(&ref) && ref.t && strcmp(ref.t->name, t->name) == 0) {
-        bool same = true;
-        for (int d = 0; d < nd - 2; d++) same &= ref.idx[d] == idx[d];
-        if (same) linked = ref.idx[nd - 2];
+    if (dg_hovered(NULL)) {
+        int li[TS_MAX_DIMS];
+        memcpy(li, idx, sizeof li);
+        for (int i = 0; i < n && linked < 0; i++)
+            for (int k = 0; k < 2 && linked < 0; k++) {
+                li[nd - 2] = i;
+                li[nd - 1] = k;
+                if (dg_linked(t, li)) linked = i;
+            }
     }
     gfx_push_clip(a.x, a.y, a.w, a.h);
     /* A thin halo in the background colour separates sparse points; a dense
