@@ -30,6 +30,8 @@ typedef struct app_options {
     bool chrome;               /* widgets in exported frames */
     bool no_captions;
     bool fullscreen;
+    bool kiosk;                /* chrome stays hidden: a teaching profile */
+    bool presenter;            /* open the presenter window too */
     const ui_theme *theme;
 } app_options;
 
@@ -45,6 +47,11 @@ typedef struct app_frame_opts {
     int help_count;
     const char *toast;         /* a short message, faded by toast_alpha */
     float toast_alpha;
+    bool safe;                 /* keep everything 3% inside the edges (projectors crop) */
+    /* Optional: drawn over the scene and captions, under help and toast, in
+     * canvas units (the window's pen, pointer, timeline and dialogs). */
+    void (*overlay)(void *user);
+    void *overlay_user;
 } app_frame_opts;
 
 /* Runs the scene's update for this frame, then draws it into the bound

@@ -13,13 +13,14 @@
 #include <sys/stat.h>
 #include "app/app.h"
 #include "kernel/fileio.h"
+#include "app/deck.h"
 
 static const char usage[] =
 "usage:\n"
 "  tensorstage                         open the window on the scene picker\n"
-"  tensorstage SCENE                   open a scene by name or preset path\n"
+"  tensorstage SCENE                   open a scene by name or preset path, or a DECK.deck\n"
 "  tensorstage list                    scenes and presets: name, title\n"
-"  tensorstage check FILE...           validate preset files (exit 2 if any is bad)\n"
+"  tensorstage check FILE...           validate preset and deck files (exit 2 if any is bad)\n"
 "  tensorstage render SCENE --out DIR [--size WxH] [--fps F] [--beat K] [--frames N]\n"
 "  tensorstage record SCENE --out FILE.mp4 [--size WxH] [--fps F]\n"
 "  tensorstage dump SCENE --out FILE.json [--beat K]\n"
@@ -31,7 +32,10 @@ static const char usage[] =
 "  --chrome         draw widgets into exported frames\n"
 "  --no-captions    leave the caption bar out of exported frames\n"
 "  --fullscreen     open the window full screen\n"
-"beats are numbered from 1, as on screen.\n";
+"  --kiosk          full screen, widgets and timeline hidden (a teaching profile)\n"
+"  --presenter      also open the presenter window (notes, next beat, time)\n"
+"beats are numbered from 1, as on screen.\n"
+"render and record take a DECK.deck too: the whole lecture, entry after entry.\n";
 
 void app_error(const char *fmt, ...) {
     char line[2048];
@@ -104,6 +108,13 @@ static int cmd_check(int argc, char **argv) {
     int rc = APP_OK;
     for (int i = 0; i < argc; i++) {
         char err[512];
+        if (deck_is_path(argv[i])) {   /* a lecture deck: every entry's scene is checked too */
+            deck *d = deck_open(argv[i], err, sizeof err);
+            if (!d) { app_error("%s", err); rc = APP_USAGE; continue; }
+            printf("%s: ok (deck, %d entries)\n", argv[i], d->n);
+            deck_close(d);
+            continue;
+        }
         scene *s = scene_open(argv[i], err, sizeof err);
         if (!s) { app_error("%s", err); rc = APP_USAGE; continue; }
         printf("%s: ok (%s, %d beats)\n", argv[i], s->kind->name, s->kind->beat_count);
@@ -159,6 +170,8 @@ int app_main(int argc, char **argv) {
         if (strcmp(a, "--chrome") == 0) { o.chrome = true; continue; }
         if (strcmp(a, "--no-captions") == 0) { o.no_captions = true; continue; }
         if (strcmp(a, "--fullscreen") == 0) { o.fullscreen = true; continue; }
+        if (strcmp(a, "--kiosk") == 0) { o.kiosk = true; continue; }
+        if (strcmp(a, "--presenter") == 0) { o.presenter = true; continue; }
         bool takes = strcmp(a, "--out") == 0 || strcmp(a, "--size") == 0 || strcmp(a, "--fps") == 0 ||
                      strcmp(a, "--beat") == 0 || strcmp(a, "--frames") == 0 || strcmp(a, "--theme") == 0;
         if (takes) {

@@ -17,6 +17,8 @@ void app_frame(scene *s, ui_ctx *ui, int fb_w, int fb_h, const app_frame_opts *o
     ui->theme = th;
     if (s->kind->update) s->kind->update(s->state, &s->clock, ui);
     gfx_frame_begin(fb_w, fb_h, th->bg, th->letterbox);
+    float W = gfx_canvas_w(), H = gfx_canvas_h();
+    if (o->safe) gfx_push_view(0.03f * W, 0.03f * H, 0.94f);
     gfx_push_view(o->view.pan_x, o->view.pan_y, o->view.zoom > 0 ? o->view.zoom : 1);
     /* Diagram hover sees the pointer (in the scene's canvas units) unless a
      * widget took it; exports pass none. Its tooltip goes over the widgets. */
@@ -32,8 +34,10 @@ void app_frame(scene *s, ui_ctx *ui, int fb_w, int fb_h, const app_frame_opts *o
         ui_caption_bar(th, s->clock.beat, s->kind->beat_count, b->title, b->caption,
                        ui->show_widgets ? b->hint : NULL, s->clock.t, o->holding);
     }
-    if (o->help) ui_help_overlay(th, o->help, o->help_count);
+    if (o->overlay) o->overlay(o->overlay_user);
+    if (o->help) ui_help_overlay(th, o->help, o->help_count, s->kind->title, s->kind->help, s->kind->help_count);
     if (o->toast && o->toast_alpha > 0) ui_toast(th, o->toast, o->toast_alpha);
+    if (o->safe) gfx_pop_view();
     gfx_frame_end();
 }
 

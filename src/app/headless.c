@@ -29,11 +29,13 @@
 #include <unistd.h>
 #include "app/app.h"
 #include "kernel/fileio.h"
+#include "app/deck.h"
 
 typedef struct headless {
     gfx_window *win;
     gfx_target *target;
-    scene *s;
+    deck *deck;                /* a deck, or one scene as a deck of one entry */
+    scene *s;                  /* the entry the last frame showed */
     ui_ctx ui;
     uint8_t *pixels;
     int w, h;
@@ -73,15 +75,21 @@ static int stopped(const char *what, long done, long n) {
 static int headless_scene(headless *H, const app_options *o, long default_frames) {
     char err[512];
     memset(H, 0, sizeof *H);
-    H->s = scene_open(o->scene, err, sizeof err);
-    if (!H->s) { app_error("%s", err); return APP_USAGE; }
+    H->deck = deck_open_any(o->scene, err, sizeof err);
+    if (!H->deck) { app_error("%s", err); return APP_USAGE; }
+    H->s = H->deck->e[0].s;
     const scene_kind *k = H->s->kind;
-    if (o->beat > k->beat_count) {
-        app_error("tensorstage: --beat must be 1..%d for %s, got %d", k->beat_count, k->name, o->beat);
-        scene_close(H->s);
+    if (o->beat && H->deck->n > 1) {
+        app_error("tensorstage: --beat goes with a scene, not a deck (%s)", o->scene);
+        deck_close(H->deck);
         return APP_USAGE;
     }
-    double d = o->beat ? k->beats[o->beat - 1].duration : scene_duration(k);
+    if (o->beat > k->beat_count) {
+        app_error("tensorstage: --beat must be 1..%d for %s, got %d", k->beat_count, k->name, o->beat);
+        deck_close(H->deck);
+        return APP_USAGE;
+    }
+    double d = o->beat ? k->beats[o->beat - 1].duration : deck_duration(H->deck);
     H->frames = o->frames ? o->frames : default_frames ? default_frames
               : lround(d * o->fps) + 1;   /* include the settled last frame */
     return APP_OK;
@@ -115,7 +123,7 @@ fail_win:
     gfx_window_close(H->win);
 fail:
     app_error("tensorstage: %s", err);
-    scene_close(H->s);
+    deck_close(H->deck);
     return APP_FAIL;
 }
 
@@ -125,7 +133,7 @@ static void headless_close(headless *H) {
     gfx_target_free(H->target);
     gfx_shutdown();
     gfx_window_close(H->win);
-    scene_close(H->s);
+    deck_close(H->deck);
 }
 
 /* The picture at the scene's current clock, read back top row first. */
@@ -140,7 +148,8 @@ static void headless_draw(headless *H, bool read) {
 static void headless_frame(headless *H, const app_options *o, long i, bool read) {
     const scene_kind *k = H->s->kind;
     double t = (double)i / (double)o->fps;
-    H->s->clock = o->beat ? scene_clock_beat(k, o->beat - 1, t) : scene_clock_at(k, t);
+    if (o->beat) H->s->clock = scene_clock_beat(k, o->beat - 1, t);
+    else H->s = H->deck->e[deck_seek(H->deck, t)].s;   /* a deck's entries, one after another */
     headless_draw(H, read);
 }
 
@@ -199,7 +208,7 @@ int app_render(const app_options *o) {
     long n = H.frames;
     if (!render_outputs_ok(o, n, err, sizeof err)) {
         app_error("tensorstage: %s", err);
-        scene_close(H.s);
+        deck_close(H.deck);
         return APP_USAGE;
     }
     if ((rc = headless_gl(&H, o))) return rc;
@@ -302,13 +311,13 @@ int app_record(const app_options *o) {
     if (rc) return rc;
     if (!ts_out_check(o->out, o->force, err, sizeof err)) {
         app_error("tensorstage: %s", err);
-        scene_close(H.s);
+        deck_close(H.deck);
         return APP_USAGE;
     }
     if (!find_in_path("ffmpeg")) {
         app_error("tensorstage: record needs ffmpeg, which is not installed "
                         "(apt-get install ffmpeg); 'tensorstage render' writes PNG frames without it");
-        scene_close(H.s);
+        deck_close(H.deck);
         return APP_FAIL;
     }
     if ((rc = headless_gl(&H, o))) return rc;

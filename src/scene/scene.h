@@ -35,6 +35,7 @@
 
 typedef struct ui_ctx ui_ctx;
 typedef struct ui_theme ui_theme;
+typedef struct ui_help_key ui_help_key;   /* { keys, what }: see ui/ui.h */
 
 typedef struct scene_beat {
     const char *title;     /* a few words, shown in the beat strip */
@@ -68,6 +69,11 @@ typedef struct scene_kind {
     void (*draw)(const void *st, const scene_clock *c, const ui_theme *th);
     void (*dump)(const void *st, const scene_clock *c, ts_dump *d);
     void (*shutdown)(void *st);
+
+    /* Optional: the keys and mouse actions this scene adds (drawing, picking
+     * the query, editing), listed under the app's own in the help overlay. */
+    const ui_help_key *help;
+    int help_count;
 } scene_kind;
 
 /* ---- registry ------------------------------------------------------------ */

@@ -31,20 +31,50 @@ void ui_caption_bar(const ui_theme *th, int beat, int beat_count, const char *ti
     if (caption) gfx_text_box(50, y + 66, W - 100, 32, GFX_SANS, GFX_LEFT, th->text, caption);
 }
 
-void ui_help_overlay(const ui_theme *th, const ui_help_key *keys, int n) {
+/* One column of keys: the key names in the accent colour, what they do
+ * word-wrapped beside them. Returns the height used. */
+static float help_column(const ui_theme *th, float x, float y, float w, const ui_help_key *keys, int n,
+                         float size) {
+    float kw = 0;
+    for (int i = 0; i < n; i++) {
+        float t = gfx_text_width(size, GFX_MONO, keys[i].keys);
+        if (t > kw) kw = t;
+    }
+    if (kw > w * 0.42f) kw = w * 0.42f;
+    float yy = y;
+    for (int i = 0; i < n; i++) {
+        gfx_text(x, yy, size, GFX_MONO, GFX_LEFT | GFX_TOP, th->accent, keys[i].keys);
+        if (gfx_text_width(size, GFX_MONO, keys[i].keys) > kw) yy += size * 1.25f;   /* a long key: own line */
+        float h = gfx_text_box(x + kw + 24, yy, w - kw - 24, size, GFX_SANS, GFX_LEFT, th->text, keys[i].what);
+        yy += (h > size * 1.25f ? h : size * 1.25f) + size * 0.35f;
+    }
+    return yy - y;
+}
+
+void ui_help_overlay(const ui_theme *th, const ui_help_key *keys, int n,
+                     const char *scene_name, const ui_help_key *scene_keys, int scene_n) {
     float W = gfx_canvas_w(), H = gfx_canvas_h();
-    gfx_rect(0, 0, W, H, gfx_fade(th->bg, 0.82f));
-    float bw = 1200, row = 48, bh = 150 + n * row, x = (W - bw) / 2, y = (H - bh) / 2;
+    gfx_rect(0, 0, W, H, gfx_fade(th->bg, 0.86f));
+    float x = 60, y = 40, bw = W - 120, bh = H - 80;
     gfx_rrect(x + 6, y + 8, bw, bh, 20, th->shadow);
     gfx_rrect(x, y, bw, bh, 20, th->panel);
     gfx_rrect_line(x, y, bw, bh, 20, 2, th->panel_edge);
-    gfx_text(x + 50, y + 60, UI_H2, GFX_BOLD, GFX_LEFT | GFX_MIDDLE, th->text, "Keys");
-    gfx_text(x + bw - 50, y + 60, UI_SMALL, GFX_SANS, GFX_RIGHT | GFX_MIDDLE, th->text_dim,
-             "H or F1 closes this");
-    for (int i = 0; i < n; i++) {
-        float ry = y + 130 + i * row;
-        gfx_text(x + 50, ry, UI_BODY, GFX_MONO, GFX_LEFT | GFX_MIDDLE, th->accent, keys[i].keys);
-        gfx_text(x + 400, ry, UI_BODY, GFX_SANS, GFX_LEFT | GFX_MIDDLE, th->text, keys[i].what);
+    gfx_text(x + 50, y + 50, UI_H2, GFX_BOLD, GFX_LEFT | GFX_MIDDLE, th->text, "Keys");
+    gfx_text(x + bw - 50, y + 50, UI_SMALL, GFX_SANS, GFX_RIGHT | GFX_MIDDLE, th->text_dim,
+             "H, F1 or Esc closes this");
+    /* the app's keys fill the left column and, if there are many, flow on
+     * into the middle one; the scene's keys take the right column */
+    bool has_scene = scene_keys && scene_n > 0;
+    int cols = has_scene ? 3 : 2, per = (n + 1) / 2;
+    float cw = (bw - 100 - (float)(cols - 1) * 50) / (float)cols, top = y + 110;
+    help_column(th, x + 50, top, cw, keys, per, UI_LABEL);
+    help_column(th, x + 50 + cw + 50, top, cw, keys + per, n - per, UI_LABEL);
+    if (has_scene) {
+        float sx = x + 50 + 2 * (cw + 50);
+        gfx_rect(sx - 26, top - 10, 2, bh - 140, th->panel_edge);
+        gfx_text(sx, top + 4, UI_LABEL, GFX_BOLD, GFX_LEFT | GFX_MIDDLE, th->accent2,
+                 scene_name ? scene_name : "this scene");
+        help_column(th, sx, top + 40, cw, scene_keys, scene_n, UI_LABEL);
     }
 }
 
@@ -69,4 +99,31 @@ void ui_toast(const ui_theme *th, const char *msg, float alpha) {
     gfx_rrect_line(x, y, w, h, 14, 2, gfx_fade(th->accent, alpha));
     gfx_text(x + w / 2, y + h / 2, UI_BODY, GFX_SANS, GFX_CENTER | GFX_MIDDLE,
              gfx_fade(th->text, alpha), msg);
+}
+
+void ui_timeline(const ui_theme *th, float x, float y, float w, float h, const float *starts,
+                 const int *numbers, int n, float pos, int hover, const char *hover_label,
+                 float alpha) {
+    if (alpha <= 0) return;
+    gfx_rrect(x, y, w, h, h / 2, gfx_fade(th->panel, 0.92f * alpha));
+    gfx_rrect_line(x, y, w, h, h / 2, 2, gfx_fade(th->panel_edge, alpha));
+    float tx = x + 40, tw = w - 80, ty = y + h / 2;
+    gfx_line(tx, ty, tx + tw, ty, 8, gfx_fade(th->panel_edge, alpha));
+    gfx_line(tx, ty, tx + tw * pos, ty, 8, gfx_fade(th->accent, alpha));
+    for (int i = 0; i < n; i++) {
+        float bx = tx + tw * starts[i], ex = tx + tw * (i + 1 < n ? starts[i + 1] : 1);
+        if (i == hover) gfx_rect(bx, y + 6, ex - bx, h - 12, gfx_fade(th->accent, 0.18f * alpha));
+        gfx_rect(bx - 1.5f, y + 10, 3, h - 20, gfx_fade(th->text_dim, alpha));
+        char num[16];
+        snprintf(num, sizeof num, "%d", numbers[i]);
+        gfx_text(bx + 8, y + 12, UI_SMALL, GFX_SANS, GFX_LEFT | GFX_TOP, gfx_fade(th->text_dim, alpha), num);
+    }
+    gfx_circle(tx + tw * pos, ty, 14, gfx_fade(th->accent, alpha));
+    if (hover >= 0 && hover_label) {
+        float bx = tx + tw * starts[hover], lw = gfx_text_width(UI_BODY, GFX_SANS, hover_label) + 40;
+        float lx = bx < x ? x : bx + lw > x + w ? x + w - lw : bx;
+        gfx_rrect(lx, y - 66, lw, 56, 12, gfx_fade(th->panel, alpha));
+        gfx_rrect_line(lx, y - 66, lw, 56, 12, 2, gfx_fade(th->accent, alpha));
+        gfx_text(lx + 20, y - 38, UI_BODY, GFX_SANS, GFX_LEFT | GFX_MIDDLE, gfx_fade(th->text, alpha), hover_label);
+    }
 }

@@ -97,6 +97,9 @@ bool ui_choice(ui_ctx *ui, const char *id, float x, float y, float w, float h,
 /* Single-line text field; returns true when Enter is pressed. */
 bool ui_text_field(ui_ctx *ui, const char *id, float x, float y, float w,
                    char *buf, size_t buflen);
+/* Where the n-th text field queued this frame is (for tests and tours);
+ * false if there are fewer. */
+bool ui_field_rect(const ui_ctx *ui, int n, float *x, float *y, float *w, float *h);
 void ui_tooltipf(ui_ctx *ui, const char *fmt, ...);
 /* Height of a widget row (slider, toggle) in canvas units. */
 float ui_row_height(void);
@@ -109,10 +112,19 @@ typedef struct ui_help_key { const char *keys, *what; } ui_help_key;
  * a hint about controls (NULL in exported frames). */
 void ui_caption_bar(const ui_theme *th, int beat, int beat_count,
                     const char *title, const char *caption, const char *hint, float t, bool holding);
-void ui_help_overlay(const ui_theme *th, const ui_help_key *keys, int n);
+/* The app's keys in the left column, the scene's own (if any) under its
+ * name in the right one. */
+void ui_help_overlay(const ui_theme *th, const ui_help_key *keys, int n,
+                     const char *scene_name, const ui_help_key *scene_keys, int scene_n);
 /* A card for the scene picker; returns its height. */
 void ui_card(const ui_theme *th, float x, float y, float w, float h,
              const char *title, const char *summary, const char *detail, bool hot);
 void ui_toast(const ui_theme *th, const char *msg, float alpha);
+/* The scrubbing timeline: n beats starting at fractions starts[i] of the
+ * track (numbered numbers[i] on screen), the play head at pos (0..1), beat
+ * `hover` (or -1) highlighted with its label above it; faded by alpha. */
+void ui_timeline(const ui_theme *th, float x, float y, float w, float h, const float *starts,
+                 const int *numbers, int n, float pos, int hover, const char *hover_label,
+                 float alpha);
 
 #endif

@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <SDL2/SDL_keycode.h>
 #include "ui/ui.h"
 
 enum { CMD_BUTTON, CMD_TOGGLE, CMD_SLIDER, CMD_CHOICE, CMD_FIELD };
@@ -93,6 +94,12 @@ void ui_begin_frame(ui_ctx *ui, const ui_input *in) {
         prev_rects[prev_rect_count][3] = ui->cmds[i].h;
         prev_rect_count++;
     }
+    /* a focused field that was not drawn last frame (its beat or scene has
+     * gone) cannot be seen: it gives the keyboard back */
+    bool field_shown = false;
+    for (int i = 0; i < ui->cmd_count; i++)
+        if (ui->cmds[i].type == CMD_FIELD && ui->cmds[i].id == ui->focus) field_shown = true;
+    if (!field_shown) ui->focus = 0;
     ui->in = *in;
     ui->cmd_count = 0;
     ui->pool_used = 0;
@@ -232,11 +239,23 @@ bool ui_text_field(ui_ctx *ui, const char *id, float x, float y, float w,
         }
         size_t add = strlen(ui->in.text);
         if (add && n + add < buflen) memcpy(buf + n, ui->in.text, add + 1);
+        /* Enter submits and Esc cancels; both give the keyboard back, also
+         * when the scene refuses what was typed */
         if (ui->in.enter) enter = true;
+        if (ui->in.enter || ui_key(ui, SDLK_ESCAPE)) ui->focus = 0;
     }
     c->value = ui->focus != c->id ? 0 : ui->field_fresh ? 2 : 1;
     c->text = pool_add(ui, buf, strlen(buf));
     return enter;
+}
+
+bool ui_field_rect(const ui_ctx *ui, int n, float *x, float *y, float *w, float *h) {
+    for (int i = 0; i < ui->cmd_count; i++)
+        if (ui->cmds[i].type == CMD_FIELD && n-- == 0) {
+            *x = ui->cmds[i].x; *y = ui->cmds[i].y; *w = ui->cmds[i].w; *h = ui->cmds[i].h;
+            return true;
+        }
+    return false;
 }
 
 void ui_tooltipf(ui_ctx *ui, const char *fmt, ...) {

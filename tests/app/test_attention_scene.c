@@ -11,7 +11,8 @@
  *   weight on "big" and no "ctx big", so head 1 splits "it" between
  *   "trophy" and "suitcase" (and the verdict says so); unmasked, "trophy".
  * - Q, K and V have their own colour ranges; the scores title names the
- *   temperature when it is not 1; no caption mentions a control.
+ *   temperature when it is not 1; no caption mentions a control (the
+ *   controls go in each beat's hint, shown only in the window).
  * - Scripted input through the scene's update: Up/Down and clicks pick the
  *   query, the causal toggle flips, a typed sentence recomputes, unknown
  *   words are all named with the vocabulary; bad preset values fail at their
@@ -240,9 +241,11 @@ static void check_causal(void) {
     CHECK(strstr(line, "\xcf\x84") == NULL, "scores title at temperature 1 names no \xcf\x84: '%s'", line);
     /* captions are exported: they never mention a control */
     static const char *const controls[] = {"click", "hover", "type", "press", "drag", "toggle", "Up/Down", "slider"};
-    for (int b = 0; b < s->kind->beat_count; b++)
+    for (int b = 0; b < s->kind->beat_count; b++) {
         for (size_t i = 0; i < sizeof controls / sizeof controls[0]; i++)
             CHECK(!strstr(s->kind->beats[b].caption, controls[i]), "caption of beat %d mentions '%s'", b + 1, controls[i]);
+        CHECK(s->kind->beats[b].hint && s->kind->beats[b].hint[0], "beat %d has a hint for the window", b + 1);
+    }
     scene_close(s);
 }
 

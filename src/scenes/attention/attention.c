@@ -37,31 +37,40 @@
 static const scene_beat beats[] = {
     {"Tokens become vectors",
      "The sentence is split into tokens, and each token is looked up as a vector: one row of this "
-     "heatmap. Attention only ever sees these numbers.", 3.0f},
+     "heatmap. Attention only ever sees these numbers.", 3.0f,
+     "Type your own sentence at the top and press Enter"},
     {"Positional encoding",
      "Attention itself ignores order, so each position adds its own sine/cosine pattern. Now the "
-     "same word at two places is two different vectors.", 3.0f},
+     "same word at two places is two different vectors.", 3.0f,
+     "Toggle position to take the encoding away"},
     {"Query, Key, Value",
      "Three projections of the same vectors: the query says what a token is looking for, the key "
-     "what it offers, the value what it carries.", 3.0f},
+     "what it offers, the value what it carries.", 3.0f,
+     "Pick a head at the top; hover a cell to see its origin"},
     {"One query at a time",
      "The query meets every key: a dot product, scaled by 1/\xe2\x88\x9a" "d\xe2\x82\x96, then softmax. "
-     "The weights paint the sentence like a highlighter.", 4.0f},
+     "The weights paint the sentence like a highlighter.", 4.0f,
+     "Click a word, or press Up/Down, to choose the query"},
     {"The output",
      "The output is the weighted sum of the values: the token takes in what the tokens it attends "
-     "to carry.", 3.5f},
+     "to carry.", 3.5f,
+     "Click a word, or press Up/Down, to choose the query"},
     {"Every query at once",
      "All positions do this in parallel: one row per query, one column per key. This T\xc3\x97T "
-     "matrix is the attention pattern.", 3.0f},
+     "matrix is the attention pattern.", 3.0f,
+     "Try the temperature slider and the 1/\xe2\x88\x9a" "d\xe2\x82\x96 toggle"},
     {"Many heads",
      "Each head has its own projections, so each looks for something different, side by side, in "
-     "the same layer.", 3.0f},
+     "the same layer.", 3.0f,
+     "Hover a cell to see which words a head links"},
     {"The causal mask",
      "A decoder (GPT) may not look ahead: in every layer, keys after the query are masked, so a "
-     "word knows only what came before it. An encoder (BERT) reads the whole sentence.", 3.5f},
+     "word knows only what came before it. An encoder (BERT) reads the whole sentence.", 3.5f,
+     "Toggle causal: the other beats then show the decoder"},
     {"Why position matters",
      "Without positional encoding, reordered words give the same vectors, only reordered: the "
-     "numbers below are the real outputs.", 3.5f},
+     "numbers below are the real outputs.", 3.5f,
+     "Toggle position and watch the difference"},
 };
 
 /* ---- defaults, preset keys ---------------------------------------------------- */
@@ -464,6 +473,16 @@ static void attn_dump(const void *p, const scene_clock *c, ts_dump *d) {
     }
 }
 
+static const ui_help_key attn_help[] = {
+    {"\xe2\x86\x91  \xe2\x86\x93", "previous / next token as the query"},
+    {"click a token", "make it the query"},
+    {"click the field", "type a new sentence; Enter runs it, Esc leaves"},
+    {"toggles", "1/\xe2\x88\x9a" "d\xe2\x82\x96 scaling, causal mask, position encoding"},
+    {"head", "choose which head the heatmap shows"},
+    {"temperature", "drag to sharpen or soften the softmax"},
+    {"hover", "any cell: its exact value and where it came from"},
+};
+
 const scene_kind scene_attention = {
     .name = "attention",
     .title = "Attention",
@@ -478,4 +497,6 @@ const scene_kind scene_attention = {
     .draw = attn_scene_draw,
     .dump = attn_dump,
     .shutdown = attn_shutdown,
+    .help = attn_help,
+    .help_count = (int)(sizeof attn_help / sizeof attn_help[0]),
 };

@@ -250,6 +250,12 @@ static void calib_dump(const void *p, const scene_clock *c, ts_dump *d) {
     calib_dg_dump(&st->dg, d);
 }
 
+static const ui_help_key calib_help[] = {
+    {"grid", "toggle the focus grid over the card"},
+    {"grid step", "drag to change the grid's spacing"},
+    {"hover", "a colormap cell: its value and colour"},
+};
+
 const scene_kind scene_calibration = {
     .name = "calibration",
     .title = "Calibration",
@@ -263,5 +269,7 @@ const scene_kind scene_calibration = {
     .update = calib_update,
     .draw = calib_draw,
     .dump = calib_dump,
+    .help = calib_help,
+    .help_count = (int)(sizeof calib_help / sizeof calib_help[0]),
     .shutdown = calib_shutdown,
 };

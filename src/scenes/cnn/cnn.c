@@ -495,6 +495,14 @@ static void cnn_dump(const void *p, const scene_clock *c, ts_dump *d) {
     for (size_t i = 0; i < sizeof t / sizeof t[0]; i++) ts_dump_tensor(d, t[i]);
 }
 
+static const ui_help_key cnn_help[] = {
+    {"drag on the input", "draw a digit; the CNN reads it as you draw"},
+    {"clear  0..9", "buttons: clear the input, or load a rendered digit"},
+    {"hover", "any cell: its exact value and the sum that made it"},
+    {"playground", "pick a filter, its size, stride and padding"},
+    {"click a filter cell", "type its value; Enter applies, Esc leaves"},
+};
+
 const scene_kind scene_cnn = {
     .name = "cnn",
     .title = "Convolutional networks",
@@ -509,4 +517,6 @@ const scene_kind scene_cnn = {
     .draw = cnn_draw,
     .dump = cnn_dump,
     .shutdown = cnn_shutdown,
+    .help = cnn_help,
+    .help_count = (int)(sizeof cnn_help / sizeof cnn_help[0]),
 };

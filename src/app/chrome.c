@@ -1,0 +1,86 @@
+/* chrome.c: what the window draws over the scene: the timeline, pen strokes
+ * and laser pointer, the G go-to list, a beat number being typed, the quit
+ * question and the blank (black or white) screen. All in overlay canvas
+ * units, inside the safe margin when it is on; called by app_frame through
+ * app_frame_opts.overlay, so exports never contain any of it.
+ */
+#include <stdio.h>
+#include "app/session.h"
+
+static void panel(const ui_theme *th, float x, float y, float w, float h) {
+    gfx_rrect(x + 6, y + 8, w, h, 18, th->shadow);
+    gfx_rrect(x, y, w, h, 18, th->panel);
+    gfx_rrect_line(x, y, w, h, 18, 3, th->accent);
+}
+
+/* Entries down the left, the selected entry's beats on the right. */
+static void draw_go_list(const app_session *a) {
+    const ui_theme *th = a->th;
+    const deck *d = a->d;
+    float W = gfx_canvas_w(), H = gfx_canvas_h();
+    gfx_rect(-W, -H, 3 * W, 3 * H, gfx_fade(th->bg, 0.7f));
+    float x = 160, y = 90, w = W - 320, h = H - 180, row = 46;
+    panel(th, x, y, w, h);
+    gfx_text(x + 40, y + 46, UI_H2, GFX_BOLD, GFX_LEFT | GFX_MIDDLE, th->text, "Go to");
+    gfx_text(x + w - 40, y + 46, UI_SMALL, GFX_SANS, GFX_RIGHT | GFX_MIDDLE, th->text_dim,
+             "\xe2\x86\x91\xe2\x86\x93 entry \xc2\xb7 \xe2\x86\x90\xe2\x86\x92 beat \xc2\xb7 Enter go \xc2\xb7 G or Esc close");
+    int rows = (int)((h - 120) / row), first = a->go_sel >= rows ? a->go_sel - rows + 1 : 0;
+    float cw = w * 0.45f;
+    for (int i = first; i < d->n && i < first + rows; i++) {
+        float ry = y + 100 + (float)(i - first) * row;
+        if (i == a->go_sel) gfx_rrect(x + 24, ry, cw, row - 4, 10, gfx_fade(th->accent, 0.25f));
+        char line[200];
+        snprintf(line, sizeof line, "%d. %s", i + 1, d->e[i].title);
+        gfx_push_clip(x + 24, ry, cw - 10, row);
+        gfx_text(x + 40, ry + row / 2 - 2, UI_LABEL, i == a->entry ? GFX_BOLD : GFX_SANS, GFX_LEFT | GFX_MIDDLE,
+                 th->text, line);
+        gfx_pop_clip();
+    }
+    const deck_entry *e = &d->e[a->go_sel];
+    float bx = x + 60 + cw;
+    for (int b = e->first; b <= e->last; b++) {
+        float ry = y + 100 + (float)(b - e->first) * row;
+        if (ry + row > y + h - 20) break;
+        if (b == a->go_beat) gfx_rrect(bx, ry, w - cw - 90, row - 4, 10, gfx_fade(th->accent, 0.25f));
+        char line[200];
+        snprintf(line, sizeof line, "%d  %s", b + 1, e->s->kind->beats[b].title ? e->s->kind->beats[b].title : "");
+        gfx_push_clip(bx, ry, w - cw - 90, row);
+        gfx_text(bx + 16, ry + row / 2 - 2, UI_LABEL, GFX_SANS, GFX_LEFT | GFX_MIDDLE, th->text, line);
+        gfx_pop_clip();
+    }
+}
+
+void session_draw_confirm(const app_session *a) {
+    const ui_theme *th = a->th;
+    float W = gfx_canvas_w(), H = gfx_canvas_h(), w = 1100, h = 230;
+    gfx_rect(-W, -H, 3 * W, 3 * H, gfx_fade(th->bg, 0.6f));
+    panel(th, (W - w) / 2, (H - h) / 2, w, h);
+    gfx_text(W / 2, H / 2 - 50, UI_H2, GFX_BOLD, GFX_CENTER | GFX_MIDDLE, th->text,
+             "Quit? Your drawings and edits will be lost.");
+    gfx_text(W / 2, H / 2 + 40, UI_BODY, GFX_SANS, GFX_CENTER | GFX_MIDDLE, th->text_dim,
+             "Q or Enter quits \xc2\xb7 any other key stays");
+}
+
+void session_draw_overlay(app_session *a) {
+    scene *s = app_session_scene(a);
+    const ui_theme *th = a->th;
+    float W = gfx_canvas_w(), H = gfx_canvas_h();
+    if (a->blank) {   /* covers everything, margin and letterbox included */
+        gfx_rect(-W, -H, 3 * W, 3 * H, a->blank == 'w' ? gfx_hex(0xffffffff) : gfx_hex(0x000000ff));
+        if (a->ink.laser) ink_draw(&a->ink, -1, -1, th, a->now, a->ox, a->oy);
+        return;
+    }
+    scrub_draw(a, a->ox, a->oy);
+    ink_draw(&a->ink, a->entry, s->clock.beat, th, a->now, a->ox, a->oy);
+    if (a->ink.pen && !a->ink.laser)   /* where the pen will write */
+        gfx_circle_line(a->ox, a->oy, 10, 3, th->accent);
+    if (a->digits[0]) {
+        char msg[64];
+        snprintf(msg, sizeof msg, "go to beat %s \xe2\x86\xb5", a->digits);
+        float w = gfx_text_width(UI_H2, GFX_BOLD, msg) + 60;
+        panel(th, (W - w) / 2, 60, w, 80);
+        gfx_text(W / 2, 100, UI_H2, GFX_BOLD, GFX_CENTER | GFX_MIDDLE, th->text, msg);
+    }
+    if (a->go_open) draw_go_list(a);
+    if (a->confirm_quit) session_draw_confirm(a);
+}
