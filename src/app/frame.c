@@ -15,6 +15,7 @@
 void app_frame(scene *s, ui_ctx *ui, int fb_w, int fb_h, const app_frame_opts *o) {
     const ui_theme *th = o->theme;
     ui->theme = th;
+    gfx_canvas_fit(fb_w, fb_h);   /* update lays out on this frame's canvas */
     if (s->kind->update) s->kind->update(s->state, &s->clock, ui);
     gfx_frame_begin(fb_w, fb_h, th->bg, th->letterbox);
     float W = gfx_canvas_w(), H = gfx_canvas_h();

@@ -115,6 +115,12 @@ static bool ref_matches(const hover_ref *h, const ts_tensor *t, const int *idx) 
 
 bool dg_linked(const ts_tensor *t, const int *idx) { return ref_matches(&F.prev, t, idx); }
 
+bool dg_hovered_in(const ts_tensor *t, int *idx) {
+    if (!F.prev.set || !t || strcmp(F.prev.name, t->name) != 0) return false;
+    if (idx) memcpy(idx, F.prev.idx, sizeof F.prev.idx);
+    return true;
+}
+
 bool dg_hovered(dg_ref *out) {
     if (!F.prev.set) return false;
     if (out) {

@@ -158,8 +158,13 @@ bool dg_hover_text(dg_rect r, const char *fmt, ...);
 /* True when the tensor element was hovered in the previous frame, anywhere
  * (directly or through a linked term); elements use it to light up. */
 bool dg_linked(const ts_tensor *t, const int *idx);
-/* The hovered tensor element of the previous frame (false if none). */
+/* The hovered tensor element of the previous frame (false if none).
+ * out->t is for comparing with live tensors only: the scene may have freed
+ * it since (a model rebuilt), so never dereference it. */
 bool dg_hovered(dg_ref *out);
+/* True when the previous frame's hovered element is an element of a tensor
+ * with t's name (t: a live tensor); its index goes to idx (TS_MAX_DIMS). */
+bool dg_hovered_in(const ts_tensor *t, int *idx);
 
 /* ---- colour --------------------------------------------------------------------- */
 
@@ -303,7 +308,8 @@ void dg_plane_field(dg_plane *p, const dg_src *src, float lo, float hi, int cmap
  * colours at alpha 0.35. */
 void dg_plane_regions(dg_plane *p, const int *cls, int rows, int cols);
 /* Points xy [n, 2] from src's tensor (the last dim is 2); classes [n] or
- * NULL picks dg_category(classes[i]) per point, else color. */
+ * NULL picks dg_category(classes[i]) per point (a negative class, none:
+ * color), else color. */
 void dg_plane_points(dg_plane *p, const dg_src *src, int n, const int *classes,
                      gfx_color color, float radius);
 /* Arrows from xy[i] along dxy[i] * scale (gradients, predicted noise). */

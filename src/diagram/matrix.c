@@ -10,7 +10,9 @@
  * legend right of the grid (or under it when that leaves bigger cells). Cells
  * are square, as large as fit but at most max_cell, and the whole block is
  * centred in the rect. Labels shrink toward DG_TEXT_MIN to fit their cell;
- * labels that still collide are thinned (every k-th shown). Numbers are
+ * column labels wider than a cell alternate between two lines, or turn up
+ * (gfx_text_up) when two cells are not enough; labels that still collide
+ * are thinned (every k-th shown). Numbers are
  * formatted by dg_fmt to the width of a cell at one size for the whole grid;
  * when a cell cannot hold a 4-character number at DG_TEXT_MIN, cells show
  * only colour (DG_NUMBERS then falls back to the heatmap).
@@ -368,7 +370,9 @@ dg_cells dg__grid_draw(dg_rect r, dg__grid *mp, const dg_src *src, const dg_matr
         gfx_rect(L.gx + (float)j * L.cs, L.gy + (float)i * L.cs, L.cs, L.cs,
                  gfx_mix(th->bg, th->panel, 0.5f));
     }
-    if (!s.no_grid && L.cs >= 10) {
+    /* Grid lines where cells are big enough to read one by one (lines over
+     * a fine heatmap only add noise, and cost fill rate on software GL). */
+    if (!s.no_grid && L.cs >= 24) {
         float lw = fmaxf(1, L.cs * 0.03f);
         gfx_color gcol = heat ? gfx_fade(th->bg, 0.7f) : th->grid;
         int full = visible / m.cols;
@@ -379,7 +383,12 @@ dg_cells dg__grid_draw(dg_rect r, dg__grid *mp, const dg_src *src, const dg_matr
             if (h > 0) gfx_line(L.gx + (float)j * L.cs, L.gy, L.gx + (float)j * L.cs, L.gy + h, lw, gcol);
         }
     }
-    if (visible == n) gfx_rrect_line(L.gx - 2, L.gy - 2, gw + 4, gh + 4, 3, 2, th->panel_edge);
+    if (visible == n) {   /* a frame of four edges: one stroked quad would shade the whole grid */
+        gfx_rect(L.gx - 2, L.gy - 2, gw + 4, 2, th->panel_edge);
+        gfx_rect(L.gx - 2, L.gy + gh, gw + 4, 2, th->panel_edge);
+        gfx_rect(L.gx - 2, L.gy, 2, gh, th->panel_edge);
+        gfx_rect(L.gx + gw, L.gy, 2, gh, th->panel_edge);
+    }
 
     if (num_size > 0) {
         char txt[32];

@@ -237,19 +237,14 @@ void dg_plane_points(dg_plane *p, const dg_src *src, int n, const int *classes,
     float reach = radius + 10.0f, best_d = reach * reach;
     int best = -1;
     /* A point whose element (either column of its row) was hovered last
-     * frame. dg_hovered's tensor pointer may be stale (the scene may have
-     * been rebuilt since), so only dg_linked, which compares names, is
-     * asked, and only when something was hovered. */
+     * frame; dg_hovered_in compares by name (the last frame's tensor may
+     * have been freed since). */
     int linked = -1;
-    if (dg_hovered(NULL)) {
-        int li[TS_MAX_DIMS];
-        memcpy(li, idx, sizeof li);
-        for (int i = 0; i < n && linked < 0; i++)
-            for (int k = 0; k < 2 && linked < 0; k++) {
-                li[nd - 2] = i;
-                li[nd - 1] = k;
-                if (dg_linked(t, li)) linked = i;
-            }
+    int hidx[TS_MAX_DIMS];
+    if (dg_hovered_in(t, hidx)) {
+        bool same = true;
+        for (int d = 0; d < nd - 2; d++) same &= hidx[d] == idx[d];
+        if (same) linked = hidx[nd - 2];
     }
     gfx_push_clip(a.x, a.y, a.w, a.h);
     /* A thin halo in the background colour separates sparse points; a dense
@@ -261,7 +256,7 @@ void dg_plane_points(dg_plane *p, const dg_src *src, int n, const int *classes,
         float cx = a.x + (xy[2 * i] - p->ax.lo) * sx, cy = a.y + (p->ay.hi - xy[2 * i + 1]) * sy;
         if (!isfinite(cx) || !isfinite(cy)) continue;
         if (halos) gfx_circle(cx, cy, radius + 1.5f, halo);
-        gfx_circle(cx, cy, radius, classes ? dg_category(classes[i]) : color);
+        gfx_circle(cx, cy, radius, classes && classes[i] >= 0 ? dg_category(classes[i]) : color);
         if (ptr) {
             float d = (cx - mx) * (cx - mx) + (cy - my) * (cy - my);
             if (d < best_d) { best_d = d; best = i; }

@@ -237,7 +237,22 @@ static void fmt_prob(char *out, size_t n, float p) {
     snprintf(out, n, ">99.999%%");
 }
 
-typedef struct bar { int cls; float v; } bar;
+typedef struct bar { int cls; float v; bool marked, target, show; } bar;
+
+/* Which bars get a label when only every step-th fits: marked ones first
+ * (the winner, a target), then the others in order, each only where it
+ * keeps step slots from every label already placed. */
+static void pick_labels(bar *b, int n, int step) {
+    for (int i = 0; i < n; i++) b[i].show = false;
+    for (int pass = 0; pass < 2; pass++)
+        for (int i = 0; i < n; i++) {
+            if (b[i].show || (pass == 0 && !b[i].marked && !b[i].target)) continue;
+            bool room = true;
+            for (int j = i - step + 1; j < i + step && room; j++)
+                if (j >= 0 && j < n && b[j].show) room = false;
+            b[i].show = room;
+        }
+}
 
 static int bar_desc(const void *a, const void *b) {
     const bar *x = a, *y = b;
@@ -264,6 +279,10 @@ dg_cells dg_bars(dg_rect r, const dg_src *src, const dg_bars_style *s_in) {
     bool probs = vmin >= 0 && vmax <= 1;
     float scale = probs ? 1 : fmaxf(vmax, 1e-12f);
     bool tie = top_n > 1, flat = top_n == v.n;
+    for (int i = 0; i < v.n; i++) {
+        bars[i].marked = s.mark == 0 && bars[i].v == vmax && !flat;
+        bars[i].target = s.mark == i + 1;
+    }
     if (s.sorted) qsort(bars, (size_t)v.n, sizeof *bars, bar_desc);
     int n = s.sorted && s.top > 0 && s.top < v.n ? s.top : v.n;
 
@@ -287,31 +306,29 @@ dg_cells dg_bars(dg_rect r, const dg_src *src, const dg_bars_style *s_in) {
         dg_rect labs = dg_cut_left(&body, lw, 12);
         dg_rect vals = dg_cut_right(&body, val_w, 8);
         float rh = fminf(body.h / (float)n, 72);
-        float vsize = rh >= DG_TEXT_MIN * 1.2f ? fminf(ls, rh / 1.2f) : 0;
-        if (rh / 1.2f < ls) lsize = fmaxf(DG_TEXT_MIN, rh / 1.2f);
-        if (rh < DG_TEXT_MIN * 1.2f) step = (int)ceilf(DG_TEXT_MIN * 1.25f / rh);
+        /* labels and values share a size; rows too thin for it are thinned */
+        lsize = fmaxf(DG_TEXT_MIN, fminf(ls, rh / 1.2f));
+        if (rh < lsize * 1.2f) step = (int)ceilf(lsize * 1.2f / rh);
+        pick_labels(bars, n, step);
         float y0 = body.y + (body.h - rh * (float)n) / 2;
         g = (dg_cells){ body.x, y0, body.w, rh, n, 1, -1, -1,
                         { labs.x, trect.y, vals.x + vals.w - labs.x, y0 + rh * (float)n - trect.y } };
         for (int k = 0; k < n; k++) {
             float y = y0 + (float)k * rh, p = bars[k].v;
-            bool top = p == vmax && !flat, target = s.mark == bars[k].cls + 1;
-            bool marked = s.mark == 0 && top;
+            bool target = bars[k].target, marked = bars[k].marked;
             gfx_rect(body.x, y + rh * 0.12f, body.w, rh * 0.76f, gfx_fade(th->panel, 0.8f));
             float len = body.w * fmaxf(0, p) / scale;
             gfx_rect(body.x, y + rh * 0.12f, len, rh * 0.76f, marked ? col : gfx_fade(col, 0.45f));
             if (target)
                 gfx_rrect_line(body.x - 3, y + rh * 0.12f - 3, body.w + 6, rh * 0.76f + 6, 4, 3, th->accent2);
-            if (k % step == 0 || marked || target)
-                dg_text((dg_rect){ labs.x, y + rh / 2 - lsize * 0.6f, labs.w, lsize * 1.2f }, lsize,
-                        marked || target ? GFX_BOLD : GFX_SANS, GFX_RIGHT | GFX_MIDDLE,
-                        marked ? th->text : target ? th->accent2 : th->text_dim, BAR_LABEL(k));
-            if (vsize > 0) {
-                if (probs) fmt_prob(buf, sizeof buf, p);
-                else dg_fmt(buf, sizeof buf, p, 3, 6, false);
-                gfx_text(vals.x, y + rh / 2, vsize, GFX_MONO, GFX_LEFT | GFX_MIDDLE,
-                         marked ? th->text : th->text_dim, buf);
-            }
+            if (!bars[k].show) continue;
+            dg_text((dg_rect){ labs.x, y + rh / 2 - lsize * 0.6f, labs.w, lsize * 1.2f }, lsize,
+                    marked || target ? GFX_BOLD : GFX_SANS, GFX_RIGHT | GFX_MIDDLE,
+                    marked ? th->text : target ? th->accent2 : th->text_dim, BAR_LABEL(k));
+            if (probs) fmt_prob(buf, sizeof buf, p);
+            else dg_fmt(buf, sizeof buf, p, 3, 6, false);
+            dg_text((dg_rect){ vals.x, y + rh / 2 - lsize * 0.6f, vals.w, lsize * 1.2f }, lsize,
+                    GFX_MONO, GFX_LEFT | GFX_MIDDLE, marked ? th->text : th->text_dim, buf);
         }
     } else {
         float lab_h = ls * 1.2f + 8, val_h = ls * 1.2f + 4;
@@ -323,6 +340,7 @@ dg_cells dg_bars(dg_rect r, const dg_src *src, const dg_bars_style *s_in) {
             float lw2 = lw * lsize / ls;
             step = lw2 + 8 > cw ? (int)ceilf((lw2 + 8) / cw) : 1;
         }
+        pick_labels(bars, n, step);
         float vsize = 0;
         if (probs) {
             float vw = gfx_text_width(1, GFX_MONO, "99.97%");
@@ -337,14 +355,13 @@ dg_cells dg_bars(dg_rect r, const dg_src *src, const dg_bars_style *s_in) {
         gfx_line(x0, y0 + bh, x0 + cw * (float)n, y0 + bh, 2, th->text_dim);
         for (int k = 0; k < n; k++) {
             float x = x0 + (float)k * cw, p = bars[k].v;
-            bool top = p == vmax && !flat, target = s.mark == bars[k].cls + 1;
-            bool marked = s.mark == 0 && top;
+            bool target = bars[k].target, marked = bars[k].marked;
             float len = bh * fmaxf(0, p) / scale;
             gfx_rect(x + cw * 0.15f, y0, cw * 0.7f, bh, gfx_fade(th->panel, 0.8f));
             gfx_rect(x + cw * 0.15f, y0 + bh - len, cw * 0.7f, len, marked ? col : gfx_fade(col, 0.45f));
             if (target)
                 gfx_rrect_line(x + cw * 0.15f - 3, y0 - 3, cw * 0.7f + 6, bh + 6, 4, 3, th->accent2);
-            if (k % step == 0 || marked || target)
+            if (bars[k].show)
                 dg_text((dg_rect){ x - cw * (float)(step - 1) / 2 + 2, y0 + bh + 8,
                                    cw * (float)step - 4, lsize * 1.2f },
                         lsize, marked || target ? GFX_BOLD : GFX_SANS, GFX_CENTER | GFX_TOP,

@@ -85,6 +85,10 @@ void gfx_shutdown(void);
  * area with bg, sets the projection. */
 void gfx_frame_begin(int fb_w, int fb_h, gfx_color bg, gfx_color letterbox);
 void gfx_frame_end(void);
+/* Sizes the canvas for a drawable of fb_w x fb_h pixels without starting a
+ * frame (gfx_frame_begin does it too), so code that lays out before drawing
+ * (a scene's update) sees this frame's canvas, not the last one's. */
+void gfx_canvas_fit(int fb_w, int fb_h);
 
 float gfx_canvas_w(void);
 float gfx_canvas_h(void);

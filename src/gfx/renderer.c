@@ -190,10 +190,9 @@ static void update_xform(void)
     gfx_st.xf.by = gfx_st.off_y + gfx_st.ppu * ty;
 }
 
-void gfx_frame_begin(int fb_w, int fb_h, gfx_color bg, gfx_color letterbox)
+void gfx_canvas_fit(int fb_w, int fb_h)
 {
     if (!gfx_st.inited || fb_w <= 0 || fb_h <= 0) return;
-    B.nq = B.nc = 0;
     gfx_st.fb_w = fb_w;
     gfx_st.fb_h = fb_h;
     if (gfx_st.design_h > 0) {
@@ -212,6 +211,15 @@ void gfx_frame_begin(int fb_w, int fb_h, gfx_color bg, gfx_color letterbox)
     gfx_st.off_x = (float)ox;
     gfx_st.off_y = (float)oy;
     gfx_st.canvas_px = (gfx_irect){ ox, oy, cw, ch };
+}
+
+void gfx_frame_begin(int fb_w, int fb_h, gfx_color bg, gfx_color letterbox)
+{
+    if (!gfx_st.inited || fb_w <= 0 || fb_h <= 0) return;
+    B.nq = B.nc = 0;
+    gfx_canvas_fit(fb_w, fb_h);
+    int ox = gfx_st.canvas_px.x, oy = gfx_st.canvas_px.y;
+    int cw = gfx_st.canvas_px.w, ch = gfx_st.canvas_px.h;
     gfx_st.view_n = 0;
     gfx_st.clip_n = 1;
     gfx_st.clip[0] = gfx_st.canvas_px;

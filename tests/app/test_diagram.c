@@ -230,6 +230,35 @@ static void test_matrix_bounds(void) {
     }
 }
 
+/* Sixty classes in a small rect: labels thin out, the winner keeps its
+ * label and value, nothing collides; the honest percentages read right. */
+static void test_bars_crowded(void) {
+    ts_tensor *p = ts_new1(&arena, "probs", 60);
+    for (int i = 0; i < 60; i++) p->data[i] = 0.0001f;
+    p->data[31] = 1.0f - 59 * 0.0001f;
+    static gfx_text_rec rec[1024];
+    for (int vertical = 0; vertical < 2; vertical++) {
+        frame(320, 180);
+        gfx_text_log(rec, 1024);
+        dg_frame_begin(&ui_theme_dark, -1, -1, 0);
+        dg_bars((dg_rect){ 100, 100, 700, 500 }, &(dg_src){ .t = p }, &(dg_bars_style){ .vertical = vertical });
+        dg_frame_end();
+        int n = gfx_text_log_count();
+        gfx_text_log(NULL, 0);
+        gfx_frame_end();
+        int bad = layout_check(rec, n, 1920, 1080, vertical ? "60 bars, vertical" : "60 bars", stderr);
+        bool winner = false, value = false;
+        for (int i = 0; i < n && i < 1024; i++) {
+            winner |= strcmp(rec[i].text, "31") == 0;
+            value |= strcmp(rec[i].text, "99.41%") == 0 || strcmp(rec[i].text, "<0.1%") == 0;
+        }
+        CHECK(bad == 0 && winner && (vertical || value), "%s: %d violations, winner %d, value %d",
+              vertical ? "vertical" : "horizontal", bad, winner, value);
+    }
+    dg_cells none = dg_bars((dg_rect){ 0, 0, 0, 0 }, NULL, NULL);
+    CHECK(none.rows == 0 && none.hover_r == -1, "degenerate input draws nothing");
+}
+
 /* ---- the gallery --------------------------------------------------------------- */
 
 static ts_tensor *filled(const char *name, int rows, int cols, float lo, float hi, uint64_t seed) {
@@ -351,6 +380,7 @@ int main(void) {
     test_canvas_aspect();
     test_matrix_hover();
     test_matrix_bounds();
+    test_bars_crowded();
     test_gallery(png, png ? 1920 : 480, png ? 1080 : 270);
     test_gallery(png, png ? 1024 : 256, png ? 768 : 192);
     gfx_target_bind(NULL);
