@@ -37,6 +37,9 @@
 #define LEGEND_V_MIN_H 170.0f
 #define LEGEND_H_H 100.0f     /* a horizontal one: label, bar, ticks */
 #define LEGEND_H_MIN_W 260.0f
+/* Cell numbers: DejaVu Sans has equal-width digits and a narrow point and
+ * minus, so a cell holds one more character than in the mono face. */
+#define NUM_FONT GFX_SANS
 #define PAD_MAX 4             /* shown cells per side beyond which a window is refused */
 
 static bool slice_open(dg__grid *m, const dg_src *src, const dg_matrix_style *s) {
@@ -170,10 +173,10 @@ static float numbers_fit(dg__grid *m, float cs, int *max_chars) {
             for (int j = 0; j < m->cols; j++) {
                 float v;
                 slice_at(m, i, j, &v);
-                float w = gfx_text_width(1, GFX_MONO, dg_fmt(buf, sizeof buf, v, 3, mc, false));
+                float w = gfx_text_width(1, NUM_FONT, dg_fmt(buf, sizeof buf, v, 3, mc, false));
                 if (w > wmax) wmax = w;
             }
-        float s = wmax > 0 ? fminf(s0, (cs - fmaxf(6, 0.1f * cs)) / wmax) : s0;
+        float s = wmax > 0 ? fminf(s0, (cs - fmaxf(5, 0.08f * cs)) / wmax) : s0;
         if (s >= DG_TEXT_MIN) {
             *max_chars = mc;
             return floorf(s);
@@ -399,7 +402,7 @@ dg_cells dg__grid_draw(dg_rect r, dg__grid *mp, const dg_src *src, const dg_matr
             gfx_color ink = !in ? th->text_dim
                           : heat ? dg__ink_on(gfx_cmap_color(gc, dg__unit(v, lo, hi))) : th->text;
             gfx_text(L.gx + ((float)j + 0.5f) * L.cs, L.gy + ((float)i + 0.5f) * L.cs, num_size,
-                     GFX_MONO, GFX_CENTER | GFX_MIDDLE, ink,
+                     NUM_FONT, GFX_CENTER | GFX_MIDDLE, ink,
                      dg_fmt(txt, sizeof txt, v, 3, max_chars, false));
         }
     }
