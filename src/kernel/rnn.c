@@ -86,16 +86,23 @@ void ts_rnn_cell_backward(float *dx, float *dh, float *dw_ih, float *dw_hh,
 
 /* ---- LSTM ------------------------------------------------------------------ */
 
-void ts_lstm_cell_forward(float *h_out, float *c_out, float *gates,
-                          const float *x, const float *h, const float *c,
-                          const float *w_ih, const float *w_hh,
-                          const float *b_ih, const float *b_hh, int B, int I, int H) {
+/* A clamped gate (clamp->on[k]) takes clamp->value[k] instead of its
+ * activation: a constant, so no gradient flows into its pre-activation. */
+static bool clamped(const ts_lstm_clamp *cl, int k) { return cl && cl->on[k]; }
+
+void ts_lstm_cell_forward_clamped(float *h_out, float *c_out, float *gates,
+                                  const float *x, const float *h, const float *c,
+                                  const float *w_ih, const float *w_hh,
+                                  const float *b_ih, const float *b_hh,
+                                  const ts_lstm_clamp *clamp, int B, int I, int H) {
     for (int b = 0; b < B; b++) {
         const float *xb = x + (size_t)b * I, *hb = h + (size_t)b * H;
         float *gb = gates + (size_t)b * 4 * H;
         for (int r = 0; r < 4 * H; r++) {
+            int k = r / H;
+            if (clamped(clamp, k)) { gb[r] = clamp->value[k]; continue; }
             float p = pre_x(xb, w_ih, b_ih, r, I) + pre_h(hb, w_hh, b_hh, r, H);
-            gb[r] = (r >= 2 * H && r < 3 * H) ? tanhf(p) : sigmoidf(p);   /* g is tanh */
+            gb[r] = k == 2 ? tanhf(p) : sigmoidf(p);   /* g is tanh */
         }
         for (int j = 0; j < H; j++) {
             float i = gb[j], f = gb[H + j], gg = gb[2 * H + j], o = gb[3 * H + j];
@@ -106,12 +113,21 @@ void ts_lstm_cell_forward(float *h_out, float *c_out, float *gates,
     }
 }
 
-void ts_lstm_cell_backward(float *dx, float *dh, float *dc,
-                           float *dw_ih, float *dw_hh, float *db_ih, float *db_hh,
-                           const float *dh_out, const float *dc_out,
-                           const float *gates, const float *c_out,
-                           const float *x, const float *h, const float *c,
-                           const float *w_ih, const float *w_hh, int B, int I, int H) {
+void ts_lstm_cell_forward(float *h_out, float *c_out, float *gates,
+                          const float *x, const float *h, const float *c,
+                          const float *w_ih, const float *w_hh,
+                          const float *b_ih, const float *b_hh, int B, int I, int H) {
+    ts_lstm_cell_forward_clamped(h_out, c_out, gates, x, h, c, w_ih, w_hh, b_ih, b_hh,
+                                 NULL, B, I, H);
+}
+
+void ts_lstm_cell_backward_clamped(float *dx, float *dh, float *dc,
+                                   float *dw_ih, float *dw_hh, float *db_ih, float *db_hh,
+                                   const float *dh_out, const float *dc_out,
+                                   const float *gates, const float *c_out,
+                                   const float *x, const float *h, const float *c,
+                                   const float *w_ih, const float *w_hh,
+                                   const ts_lstm_clamp *clamp, int B, int I, int H) {
     for (int b = 0; b < B; b++) {
         cell_grads g = row_grads(dx, dh, dw_ih, dw_hh, db_ih, db_hh, b, I, H);
         const float *xb = x + (size_t)b * I, *hb = h + (size_t)b * H;
@@ -124,17 +140,24 @@ void ts_lstm_cell_backward(float *dx, float *dh, float *dc,
             /* total gradient reaching c' : through h' = o tanh(c') and directly */
             float dcn = dho * o * (1.0f - tc * tc) + (dc_out ? dc_out[bj] : 0.0f);
             if (dc) dc[bj] += dcn * f;
-            /* pre-activation gradients of i, f, g, o */
-            float di = dcn * gg * i * (1.0f - i);
-            float df = dcn * c[bj] * f * (1.0f - f);
-            float dg = dcn * i * (1.0f - gg * gg);
-            float dox = dho * tc * o * (1.0f - o);
-            scatter(&g, di, di, j, xb, hb, w_ih, w_hh, I, H);
-            scatter(&g, df, df, H + j, xb, hb, w_ih, w_hh, I, H);
-            scatter(&g, dg, dg, 2 * H + j, xb, hb, w_ih, w_hh, I, H);
-            scatter(&g, dox, dox, 3 * H + j, xb, hb, w_ih, w_hh, I, H);
+            /* pre-activation gradients of i, f, g, o (none for a clamped gate) */
+            float d[4] = { dcn * gg * i * (1.0f - i), dcn * c[bj] * f * (1.0f - f),
+                           dcn * i * (1.0f - gg * gg), dho * tc * o * (1.0f - o) };
+            for (int k = 0; k < 4; k++)
+                if (!clamped(clamp, k))
+                    scatter(&g, d[k], d[k], k * H + j, xb, hb, w_ih, w_hh, I, H);
         }
     }
+}
+
+void ts_lstm_cell_backward(float *dx, float *dh, float *dc,
+                           float *dw_ih, float *dw_hh, float *db_ih, float *db_hh,
+                           const float *dh_out, const float *dc_out,
+                           const float *gates, const float *c_out,
+                           const float *x, const float *h, const float *c,
+                           const float *w_ih, const float *w_hh, int B, int I, int H) {
+    ts_lstm_cell_backward_clamped(dx, dh, dc, dw_ih, dw_hh, db_ih, db_hh, dh_out, dc_out,
+                                  gates, c_out, x, h, c, w_ih, w_hh, NULL, B, I, H);
 }
 
 /* ---- GRU -------------------------------------------------------------------- */

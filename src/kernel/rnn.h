@@ -19,6 +19,8 @@
 #ifndef TS_RNN_H
 #define TS_RNN_H
 
+#include <stdbool.h>
+
 /* h_out = tanh(x W_ih^T + b_ih + h W_hh^T + b_hh).  h_out [B, H]. */
 void ts_rnn_cell_forward(float *h_out, const float *x, const float *h,
                          const float *w_ih, const float *w_hh,
@@ -44,6 +46,25 @@ void ts_lstm_cell_backward(float *dx, float *dh, float *dc,
                            const float *x, const float *h, const float *c,
                            const float *w_ih, const float *w_hh, int B, int I, int H);
 
+/* Clamped LSTM gates (a "what if" the scene offers): gate k (0 i, 1 f, 2 g,
+ * 3 o) with on[k] set takes value[k] at every unit instead of its
+ * activation. A clamped gate is a constant: backward sends no gradient into
+ * its pre-activation (what autograd does with a constant). NULL = no clamp. */
+typedef struct ts_lstm_clamp { bool on[4]; float value[4]; } ts_lstm_clamp;
+
+void ts_lstm_cell_forward_clamped(float *h_out, float *c_out, float *gates,
+                                  const float *x, const float *h, const float *c,
+                                  const float *w_ih, const float *w_hh,
+                                  const float *b_ih, const float *b_hh,
+                                  const ts_lstm_clamp *clamp, int B, int I, int H);
+void ts_lstm_cell_backward_clamped(float *dx, float *dh, float *dc,
+                                   float *dw_ih, float *dw_hh, float *db_ih, float *db_hh,
+                                   const float *dh_out, const float *dc_out,
+                                   const float *gates, const float *c_out,
+                                   const float *x, const float *h, const float *c,
+                                   const float *w_ih, const float *w_hh,
+                                   const ts_lstm_clamp *clamp, int B, int I, int H);
+
 /* GRU (PyTorch's equations):
  *   r = sigmoid(W_ir x + b_ir + W_hr h + b_hr)
  *   z = sigmoid(W_iz x + b_iz + W_hz h + b_hz)
@@ -60,5 +81,55 @@ void ts_gru_cell_backward(float *dx, float *dh, float *dw_ih, float *dw_hh,
                           const float *gates, const float *hn,
                           const float *x, const float *h,
                           const float *w_ih, const float *w_hh, int B, int I, int H);
+
+/* ---- sequences (rnn_seq.c): nn.RNN / nn.LSTM / nn.GRU, one layer ---------
+ *
+ * T steps over the cells above, sequence first (batch_first=False):
+ *   x [T,B,I]; h0, c0 [B,H] (required; zeros for PyTorch's default);
+ *   h, c [T,B,H]: h[t] is the state after step t (nn.LSTM's output);
+ *   gates [T,B,G*H] (LSTM i f g o, GRU r z n); hn [T,B,H] (GRU, see above).
+ *
+ * Backpropagation through time: dh_up [T,B,H] is the gradient arriving at
+ * each h_t from outside the recurrence (a loss on the last step only: zeros
+ * but for t = T-1); dc_up [T,B,H] likewise for the LSTM's c_t (may be NULL).
+ * dh_total [T,B,H] and dc_total [T,B,H] are required outputs, WRITTEN (=):
+ * the total gradient dL/dh_t (dL/dc_t) through every later step, which is
+ * what a vanishing-gradient plot shows. dx [T,B,I], dh0, dc0 [B,H] and the
+ * weight gradients ACCUMULATE (+=) and may each be NULL.
+ *
+ *   ts_lstm_seq_forward(h, c, gates, x, h0, c0, w_ih, w_hh, b_ih, b_hh, NULL, T, 1, I, H);
+ *   dh_up[(T-1)*H + j] = dL/dh_T[j];  // from the readout
+ *   ts_lstm_seq_backward(dh_total, dc_total, NULL, NULL, NULL, dw_ih, dw_hh, db_ih, db_hh,
+ *                        dh_up, NULL, h, c, gates, x, h0, c0, w_ih, w_hh, NULL, T, 1, I, H);
+ */
+void ts_rnn_seq_forward(float *h, const float *x, const float *h0,
+                        const float *w_ih, const float *w_hh,
+                        const float *b_ih, const float *b_hh, int T, int B, int I, int H);
+void ts_rnn_seq_backward(float *dh_total, float *dx, float *dh0,
+                         float *dw_ih, float *dw_hh, float *db_ih, float *db_hh,
+                         const float *dh_up, const float *h, const float *x, const float *h0,
+                         const float *w_ih, const float *w_hh, int T, int B, int I, int H);
+
+void ts_lstm_seq_forward(float *h, float *c, float *gates, const float *x,
+                         const float *h0, const float *c0,
+                         const float *w_ih, const float *w_hh,
+                         const float *b_ih, const float *b_hh,
+                         const ts_lstm_clamp *clamp, int T, int B, int I, int H);
+void ts_lstm_seq_backward(float *dh_total, float *dc_total, float *dx, float *dh0, float *dc0,
+                          float *dw_ih, float *dw_hh, float *db_ih, float *db_hh,
+                          const float *dh_up, const float *dc_up,
+                          const float *h, const float *c, const float *gates,
+                          const float *x, const float *h0, const float *c0,
+                          const float *w_ih, const float *w_hh,
+                          const ts_lstm_clamp *clamp, int T, int B, int I, int H);
+
+void ts_gru_seq_forward(float *h, float *gates, float *hn, const float *x, const float *h0,
+                        const float *w_ih, const float *w_hh,
+                        const float *b_ih, const float *b_hh, int T, int B, int I, int H);
+void ts_gru_seq_backward(float *dh_total, float *dx, float *dh0,
+                         float *dw_ih, float *dw_hh, float *db_ih, float *db_hh,
+                         const float *dh_up, const float *h, const float *gates,
+                         const float *hn, const float *x, const float *h0,
+                         const float *w_ih, const float *w_hh, int T, int B, int I, int H);
 
 #endif
