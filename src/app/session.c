@@ -206,6 +206,14 @@ static void set_speed(app_session *a, double v) {
 /* Returns true if the app used the key (the scene does not see it). */
 static bool on_key(app_session *a, SDL_Keycode k, bool repeat) {
     scene *s = app_session_scene(a);
+    if (a->confirm_open[0]) {
+        char err[512], arg[512];
+        snprintf(arg, sizeof arg, "%s", a->confirm_open);
+        a->confirm_open[0] = 0;
+        if ((k == SDLK_RETURN || k == SDLK_KP_ENTER) && !app_session_load(a, arg, err, sizeof err))
+            toast(a, 5, "%s", err);
+        return true;
+    }
     if (a->confirm_quit) {
         if (k == SDLK_q || k == SDLK_RETURN || k == SDLK_KP_ENTER) a->running = false;
         a->confirm_quit = false;
@@ -303,7 +311,7 @@ void app_session_event(app_session *a, const SDL_Event *ev) {
     case SDL_MOUSEBUTTONDOWN:
         a->mouse_x = (float)ev->button.x; a->mouse_y = (float)ev->button.y;
         if (a->blank) { a->blank = 0; break; }
-        if (a->confirm_quit) { a->confirm_quit = false; break; }
+        if (a->confirm_quit || a->confirm_open[0]) { a->confirm_quit = false; a->confirm_open[0] = 0; break; }
         if (ev->button.button == SDL_BUTTON_LEFT) { in->mouse_pressed = true; a->left_down = true; }
         else { in->right_pressed = true; a->panning = true; }
         break;
@@ -378,16 +386,17 @@ static void picker_step(app_session *a) {
     gfx_pop_view();
     ui_input in = a->in;
     in.mouse_x = cx; in.mouse_y = cy;
-    if (a->help || a->confirm_quit) { in.mouse_pressed = false; in.key_count = 0; }
+    if (a->help || a->confirm_quit || a->confirm_open[0]) { in.mouse_pressed = false; in.key_count = 0; }
     int chosen = picker_frame(&a->pick, &in, a->th, a->fb_w, a->fb_h);
     if (a->help) ui_help_overlay(a->th, help_keys, HELP_COUNT, NULL, NULL, 0);
-    if (a->confirm_quit) session_draw_confirm(a);
+    if (a->confirm_quit || a->confirm_open[0]) session_draw_confirm(a);
     ui_toast(a->th, a->toast, toast_alpha(a));
     gfx_frame_end();
     if (chosen >= 0) {
         char err[512];
         const char *arg = a->pick.e[chosen].arg;
         if (a->d && strcmp(arg, a->d->path) == 0) a->in_picker = false;   /* back to it, as it was */
+        else if (a->d && (a->dirty || a->ink.n > 0)) snprintf(a->confirm_open, sizeof a->confirm_open, "%s", arg);
         else if (!app_session_load(a, arg, err, sizeof err)) toast(a, 5, "%s", err);
     }
 }
@@ -456,6 +465,12 @@ static void scene_step(app_session *a, double dt) {
     if (a->help && !a->blank) { fo.help = help_keys; fo.help_count = HELP_COUNT; }
     fo.toast = a->toast;
     fo.toast_alpha = a->blank ? 0 : toast_alpha(a);
+    ui_theme blank_theme;
+    if (a->blank) {   /* a blank screen covers the letterbox too */
+        blank_theme = *a->th;
+        blank_theme.letterbox = a->blank == 'w' ? gfx_hex(0xffffffff) : gfx_hex(0x000000ff);
+        fo.theme = &blank_theme;
+    }
     gfx_target_bind(a->target);
     app_frame(s, &a->ui, a->fb_w, a->fb_h, &fo);
 }
