@@ -162,7 +162,7 @@ bool app_session_idle(const app_session *a) {
     scene *s = app_session_scene(a);
     bool animating = s && a->playing && !scene_clock_at_end(s->kind, &s->clock);
     bool fading = a->now - a->last_motion < CHROME_SECONDS + 1 || a->toast_until > a->now;
-    return !animating && !fading && !a->ink.laser && !a->ui.focus && !a->scrubbing && !a->pwin;
+    return !animating && !fading && !a->ink.laser && !a->ui.focus && !a->scrubbing;
 }
 
 /* ---- keys -------------------------------------------------------------------- */
@@ -177,7 +177,10 @@ static void to_picker(app_session *a) {
 
 static bool go_key(app_session *a, SDL_Keycode k) {
     deck_entry *e = &a->d->e[a->go_sel];
-    if (k == SDLK_ESCAPE || k == SDLK_g) a->go_open = false;
+    if (k == SDLK_PAGEDOWN || k == SDLK_PAGEUP) {   /* the clicker always reaches the story */
+        a->go_open = false;
+        if (k == SDLK_PAGEDOWN) story_next(a); else story_prev(a);
+    } else if (k == SDLK_ESCAPE || k == SDLK_g) a->go_open = false;
     else if (k == SDLK_UP && a->go_sel > 0) a->go_beat = a->d->e[--a->go_sel].first;
     else if (k == SDLK_DOWN && a->go_sel + 1 < a->d->n) a->go_beat = a->d->e[++a->go_sel].first;
     else if (k == SDLK_LEFT && a->go_beat > e->first) a->go_beat--;
@@ -256,6 +259,7 @@ static bool on_key(app_session *a, SDL_Keycode k, bool repeat) {
         if (fullscreen(a)) gfx_window_set_fullscreen(a->win, false);
         else if (a->ink.pen) a->ink.pen = false;
         else if (a->in_picker && a->d) a->in_picker = false;
+        else if (a->in_picker) toast(a, 3, "Q quits%s", "");
         else toast(a, 3, "Tab opens the scene picker \xc2\xb7 Q quits%s", "");
         return true;
     case SDLK_F11: case SDLK_f:
@@ -310,6 +314,7 @@ void app_session_event(app_session *a, const SDL_Event *ev) {
         break;
     case SDL_MOUSEBUTTONDOWN:
         a->mouse_x = (float)ev->button.x; a->mouse_y = (float)ev->button.y;
+        a->last_motion = a->now;   /* a click shows the chrome it may be aimed at */
         if (a->blank) { a->blank = 0; break; }
         if (a->confirm_quit || a->confirm_open[0]) { a->confirm_quit = false; a->confirm_open[0] = 0; break; }
         if (ev->button.button == SDL_BUTTON_LEFT) { in->mouse_pressed = true; a->left_down = true; }
