@@ -146,6 +146,19 @@ float dg_axis_label_width(const dg_axis *a, float size)
     return w;
 }
 
+void dg_axis_grid(dg_rect area, const dg_axis *x, const dg_axis *y, float alpha)
+{
+    gfx_color c = gfx_fade(dg_theme()->grid, alpha);
+    for (int i = 0; x && i < x->n; i++) {
+        float cx = dg_axis_map(x, x->tick[i], area.x, area.x + area.w);
+        if (isfinite(cx)) gfx_line(cx, area.y, cx, area.y + area.h, 1.5f, c);
+    }
+    for (int i = 0; y && i < y->n; i++) {
+        float cy = dg_axis_map(y, y->tick[i], area.y + area.h, area.y);
+        if (isfinite(cy)) gfx_line(area.x, cy, area.x + area.w, cy, 1.5f, c);
+    }
+}
+
 void dg_axis_draw(dg_rect area, const dg_axis *x, const dg_axis *y, bool grid)
 {
     const ui_theme *th = dg_theme();

@@ -48,5 +48,8 @@ float dg_axis_label_width(const dg_axis *a, float size);
  * (DG_TEXT_SMALL): about dg_axis_label_width + 12 units to the left and
  * DG_TEXT_SMALL * 1.3 + 8 below. Either axis may be NULL (not drawn). */
 void  dg_axis_draw(dg_rect area, const dg_axis *x, const dg_axis *y, bool grid);
+/* Only the grid lines at the ticks, in the theme's grid colour at alpha
+ * (for drawing them again over an opaque layer). */
+void  dg_axis_grid(dg_rect area, const dg_axis *x, const dg_axis *y, float alpha);
 
 #endif

@@ -210,16 +210,25 @@ void dg_plane_regions(dg_plane *p, const int *cls, int rows, int cols)
     if (!p || !cls || rows <= 0 || cols <= 0) return;
     dg_rect a = p->area;
     float cw = a.w / (float)cols, ch = a.h / (float)rows;
-    /* One rectangle per run of equal classes in a row. */
+    gfx_color panel = dg_theme()->panel;
+    /* One rectangle per run of equal classes in a row, in the category
+     * colour at 35% over the panel but opaque, each reaching one unit into
+     * the next row and run: antialiased edges of translucent neighbours
+     * would show as seams. */
+    gfx_push_clip(a.x, a.y, a.w, a.h);
     for (int r = 0; r < rows; r++) {
         int c0 = 0;
         for (int c = 1; c <= cols; c++) {
             if (c < cols && cls[r * cols + c] == cls[r * cols + c0]) continue;
             float x0 = a.x + (float)c0 * cw, x1 = a.x + (float)c * cw;
-            gfx_rect(x0, a.y + (float)r * ch, x1 - x0, ch, gfx_fade(dg_category(cls[r * cols + c0]), 0.35f));
+            gfx_color col = gfx_mix(panel, dg_category(cls[r * cols + c0]), 0.35f);
+            col.a = 1;
+            gfx_rect(x0, a.y + (float)r * ch, x1 - x0 + 1, ch + 1, col);
             c0 = c;
         }
     }
+    gfx_pop_clip();
+    dg_axis_grid(a, &p->ax, &p->ay, 0.5f);     /* the grid the regions covered */
     int row, col;
     if (pointer_cell(p, rows, cols, &row, &col))
         dg_hover_text((dg_rect){a.x + (float)col * cw, a.y + (float)row * ch, cw, ch},
@@ -257,7 +266,9 @@ void dg_plane_points(dg_plane *p, const dg_src *src, int n, const int *classes,
     bool ptr = dg__pointer(&mx, &my) && dg_contains(dg_inset(a, -radius), mx, my);
     float reach = radius + 10.0f, best_d = reach * reach;
     int best = -1;
-    /* A point whose element was hovered elsewhere (any column of its row). */
+    /* A point whose element (either column of its row) was hovered last
+     * frame; dg_hovered_in compares by name (the last frame's tensor may
+     * have been freed since). */
     int linked = -1;
     int hidx[TS_MAX_DIMS];
     if (dg_hovered_in(t, hidx)) {
@@ -338,7 +349,7 @@ void dg_plane_trails(dg_plane *p, const float *traj, int steps, int n, gfx_color
                 buf[2 * m + 1] = c.y;
                 m++;
             }
-            if (m >= 2) gfx_polyline(buf, m, 3.0f, gfx_fade(color, 0.25f * (float)(q + 1)));
+            if (m >= 2) gfx_polyline(buf, m, 4.0f, gfx_fade(color, 0.25f * (float)(q + 1)));
         }
         size_t last = ((size_t)(steps - 1) * (size_t)n + (size_t)j) * 2;
         dg_pt e = dg_plane_to_canvas(p, traj[last], traj[last + 1]);
