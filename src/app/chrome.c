@@ -52,13 +52,16 @@ static void draw_go_list(const app_session *a) {
 
 void session_draw_confirm(const app_session *a) {
     const ui_theme *th = a->th;
-    float W = gfx_canvas_w(), H = gfx_canvas_h(), w = 1100, h = 230;
+    float W = gfx_canvas_w(), H = gfx_canvas_h(), w = 1500, h = 230;
     gfx_rect(-W, -H, 3 * W, 3 * H, gfx_fade(th->bg, 0.6f));
     panel(th, (W - w) / 2, (H - h) / 2, w, h);
+    bool open = a->confirm_open[0] != 0;
     gfx_text(W / 2, H / 2 - 50, UI_H2, GFX_BOLD, GFX_CENTER | GFX_MIDDLE, th->text,
-             "Quit? Your drawings and edits will be lost.");
+             open ? "Open another? The open one's drawings and edits will be lost."
+                  : "Quit? Your drawings and edits will be lost.");
     gfx_text(W / 2, H / 2 + 40, UI_BODY, GFX_SANS, GFX_CENTER | GFX_MIDDLE, th->text_dim,
-             "Q or Enter quits \xc2\xb7 any other key stays");
+             open ? "Enter opens it \xc2\xb7 any other key stays (Tab goes back to the open one)"
+                  : "Q or Enter quits \xc2\xb7 any other key stays");
 }
 
 void session_draw_overlay(app_session *a) {

@@ -14,7 +14,7 @@
 #include "app/session.h"
 
 #define PEN_WIDTH 9.0f
-#define TRAIL_SECONDS 0.35
+#define TRAIL_SECONDS 0.5
 
 void ink_free(ink *k) {
     for (int i = 0; i < k->n; i++) free(k->pages[i].pts);

@@ -13,6 +13,7 @@
 #include <stdio.h>
 #include <time.h>
 #include "app/session.h"
+#include "diagram/diagram.h"
 
 bool presenter_open(app_session *a, char *err, size_t errlen) {
     if (a->pwin) return true;
@@ -113,7 +114,9 @@ void presenter_draw(const app_session *a, int fb_w, int fb_h) {
     gfx_push_clip(sx, sy, sw, sh);
     gfx_push_view(sx, sy, sw / W);
     gfx_push_view(a->view.pan_x, a->view.pan_y, a->view.zoom);
+    dg_frame_begin(th, -1, -1, s->clock.time);   /* scenes draw inside a diagram frame */
     k->draw(s->state, &s->clock, th);
+    dg_frame_end();
     gfx_pop_view();
     ink_draw(&a->ink, a->entry, s->clock.beat, th, a->now, a->ox, a->oy);
     if (a->blank) gfx_rect(0, 0, W, gfx_canvas_h(), a->blank == 'w' ? gfx_hex(0xffffffff) : gfx_hex(0x000000ff));

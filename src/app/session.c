@@ -162,7 +162,7 @@ bool app_session_idle(const app_session *a) {
     scene *s = app_session_scene(a);
     bool animating = s && a->playing && !scene_clock_at_end(s->kind, &s->clock);
     bool fading = a->now - a->last_motion < CHROME_SECONDS + 1 || a->toast_until > a->now;
-    return !animating && !fading && !a->ink.laser && !a->ui.focus && !a->scrubbing && !a->pwin;
+    return !animating && !fading && !a->ink.laser && !a->ui.focus && !a->scrubbing;
 }
 
 /* ---- keys -------------------------------------------------------------------- */
@@ -177,7 +177,10 @@ static void to_picker(app_session *a) {
 
 static bool go_key(app_session *a, SDL_Keycode k) {
     deck_entry *e = &a->d->e[a->go_sel];
-    if (k == SDLK_ESCAPE || k == SDLK_g) a->go_open = false;
+    if (k == SDLK_PAGEDOWN || k == SDLK_PAGEUP) {   /* the clicker always reaches the story */
+        a->go_open = false;
+        if (k == SDLK_PAGEDOWN) story_next(a); else story_prev(a);
+    } else if (k == SDLK_ESCAPE || k == SDLK_g) a->go_open = false;
     else if (k == SDLK_UP && a->go_sel > 0) a->go_beat = a->d->e[--a->go_sel].first;
     else if (k == SDLK_DOWN && a->go_sel + 1 < a->d->n) a->go_beat = a->d->e[++a->go_sel].first;
     else if (k == SDLK_LEFT && a->go_beat > e->first) a->go_beat--;
@@ -206,6 +209,14 @@ static void set_speed(app_session *a, double v) {
 /* Returns true if the app used the key (the scene does not see it). */
 static bool on_key(app_session *a, SDL_Keycode k, bool repeat) {
     scene *s = app_session_scene(a);
+    if (a->confirm_open[0]) {
+        char err[512], arg[512];
+        snprintf(arg, sizeof arg, "%s", a->confirm_open);
+        a->confirm_open[0] = 0;
+        if ((k == SDLK_RETURN || k == SDLK_KP_ENTER) && !app_session_load(a, arg, err, sizeof err))
+            toast(a, 5, "%s", err);
+        return true;
+    }
     if (a->confirm_quit) {
         if (k == SDLK_q || k == SDLK_RETURN || k == SDLK_KP_ENTER) a->running = false;
         a->confirm_quit = false;
@@ -248,6 +259,7 @@ static bool on_key(app_session *a, SDL_Keycode k, bool repeat) {
         if (fullscreen(a)) gfx_window_set_fullscreen(a->win, false);
         else if (a->ink.pen) a->ink.pen = false;
         else if (a->in_picker && a->d) a->in_picker = false;
+        else if (a->in_picker) toast(a, 3, "Q quits%s", "");
         else toast(a, 3, "Tab opens the scene picker \xc2\xb7 Q quits%s", "");
         return true;
     case SDLK_F11: case SDLK_f:
@@ -302,8 +314,9 @@ void app_session_event(app_session *a, const SDL_Event *ev) {
         break;
     case SDL_MOUSEBUTTONDOWN:
         a->mouse_x = (float)ev->button.x; a->mouse_y = (float)ev->button.y;
+        a->last_motion = a->now;   /* a click shows the chrome it may be aimed at */
         if (a->blank) { a->blank = 0; break; }
-        if (a->confirm_quit) { a->confirm_quit = false; break; }
+        if (a->confirm_quit || a->confirm_open[0]) { a->confirm_quit = false; a->confirm_open[0] = 0; break; }
         if (ev->button.button == SDL_BUTTON_LEFT) { in->mouse_pressed = true; a->left_down = true; }
         else { in->right_pressed = true; a->panning = true; }
         break;
@@ -378,16 +391,17 @@ static void picker_step(app_session *a) {
     gfx_pop_view();
     ui_input in = a->in;
     in.mouse_x = cx; in.mouse_y = cy;
-    if (a->help || a->confirm_quit) { in.mouse_pressed = false; in.key_count = 0; }
+    if (a->help || a->confirm_quit || a->confirm_open[0]) { in.mouse_pressed = false; in.key_count = 0; }
     int chosen = picker_frame(&a->pick, &in, a->th, a->fb_w, a->fb_h);
     if (a->help) ui_help_overlay(a->th, help_keys, HELP_COUNT, NULL, NULL, 0);
-    if (a->confirm_quit) session_draw_confirm(a);
+    if (a->confirm_quit || a->confirm_open[0]) session_draw_confirm(a);
     ui_toast(a->th, a->toast, toast_alpha(a));
     gfx_frame_end();
     if (chosen >= 0) {
         char err[512];
         const char *arg = a->pick.e[chosen].arg;
         if (a->d && strcmp(arg, a->d->path) == 0) a->in_picker = false;   /* back to it, as it was */
+        else if (a->d && (a->dirty || a->ink.n > 0)) snprintf(a->confirm_open, sizeof a->confirm_open, "%s", arg);
         else if (!app_session_load(a, arg, err, sizeof err)) toast(a, 5, "%s", err);
     }
 }
@@ -456,6 +470,12 @@ static void scene_step(app_session *a, double dt) {
     if (a->help && !a->blank) { fo.help = help_keys; fo.help_count = HELP_COUNT; }
     fo.toast = a->toast;
     fo.toast_alpha = a->blank ? 0 : toast_alpha(a);
+    ui_theme blank_theme;
+    if (a->blank) {   /* a blank screen covers the letterbox too */
+        blank_theme = *a->th;
+        blank_theme.letterbox = a->blank == 'w' ? gfx_hex(0xffffffff) : gfx_hex(0x000000ff);
+        fo.theme = &blank_theme;
+    }
     gfx_target_bind(a->target);
     app_frame(s, &a->ui, a->fb_w, a->fb_h, &fo);
 }

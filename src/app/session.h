@@ -93,6 +93,7 @@ typedef struct app_session {
     bool running, playing, help, captions, kiosk;
     bool dirty;                  /* the user drew, typed or clicked in a scene */
     bool confirm_quit;           /* Q with work on screen: asking */
+    char confirm_open[512];      /* picking another scene with work open: asking */
     int blank;                   /* 0, 'b' black, 'w' white screen */
     double now;                  /* session seconds: the sum of dt */
     double speed;                /* playback speed, 0.25..4 */

@@ -413,6 +413,9 @@ dg_cells dg__grid_draw(dg_rect r, dg__grid *mp, const dg_src *src, const dg_matr
     if (L.row_w > 0) {
         int step;
         float size = dg__label_fit(rl, rl_from, rl_n, L.cs, false, &step);
+        /* one size for all: the widest fits its column (down to the floor) */
+        float wem = widest(rl, rl_from, rl_n, 1, GFX_SANS);
+        if (wem > 0) size = fmaxf(DG_TEXT_MIN, fminf(size, (L.row_w - LABEL_GAP) / wem));
         for (int i = 0; i < m.rows; i++) {
             int sr = m.r0 + i;
             if (sr < 0 || sr >= m.R || !rl[sr] || (sr - rl_from) % step) continue;

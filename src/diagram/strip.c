@@ -144,11 +144,14 @@ static dg_cells strip_bars(dg_rect r, vec *v, int start, int count, const dg_str
         for (int i = 0; s->labels && i < count; i++)
             if (s->labels[start + i])
                 lab_w = fmaxf(lab_w, gfx_text_width(ls, GFX_SANS, s->labels[start + i]));
+        float lab_em = lab_w / ls;              /* the widest label at size 1 */
         lab_w = fminf(lab_w, body.w * 0.3f);
         dg_rect labs = dg_cut_left(&body, lab_w, lab_w > 0 ? 10 : 0);
         dg_rect axis = dg_cut_bottom(&body, vs * 1.2f + 6, 0);
         float rh = fminf(body.h / (float)count, max_cell);
         if (s->labels) lsize = dg__label_fit(s->labels, start, count, rh, false, &lstep);
+        /* one size for all labels: the widest fits (down to the floor) */
+        if (lab_em > 0) lsize = fmaxf(DG_TEXT_MIN, fminf(lsize, lab_w / lab_em));
         float vsize = s->values && rh >= DG_TEXT_MIN * 1.2f ? fminf(vs, rh / 1.2f) : 0;
         float val_w = vsize > 0 ? gfx_text_width(vsize, GFX_MONO, "-0.000") + 8 : 0;
         float bw = body.w - 2 * val_w;
@@ -302,12 +305,13 @@ dg_cells dg_bars(dg_rect r, const dg_src *src, const dg_bars_style *s_in) {
     int step = 1;
     float lsize = ls;
     if (!s.vertical) {
+        float lw_em = lw / ls;                  /* the widest label at size 1 */
         lw = fminf(lw, body.w * 0.35f);
         dg_rect labs = dg_cut_left(&body, lw, 12);
         dg_rect vals = dg_cut_right(&body, val_w, 8);
         float rh = fminf(body.h / (float)n, 72);
         /* labels and values share a size; rows too thin for it are thinned */
-        lsize = fmaxf(DG_TEXT_MIN, fminf(ls, rh / 1.2f));
+        lsize = fmaxf(DG_TEXT_MIN, fminf(fminf(ls, rh / 1.2f), lw_em > 0 ? lw / lw_em : ls));
         if (rh < lsize * 1.2f) step = (int)ceilf(lsize * 1.2f / rh);
         pick_labels(bars, n, step);
         float y0 = body.y + (body.h - rh * (float)n) / 2;

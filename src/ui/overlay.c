@@ -105,8 +105,8 @@ void ui_timeline(const ui_theme *th, float x, float y, float w, float h, const f
                  const int *numbers, int n, float pos, int hover, const char *hover_label,
                  float alpha) {
     if (alpha <= 0) return;
-    gfx_rrect(x, y, w, h, h / 2, gfx_fade(th->panel, 0.92f * alpha));
-    gfx_rrect_line(x, y, w, h, h / 2, 2, gfx_fade(th->panel_edge, alpha));
+    gfx_rrect(x, y, w, h, 18, gfx_fade(th->panel, alpha));
+    gfx_rrect_line(x, y, w, h, 18, 2, gfx_fade(th->panel_edge, alpha));
     float tx = x + 40, tw = w - 80, ty = y + h / 2;
     gfx_line(tx, ty, tx + tw, ty, 8, gfx_fade(th->panel_edge, alpha));
     gfx_line(tx, ty, tx + tw * pos, ty, 8, gfx_fade(th->accent, alpha));

@@ -155,7 +155,9 @@ int main(int argc, char **argv) {
     double t0 = scene_seconds();
     for (int i = 0; i < n; i++) {
         char kind[64];
+        double t1 = scene_seconds();
         int bad = check_scene(list[i], report, kind, sizeof kind, &frames);
+        t1 = scene_seconds() - t1;   /* opening the scene included: slow inits show here */
         bool k = is_known(kind);
         if (bad == 0 && k && !report) {
             failed++;
@@ -163,7 +165,7 @@ int main(int argc, char **argv) {
                     list[i], kind);
         } else if (bad == 0) {
             passed++;
-            printf("ok %s\n", list[i]);
+            printf("ok %s (%.1f s)\n", list[i], t1);
         } else if (k || report) {
             passed++;
             printf("known %s: %d layout violations (%s)\n", list[i], bad,

@@ -154,6 +154,50 @@ static void test_esc_and_quit(void) {
     app_session_close(a);
 }
 
+/* ---- safe margin, blank screen, opening over work -------------------------------- */
+
+static void test_hall(void) {
+    uint8_t *p = malloc(TW * TH * 4);
+    app_session *a = open_session("calibration");   /* its corner marks reach for the edges */
+    a->kiosk = true;
+    key(a, SDLK_RIGHT);
+    steps(a, 2);
+    gfx_target_read(target, p);
+    const uint8_t *bg = p;   /* the top-left pixel */
+    long off = 0;
+    int mx = TW * 3 / 100 - 1, my = TH * 3 / 100 - 1;
+    for (int y = 0; y < TH; y++)
+        for (int x = 0; x < TW; x++)
+            if ((x < mx || x >= TW - mx || y < my || y >= TH - my) && memcmp(p + 4 * (y * TW + x), bg, 3) != 0) off++;
+    CHECK(off == 0, "nothing is drawn within 3%% of the edges in kiosk/full screen (%ld pixels)", off);
+    long inside = 0;
+    for (int y = my; y < TH - my; y++) inside += memcmp(p + 4 * (y * TW + mx + 2), bg, 3) != 0;
+    CHECK(inside > 0, "but the stage reaches the margin");
+    key(a, SDLK_w);
+    gfx_target_read(target, p);
+    long white = 0;
+    for (long i = 0; i < (long)TW * TH; i++) white += p[4 * i] == 255 && p[4 * i + 1] == 255 && p[4 * i + 2] == 255;
+    CHECK(white == (long)TW * TH, "W whites out the whole frame (%ld of %d pixels)", white, TW * TH);
+    key(a, SDLK_SPACE);
+    CHECK(!a->blank && a->playing, "a key returns from the white screen and does nothing else");
+    app_session_close(a);
+    free(p);
+
+    a = open_session("cnn");
+    click(a, 200, 400);
+    key(a, SDLK_TAB);
+    key(a, SDLK_RIGHT);
+    key(a, SDLK_RETURN);
+    CHECK(a->confirm_open[0] && a->in_picker && strcmp(a->d->e[0].s->kind->name, "cnn") == 0,
+          "picking another scene over work asks first");
+    key(a, SDLK_x);
+    CHECK(!a->confirm_open[0] && a->d && strcmp(a->d->e[0].s->kind->name, "cnn") == 0, "another key keeps the work");
+    key(a, SDLK_RETURN);
+    key(a, SDLK_RETURN);
+    CHECK(!a->in_picker && strcmp(a->d->e[0].s->kind->name, "cnn") != 0, "Enter opens the other one");
+    app_session_close(a);
+}
+
 /* ---- text fields ---------------------------------------------------------------- */
 
 static void test_fields(void) {
@@ -372,6 +416,7 @@ int main(void) {
     if (!target) { fprintf(stderr, "%s\n", err); return 1; }
     test_back();
     test_esc_and_quit();
+    test_hall();
     test_fields();
     test_winconf();
     test_help();
