@@ -405,6 +405,17 @@ bool preset_string(const char *key, const char *value, char *out, size_t outlen,
     return true;
 }
 
+bool preset_choice(const char *key, const char *value, const char *const *names, int n,
+                   int *out, char *err, size_t errlen) {
+    for (int i = 0; i < n; i++)
+        if (strcmp(value, names[i]) == 0) { *out = i; return true; }
+    char list[256] = "";
+    for (int i = 0; i < n; i++)
+        snprintf(list + strlen(list), sizeof list - strlen(list), "%s%s", i ? ", " : "", names[i]);
+    snprintf(err, errlen, "%s must be one of %s, got '%s'", key, list, value);
+    return false;
+}
+
 void preset_resolve_path(const char *value, char *out, size_t outlen) {
     if (value[0] == '/' || !preset_dir[0]) snprintf(out, outlen, "%s", value);
     else snprintf(out, outlen, "%s/%s", preset_dir, value);

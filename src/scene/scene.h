@@ -147,6 +147,10 @@ bool preset_floats(const char *key, const char *value, float *out, int max,
                    int *n_out, float lo, float hi, char *err, size_t errlen);
 bool preset_string(const char *key, const char *value, char *out, size_t outlen,
                    char *err, size_t errlen);
+/* One of n names: *out is its index; the message lists them all
+ * ("target must be one of ring, grid, moons, got 'spiral'"). */
+bool preset_choice(const char *key, const char *value, const char *const *names, int n,
+                   int *out, char *err, size_t errlen);
 /* A path relative to the preset file being loaded (for images and the like). */
 void preset_resolve_path(const char *value, char *out, size_t outlen);
 /* The standard message for a key a scene does not know. */

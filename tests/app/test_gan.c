@@ -18,52 +18,8 @@
 #include "scene/scene.h"
 #include "scenes/gan/gan_scene.h"
 #include "ui/ui.h"
+#include "scene_check.h"
 
-static int passed, failed;
-#define CHECK(cond, ...)                                                              \
-    do {                                                                              \
-        if (cond) passed++;                                                           \
-        else {                                                                        \
-            failed++;                                                                 \
-            fprintf(stderr, "%s:%d: check failed: %s: ", __FILE__, __LINE__, #cond);  \
-            fprintf(stderr, __VA_ARGS__);                                             \
-            fputc('\n', stderr);                                                      \
-        }                                                                             \
-    } while (0)
-
-static char tmpdir[] = "/tmp/ts-gan-XXXXXX";
-
-static const char *write_preset(const char *name, const char *body) {
-    static char path[256];
-    snprintf(path, sizeof path, "%s/%s.scene", tmpdir, name);
-    FILE *f = fopen(path, "w");
-    fprintf(f, "[scene]\nkind = gan\ntitle = test\n\n%s", body);
-    fclose(f);
-    return path;
-}
-
-/* Dumps scene s at the end of beat (0-based) into memory. */
-static ts_dump *dump_at(scene *s, int beat, ts_arena *a) {
-    ui_ctx ui;
-    ui_init(&ui, &ui_theme_dark);
-    s->clock = scene_clock_beat(s->kind, beat, 1e9);
-    s->kind->update(s->state, &s->clock, &ui);
-    ts_dump *d = ts_dump_new("gan", beat + 1);
-    s->kind->dump(s->state, &s->clock, d);
-    char *json = ts_dump_to_string(d);
-    ts_dump_free(d);
-    char err[256];
-    ts_dump *back = ts_dump_parse(json, a, err, sizeof err);
-    free(json);
-    ui_shutdown(&ui);
-    return back;
-}
-
-static const ts_tensor *need(const ts_dump *d, const char *name) {
-    const ts_tensor *t = ts_dump_find(d, name);
-    if (!t) { fprintf(stderr, "dump has no %s\n", name); exit(1); }
-    return t;
-}
 
 /* One MLP in double: 3 Linear layers, LeakyReLU(slope) between (slope 0: ReLU). */
 static double mlp(const ts_dump *d, const char *net, double slope, const double *x, int out_dim,
@@ -75,7 +31,7 @@ static double mlp(const ts_dump *d, const char *net, double slope, const double 
         char wn[32], bn[32];
         snprintf(wn, sizeof wn, "%s.%d.weight", net, 2 * k);
         snprintf(bn, sizeof bn, "%s.%d.bias", net, 2 * k);
-        const ts_tensor *w = need(d, wn), *bias = need(d, bn);
+        const ts_tensor *w = scene_check_need(d, wn), *bias = scene_check_need(d, bn);
         int o = w->shape[0];
         for (int j = 0; j < o; j++) {
             double s = bias->data[j];
@@ -100,9 +56,9 @@ static void check_dump(const ts_dump *d, const char *where) {
           ts_dump_get_param(d, "field_rows", &rows), "%s: params", where);
     const char *variant = ts_dump_get_param_str(d, "loss");
     bool minimax = variant && strcmp(variant, "minimax") == 0;
-    const ts_tensor *z = need(d, "z"), *real = need(d, "real"), *fake = need(d, "fake");
-    const ts_tensor *rl = need(d, "D.real_logits"), *fl = need(d, "D.fake_logits");
-    const ts_tensor *grad = need(d, "grad.fake"), *field = need(d, "field");
+    const ts_tensor *z = scene_check_need(d, "z"), *real = scene_check_need(d, "real"), *fake = scene_check_need(d, "fake");
+    const ts_tensor *rl = scene_check_need(d, "D.real_logits"), *fl = scene_check_need(d, "D.fake_logits");
+    const ts_tensor *grad = scene_check_need(d, "grad.fake"), *field = scene_check_need(d, "field");
     int N = z->shape[0];
     CHECK(fake->shape[0] == N && fake->shape[1] == 2 && rl->shape[1] == 1, "%s: shapes", where);
     double maxd = 0, ld = 0, lg = 0;
@@ -121,10 +77,10 @@ static void check_dump(const ts_dump *d, const char *where) {
         ld += softplus(-lr) / N;
     }
     CHECK(maxd < 1e-4, "%s: fake/logits differ by %g", where, maxd);
-    CHECK(fabs(ld - need(d, "loss.D")->data[0]) < 1e-4, "%s: loss.D %g vs %g", where, ld,
-          need(d, "loss.D")->data[0]);
-    CHECK(fabs(lg - need(d, "loss.G")->data[0]) < 1e-4, "%s: loss.G %g vs %g", where, lg,
-          need(d, "loss.G")->data[0]);
+    CHECK(fabs(ld - scene_check_need(d, "loss.D")->data[0]) < 1e-4, "%s: loss.D %g vs %g", where, ld,
+          scene_check_need(d, "loss.D")->data[0]);
+    CHECK(fabs(lg - scene_check_need(d, "loss.G")->data[0]) < 1e-4, "%s: loss.G %g vs %g", where, lg,
+          scene_check_need(d, "loss.G")->data[0]);
     /* The arrows: d loss.G / d fake by central differences, for 16 fakes. */
     double worst = 0;
     for (int i = 0; i < 16; i++)
@@ -149,12 +105,6 @@ static void check_dump(const ts_dump *d, const char *where) {
     CHECK(fmaxd < 1e-5, "%s: field differs by %g", where, fmaxd);
 }
 
-static bool same_tensor(const ts_dump *a, const ts_dump *b, const char *name) {
-    const ts_tensor *x = ts_dump_find(a, name), *y = ts_dump_find(b, name);
-    return x && y && ts_numel(x) == ts_numel(y) &&
-           memcmp(x->data, y->data, sizeof(float) * ts_numel(x)) == 0;
-}
-
 static void check_story(const char *preset, const char *where, bool modes) {
     char err[512];
     scene *s = scene_open(preset, err, sizeof err);
@@ -163,49 +113,38 @@ static void check_story(const char *preset, const char *where, bool modes) {
     ts_arena a = { 0 };
     ts_dump *d[GB_COUNT];
     for (int b = 0; b < GB_COUNT; b++) {
-        d[b] = dump_at(s, b, &a);
+        d[b] = scene_check_dump(s, b, &a);
         char w[64];
         snprintf(w, sizeof w, "%s beat %d", where, b + 1);
         check_dump(d[b], w);
     }
     /* back to beat 3 and 5 after the last beat: exactly what playing gave */
-    ts_dump *again = dump_at(s, GB_D_STEP, &a);
-    CHECK(same_tensor(again, d[GB_D_STEP], "field") && same_tensor(again, d[GB_D_STEP], "D.0.weight"),
+    ts_dump *again = scene_check_dump(s, GB_D_STEP, &a);
+    CHECK(scene_check_same(again, d[GB_D_STEP], "field") && scene_check_same(again, d[GB_D_STEP], "D.0.weight"),
           "%s: beat 3 after a rewind differs", where);
-    again = dump_at(s, GB_TRAIN, &a);
-    CHECK(same_tensor(again, d[GB_TRAIN], "fake") && same_tensor(again, d[GB_TRAIN], "G.4.bias"),
+    again = scene_check_dump(s, GB_TRAIN, &a);
+    CHECK(scene_check_same(again, d[GB_TRAIN], "fake") && scene_check_same(again, d[GB_TRAIN], "G.4.bias"),
           "%s: beat 5 after a rewind differs", where);
     CHECK((ts_dump_find(d[GB_TRAIN], "coverage") != NULL) == modes, "%s: coverage dumped", where);
-    CHECK(!same_tensor(d[GB_FIELD], d[GB_D_STEP], "field"), "%s: the D step changed the field", where);
+    CHECK(!scene_check_same(d[GB_FIELD], d[GB_D_STEP], "field"), "%s: the D step changed the field", where);
     ts_arena_free(&a);
     scene_close(s);
 }
 
-static void check_bad(const char *body, const char *want) {
-    char err[512] = "";
-    scene *s = scene_open(write_preset("bad", body), err, sizeof err);
-    CHECK(s == NULL && strstr(err, want) && !strchr(err, '\n'), "bad preset '%s' gave '%s'", body, err);
-    if (s) scene_close(s);
-}
-
 int main(void) {
-    if (!mkdtemp(tmpdir)) { perror("mkdtemp"); return 1; }
-    check_story(write_preset("small", "[gan]\nbatch = 64\nhidden = 16\nfirst_steps = 60\nsteps = 200\n"),
+    scene_check_init();
+    check_story(scene_check_preset("gan", "small", "[gan]\nbatch = 64\nhidden = 16\nfirst_steps = 60\nsteps = 200\n"),
                 "small", true);
-    check_story(write_preset("minimax", "[gan]\nbatch = 32\nhidden = 8\nloss = minimax\nslope = 0\n"
+    check_story(scene_check_preset("gan", "minimax", "[gan]\nbatch = 32\nhidden = 8\nloss = minimax\nslope = 0\n"
                                         "target = moons\nfirst_steps = 20\nsteps = 100\n"), "minimax", false);
-    check_story(write_preset("drawn", "[gan]\nbatch = 32\nhidden = 8\ntarget = drawn\nfirst_steps = 20\n"
+    check_story(scene_check_preset("gan", "drawn", "[gan]\nbatch = 32\nhidden = 8\ntarget = drawn\nfirst_steps = 20\n"
                                       "steps = 100\n[drawn]\npoints = 0 0 1 1 -1 1 2 0 0 2 -2 -2 1 -1 0.5 0.5\n"),
                 "drawn", false);
-    check_bad("[gan]\ntarget = spiral\n", "target must be one of ring, grid, moons, line, drawn");
-    check_bad("[gan]\nhidden = 4\n", "hidden must be 8..128");
-    check_bad("[gan]\nfirst_steps = 900\nsteps = 500\n", "first_steps");
-    check_bad("[gan]\ntarget = drawn\n[drawn]\npoints = 0 0 1 1\n", "at least 8");
-    check_bad("[gan]\nloss = wasserstein\n", "loss must be one of");
-    check_bad("[gan]\ncolour = red\n", "colour");
-    char cmd[512];
-    snprintf(cmd, sizeof cmd, "rm -rf %s", tmpdir);
-    if (system(cmd) != 0) fprintf(stderr, "could not remove %s\n", tmpdir);
-    fprintf(stderr, "%d passed, %d failed\n", passed, failed);
-    return failed ? 1 : 0;
+    scene_check_bad("gan", "[gan]\ntarget = spiral\n", "target must be one of ring, grid, moons, line, drawn");
+    scene_check_bad("gan", "[gan]\nhidden = 4\n", "hidden must be 8..128");
+    scene_check_bad("gan", "[gan]\nfirst_steps = 900\nsteps = 500\n", "first_steps");
+    scene_check_bad("gan", "[gan]\ntarget = drawn\n[drawn]\npoints = 0 0 1 1\n", "at least 8");
+    scene_check_bad("gan", "[gan]\nloss = wasserstein\n", "loss must be one of");
+    scene_check_bad("gan", "[gan]\ncolour = red\n", "colour");
+    return scene_check_done();
 }

@@ -20,7 +20,7 @@ diff_layout diff_layout_for(int beat, bool controls) {
     return L;
 }
 
-const dg_plane_style diff_plane_style = { .title = "", .x_lo = -EXT, .x_hi = EXT,
+const dg_plane_style diff_plane_style = { .title = "", .no_legend = true, .x_lo = -EXT, .x_hi = EXT,
                                           .y_lo = -EXT, .y_hi = EXT };
 
 static dg_plane *plane(dg_rect r, const char *title) {
@@ -266,9 +266,14 @@ static void beat_fewer(const diff_state *st, diff_layout L) {
     for (int i = 0; i < DIFF_FEWER; i++) {
         char t[64];
         snprintf(t, sizeof t, "%d steps", diff_fewer_steps[i]);
+        /* the plane and its number as one group, centred in the column */
         dg_rect c = cols[i];
-        dg_rect note = dg_cut_bottom(&c, DG_TEXT_H2 * 1.4f, 8);
-        dg_plane *p = plane(dg_fit_aspect(c, 1, GFX_CENTER | GFX_TOP), t);
+        float nh = DG_TEXT_H2 * 1.4f;
+        dg_rect pr = dg_fit_aspect((dg_rect){ c.x, c.y, c.w, c.h - nh - 8 }, 1, GFX_CENTER | GFX_TOP);
+        float top = c.y + (c.h - pr.h - nh - 8) / 2;
+        pr.y = top;
+        dg_rect note = { c.x, top + pr.h + 8, c.w, nh };
+        dg_plane *p = plane(pr, t);
         points(p, st->fewer[i], dg_category(i));
         dg_plane_end(p);
         dg_textf(note, DG_TEXT_H2, GFX_BOLD, GFX_CENTER | GFX_MIDDLE, th->text,

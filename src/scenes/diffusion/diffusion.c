@@ -67,26 +67,15 @@ static void diff_defaults(void *p) {
     st->sample_seed = 7;
 }
 
-static bool choice(const char *key, const char *val, const char *const *names, int n, int *out,
-                   char *err, size_t errlen) {
-    for (int i = 0; i < n; i++)
-        if (strcmp(val, names[i]) == 0) { *out = i; return true; }
-    char list[160] = "";
-    for (int i = 0; i < n; i++)
-        snprintf(list + strlen(list), sizeof list - strlen(list), "%s%s", i ? ", " : "", names[i]);
-    snprintf(err, errlen, "%s must be one of %s, got '%s'", key, list, val);
-    return false;
-}
-
 static bool diff_set(void *p, const char *sec, const char *key, const char *val, char *err, size_t n) {
     diff_state *st = p;
     diff_config *c = &st->cfg;
     if (strcmp(sec, "diffusion") == 0) {
-        if (strcmp(key, "data") == 0) return choice(key, val, diff_data_names, DIFF_DATA_COUNT, &c->data, err, n);
+        if (strcmp(key, "data") == 0) return preset_choice(key, val, diff_data_names, DIFF_DATA_COUNT, &c->data, err, n);
         if (strcmp(key, "schedule") == 0) {
             static const char *const names[2] = { "linear", "cosine" };
             int v;
-            if (!choice(key, val, names, 2, &v, err, n)) return false;
+            if (!preset_choice(key, val, names, 2, &v, err, n)) return false;
             c->cosine = v == 1;
             return true;
         }

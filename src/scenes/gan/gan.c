@@ -63,24 +63,13 @@ static void gan_defaults(void *p) {
     st->story_steps = 3000;
 }
 
-static bool set_choice(const char *key, const char *val, const char *const *names, int n,
-                       int *out, char *err, size_t errlen) {
-    for (int i = 0; i < n; i++)
-        if (strcmp(val, names[i]) == 0) { *out = i; return true; }
-    char list[160] = "";
-    for (int i = 0; i < n; i++)
-        snprintf(list + strlen(list), sizeof list - strlen(list), "%s%s", i ? ", " : "", names[i]);
-    snprintf(err, errlen, "%s must be one of %s, got '%s'", key, list, val);
-    return false;
-}
-
 static bool gan_set(void *p, const char *sec, const char *key, const char *val, char *err,
                     size_t n) {
     gan_state *st = p;
     gan_config *c = &st->cfg;
     if (strcmp(sec, "gan") == 0) {
         if (strcmp(key, "target") == 0)
-            return set_choice(key, val, gan_target_names, GAN_TARGET_COUNT, &c->target, err, n);
+            return preset_choice(key, val, gan_target_names, GAN_TARGET_COUNT, &c->target, err, n);
         if (strcmp(key, "hidden") == 0) return preset_int(key, val, 8, 128, &c->hidden, err, n);
         if (strcmp(key, "lr_g") == 0) return preset_float(key, val, 1e-5f, 0.1f, &c->lr_g, err, n);
         if (strcmp(key, "lr_d") == 0) return preset_float(key, val, 1e-5f, 0.1f, &c->lr_d, err, n);
@@ -100,7 +89,7 @@ static bool gan_set(void *p, const char *sec, const char *key, const char *val, 
         if (strcmp(key, "loss") == 0) {
             static const char *const names[2] = { "nonsaturating", "minimax" };
             int v;
-            if (!set_choice(key, val, names, 2, &v, err, n)) return false;
+            if (!preset_choice(key, val, names, 2, &v, err, n)) return false;
             c->minimax = v == 1;
             return true;
         }
