@@ -14,6 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "app/deck.h"
+#include "kernel/fileio.h"
 
 #define DECK_MAX_BYTES (1 << 20)
 #define DECK_MAX_LINE 199
@@ -218,8 +219,8 @@ static int handler(void *user, const char *section, const char *key, const char 
 }
 
 static char *read_file(const char *path, char *err, size_t errlen) {
-    FILE *f = fopen(path, "rb");
-    if (!f) { snprintf(err, errlen, "%s: cannot open: %s", path, strerror(errno)); return NULL; }
+    FILE *f = ts_in_open(path, err, errlen);   /* a regular file: a FIFO would block */
+    if (!f) return NULL;
     char *buf = malloc(DECK_MAX_BYTES + 1);
     size_t n = buf ? fread(buf, 1, DECK_MAX_BYTES + 1, f) : 0;
     bool bad = ferror(f);

@@ -62,9 +62,13 @@ static void log_ticks(dg_axis *a, int max_n)
     int decades = e1 - e0 + 1;
     a->n = 0;
     if (decades >= 2) {
-        int step = 1;
-        while ((decades + step - 1) / step > max_n) step++;
-        for (int e = e0; e <= e1 && a->n < DG_AXIS_MAX_TICKS; e += step) {
+        /* every step-th decade, on multiples of the step (1e-12, 1e-8, 1e-4, 1) */
+        int step = 1, first = e0;
+        for (;; step++) {
+            first = (int)ceilf((float)e0 / (float)step) * step;
+            if ((e1 - first) / step + 1 <= max_n) break;
+        }
+        for (int e = first; e <= e1 && a->n < DG_AXIS_MAX_TICKS; e += step) {
             float v = powf(10.0f, (float)e);
             a->tick[a->n] = v;
             if (e >= -2 && e <= 3) fmt_tick(a->label[a->n], sizeof a->label[0], v, e < 0 ? -e : 0, false);

@@ -318,6 +318,10 @@ void dg_plane_arrows(dg_plane *p, const float *xy, const float *dxy, int n,
 /* Polylines through successive positions: traj [steps, n, 2]. */
 void dg_plane_trails(dg_plane *p, const float *traj, int steps, int n, gfx_color color);
 dg_pt dg_plane_to_canvas(const dg_plane *p, float x, float y);
+/* The data point under canvas point (cx, cy) of a plane that would be laid
+ * out in r with style s (for clicks handled in a scene's update, before
+ * anything is drawn); false outside its data area. */
+bool  dg_plane_point_at(dg_rect r, const dg_plane_style *s, float cx, float cy, float *x, float *y);
 void  dg_plane_end(dg_plane *p);
 
 /* ---- block diagram -------------------------------------------------------------- */

@@ -61,13 +61,12 @@ static dg_plane *take_slot(void)
     return p;
 }
 
-dg_plane *dg_plane_begin(dg_rect r, const dg_plane_style *s)
+/* Lays out a plane in r: axes, ticks, the data area, the legend column and
+ * the rectangles of the title and axis labels (nothing is drawn). */
+typedef struct plane_geom { dg_rect title_r, ylabel_r, xlabel_r; float left, group; } plane_geom;
+
+static void plane_layout(dg_plane *p, dg_rect r, const dg_plane_style *s, plane_geom *g)
 {
-    if (!(r.w > 0) || !(r.h > 0)) return NULL;
-    dg_plane *p = take_slot();
-    memset(p, 0, sizeof *p);
-    p->used = true;
-    p->age = ++pool_clock;
     p->r = r;
     if (s) p->s = *s;
     p->ax = (dg_axis){.lo = p->s.x_lo, .hi = p->s.x_hi};
@@ -77,15 +76,14 @@ dg_plane *dg_plane_begin(dg_rect r, const dg_plane_style *s)
     dg_axis_fix(&p->ax);
     dg_axis_fix(&p->ay);
 
-    const ui_theme *th = dg_theme();
     float ls = (float)DG_TEXT_LABEL, ts = (float)DG_TEXT_SMALL;
     dg_rect a = r;
-    dg_rect title_r = p->s.title ? dg_cut_top(&a, (float)DG_TEXT_H2 * 1.35f, 6) : (dg_rect){0};
+    g->title_r = p->s.title ? dg_cut_top(&a, (float)DG_TEXT_H2 * 1.35f, 6) : (dg_rect){0};
     bool axes = !p->s.no_axes;
     /* the gap leaves room for the top tick label, centred on the top edge */
-    dg_rect ylabel_r = axes && p->s.ylabel ? dg_cut_top(&a, ls * 1.3f, ts * 0.6f) : (dg_rect){0};
+    g->ylabel_r = axes && p->s.ylabel ? dg_cut_top(&a, ls * 1.3f, ts * 0.6f) : (dg_rect){0};
     if (axes && !p->s.ylabel) dg_cut_top(&a, ts * 0.6f, 0);
-    dg_rect xlabel_r = axes && p->s.xlabel ? dg_cut_bottom(&a, ls * 1.3f, 2) : (dg_rect){0};
+    g->xlabel_r = axes && p->s.xlabel ? dg_cut_bottom(&a, ls * 1.3f, 2) : (dg_rect){0};
     float left = 0;
     if (axes) {
         dg_cut_bottom(&a, ts * 1.3f + 12, 0);
@@ -113,6 +111,38 @@ dg_plane *dg_plane_begin(dg_rect r, const dg_plane_style *s)
             max_n--;
         }
     }
+    g->left = left;
+    g->group = group;
+}
+
+bool dg_plane_point_at(dg_rect r, const dg_plane_style *s, float cx, float cy, float *x, float *y)
+{
+    if (!(r.w > 0) || !(r.h > 0)) return false;
+    dg_plane p;
+    plane_geom g;
+    memset(&p, 0, sizeof p);
+    plane_layout(&p, r, s, &g);
+    dg_rect a = p.area;
+    if (!dg_contains(a, cx, cy)) return false;
+    *x = p.ax.lo + (cx - a.x) / a.w * (p.ax.hi - p.ax.lo);
+    *y = p.ay.hi - (cy - a.y) / a.h * (p.ay.hi - p.ay.lo);
+    return true;
+}
+
+dg_plane *dg_plane_begin(dg_rect r, const dg_plane_style *s)
+{
+    if (!(r.w > 0) || !(r.h > 0)) return NULL;
+    dg_plane *p = take_slot();
+    memset(p, 0, sizeof *p);
+    p->used = true;
+    p->age = ++pool_clock;
+    plane_geom g;
+    plane_layout(p, r, s, &g);
+    const ui_theme *th = dg_theme();
+    float ls = (float)DG_TEXT_LABEL, ts = (float)DG_TEXT_SMALL;
+    bool axes = !p->s.no_axes;
+    dg_rect area = p->area, title_r = g.title_r, ylabel_r = g.ylabel_r, xlabel_r = g.xlabel_r;
+    float left = g.left, group = g.group;
 
     if (p->s.title) {
         dg_rect t = {area.x - left, title_r.y, r.x + r.w - (area.x - left), title_r.h};

@@ -464,7 +464,7 @@ void dg_plot_end(dg_plot *p)
         dg_text(xl, (float)DG_TEXT_LABEL, GFX_SANS, GFX_CENTER | GFX_MIDDLE, th->text_dim, p->s.xlabel);
     }
     dg_axis_draw(a, &p->ax, &p->ay, true);
-    gfx_push_clip(a.x, a.y - 12, a.w + 12, a.h + 12);
+    gfx_push_clip(a.x - 10, a.y - 10, a.w + 20, a.h + 20);   /* whole end points */
     for (int k = 0; k < p->nband; k++) draw_band(p, &p->band[k]);
     for (int k = 0; k < p->nser; k++) draw_series(p, &p->ser[k], false);
     gfx_pop_clip();

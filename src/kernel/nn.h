@@ -44,6 +44,9 @@
 
 /* ---- linear / matmul ------------------------------------------------------ */
 
+/* sum_i a[i] * b[i], in a fixed order of eight partial sums. */
+float ts_dot(const float *a, const float *b, int n);
+
 /* PyTorch's nn.Linear init: weight and bias uniform in +-1/sqrt(C).
  * weight [OC,C], bias [OC] or NULL. */
 void ts_linear_init(float *weight, float *bias, ts_rng *rng, int C, int OC);

@@ -67,6 +67,7 @@ static void test_axis(void) {
     check_ticks(1e-3f, 1.0f, true, 8, "1e-3 0.01 0.1 1");
     check_ticks(1e-6f, 1e2f, true, 5, "1e-6 1e-4 0.01 1 100");
     check_ticks(0.03f, 0.8f, true, 8, "0.05 0.1 0.2 0.5");
+    check_ticks(1e-18f, 0.3f, true, 5, "1e-16 1e-12 1e-8 1e-4");
     dg_axis a = { .lo = 0.01f, .hi = 100, .log = true };
     CHECK(fabsf(dg_axis_map(&a, 1.0f, 0, 400) - 200) < 0.01f, "log map of 1 is the middle");
     CHECK(isnan(dg_axis_map(&a, 0.0f, 0, 400)) && isnan(dg_axis_map(&a, -1.0f, 0, 400)),

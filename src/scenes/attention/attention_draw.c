@@ -308,27 +308,25 @@ static void beat_output(const attn_scene *st, const scene_clock *c, dg_rect s, c
     dg_src sv = src(&wv, r->mha->v, h);
     dg_cells gv = dg_matrix(col[1], &sv, &(dg_matrix_style){.title = "values V", .unit = "V", .cmap = DG_CMAP_DIV,
                                                             .lo = -st->v_abs[h], .hi = st->v_abs[h],
-                                                            .row_labels = st->tok_l, .col_labels = st->v_l + h * K});
+                                                            .row_labels = st->tok_l, .col_labels = st->v_l + h * K,
+                                                            .no_legend = true});   /* the sum's legend: same scale */
     /* Σ weight × v: one edge per value row, as wide and opaque as its weight */
     dg_rect ho = col[2];
     ho.h = fminf(ho.h, 300);
     ho.y = col[2].y + (col[2].h - ho.h) / 2;
-    dg_cells gh = {0};
-    if (a > 0) {
-        dg_src sc = src(&wc, r->mha->concat, 0);
-        sc.lead[0] = q;
-        gh = dg_strip(ho, &sc, &(dg_strip_style){.values = true, .title = "\xce\xa3 weight \xc3\x97 v",
-                                                 .start = h * K, .count = K,
-                                                 .cmap = DG_CMAP_DIV, .lo = -st->v_abs[h], .hi = st->v_abs[h]});
-        const float *wrow = r->mha->weights->data + ((size_t)h * T + q) * T;
-        dg_pt to = {gh.x - 12, gh.y + gh.ch / 2};
-        for (int k = 0; k < T; k++) {
-            if (wrow[k] < 0.01f) continue;
-            dg_rect rk = dg_cell_rect(&gv, k, 0);   /* from the row, past V's legend */
-            dg_edge((dg_pt){gv.bounds.x + gv.bounds.w + 8, rk.y + rk.h / 2}, to,
-                    &(dg_edge_style){.route = DG_CURVE, .width = 1 + 10 * wrow[k], .color = th->accent2,
-                                     .alpha = a * (0.2f + 0.8f * wrow[k]), .no_head = true});
-        }
+    dg_src sc = src(&wc, r->mha->concat, 0);
+    sc.lead[0] = q;
+    dg_cells gh = dg_strip(ho, &sc, &(dg_strip_style){.values = true, .title = "\xce\xa3 weight \xc3\x97 v",
+                                                       .start = h * K, .count = K, .cmap = DG_CMAP_DIV,
+                                                       .lo = -st->v_abs[h], .hi = st->v_abs[h]});
+    const float *wrow = r->mha->weights->data + ((size_t)h * T + q) * T;
+    dg_pt to = {gh.x - 12, gh.y + gh.ch / 2};
+    for (int k = 0; k < T && a > 0; k++) {
+        if (wrow[k] < 0.01f) continue;
+        dg_rect rk = dg_cell_rect(&gv, k, gv.cols - 1);
+        dg_edge((dg_pt){rk.x + rk.w + 8, rk.y + rk.h / 2}, to,
+                &(dg_edge_style){.route = DG_CURVE, .width = 1 + 10 * wrow[k], .color = th->accent2,
+                                 .alpha = a * (0.2f + 0.8f * wrow[k]), .no_head = true});
     }
     if (b > 0) {
         dg_src so = src(&wo, r->mha->out, q);
