@@ -372,6 +372,9 @@ typedef struct dg_term {
     dg_ref ref;                /* ref.t NULL: plain text (an operator) */
     gfx_color color;           /* 0: theme text */
     bool bold;
+    /* optional provenance for the hovered term, as dg_src's explain */
+    void (*explain)(const void *user, const int *idx, char *buf, size_t n);
+    const void *user;
 } dg_term;
 
 /* Terms laid left to right, centred in r, shrunk to fit (never below

@@ -116,7 +116,7 @@ float dg_equation(dg_rect r, const dg_term *terms, int n, float size)
                              gfx_fade(th->accent, 0.7f));
                 }
                 gfx_text(x + tw * 0.5f, cy, size, font, GFX_CENTER | GFX_MIDDLE, c, txt);
-                dg_hover_item(tr, t->ref.t, t->ref.idx, *ts_at(t->ref.t, t->ref.idx), NULL, NULL);
+                dg_hover_item(tr, t->ref.t, t->ref.idx, *ts_at(t->ref.t, t->ref.idx), t->explain, t->user);
             } else {
                 gfx_text(x, cy, size, font, GFX_LEFT | GFX_MIDDLE, c, txt);
             }

@@ -133,7 +133,9 @@ static void frame(scene *s, ui_ctx *ui, float x, float y, bool down, bool presse
 }
 
 static void click_clear(scene *s, ui_ctx *ui) {
-    float x = CLEAR_X + CLEAR_W / 2, y = STRIP_Y + STRIP_H / 2;
+    cnn_lay L;
+    cnn_layout(s->clock.beat, &L);
+    float x = L.clear.x + L.clear.w / 2, y = L.clear.y + L.clear.h / 2;
     frame(s, ui, x, y, true, true, false);
     frame(s, ui, x, y, false, false, true);
     frame(s, ui, -1000, -1000, false, false, false);
@@ -141,8 +143,12 @@ static void click_clear(scene *s, ui_ctx *ui) {
 
 /* Drags through the points (input cells, fractional), one frame per point. */
 static void stroke(scene *s, ui_ctx *ui, const float *pts, int n) {
+    cnn_lay L;
+    cnn_layout(s->clock.beat, &L);
+    dg_rect im = cnn_input_image(&L, cnn_input_pad(s->state, s->clock.beat));
+    float cell = im.w / CNN_IN;
     for (int i = 0; i < n; i++) {
-        float x = INPUT_X + pts[2 * i] * INPUT_CELL, y = INPUT_Y + pts[2 * i + 1] * INPUT_CELL;
+        float x = im.x + pts[2 * i] * cell, y = im.y + pts[2 * i + 1] * cell;
         frame(s, ui, x, y, i < n - 1, i == 0, i == n - 1);
     }
     frame(s, ui, -1000, -1000, false, false, false);
@@ -185,8 +191,20 @@ static void check_drawing(void) {
     CHECK(st->pred == 0, "a closed loop reads as 0, got %d (p %.3f)", st->pred, st->x.probs->data[st->pred]);
     printf("closed loop: %d (p = %.3f), recompute %.3f ms\n", st->pred, st->x.probs->data[st->pred], st->recompute_ms);
 
+    /* in the playground the input shows its zero padding: strokes still land on the image */
+    s->clock = scene_clock_beat(s->kind, B_PLAY, 0);
+    click_clear(s, &ui);
+    stroke(s, &ui, line, 21);
+    CHECK(st->pred == 1 && cnn_input_pad(st, B_PLAY) > 0, "a vertical line drawn in the playground (padding %d) reads as 1, got %d",
+          cnn_input_pad(st, B_PLAY), st->pred);
+    float col = 0;
+    for (int r = 0; r < CNN_IN; r++) col += st->x.input->data[r * CNN_IN + 14];
+    CHECK(col > 10, "the playground stroke inks column 14 (ink %.1f)", col);
+
     /* picking a sample restores a digit */
-    float x = SAMPLE_X + 3 * (SAMPLE_W + 2) + SAMPLE_W / 2, y = STRIP_Y + STRIP_H / 2;
+    cnn_lay L;
+    cnn_layout(s->clock.beat, &L);
+    float x = L.sample[3].x + L.sample[3].w / 2, y = L.sample[3].y + L.sample[3].h / 2;
     frame(s, &ui, x, y, true, true, false);
     frame(s, &ui, x, y, false, false, true);
     CHECK(st->pred == 3, "sample 3 reads as 3, got %d", st->pred);

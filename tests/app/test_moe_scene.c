@@ -16,6 +16,9 @@
  * - Live training through update reaches >= 200 steps per second (in the
  *   normal build; the sanitizer build only prints it).
  * - Bad preset values are refused with FILE:LINE and exit code 2.
+ * - Clicks, through the diagram library's hover as in the app: an input's row
+ *   on beat 3 becomes the followed input; an expert on beat 2 takes the
+ *   followed input alone, and its output is that expert's.
  * - Layout: every beat drawn at 1920x1080 (at its end, and halfway), and
  *   beats 4 and 5 with the panel opened by a click (TS_MOE_PNG=DIR saves
  *   those two frames), have no text below DG_TEXT_MIN, off the canvas, or
@@ -260,6 +263,66 @@ static void check_balance_and_training(void) {
     scene_close(s);
 }
 
+/* ---- clicks through the library's hover ---------------------------------------- */
+
+/* One frame as the app makes it: update with this input, then draw with the
+ * pointer at (mx, my), logging text into rec. Returns the text count. */
+static int app_like_frame(scene *s, ui_ctx *ui, gfx_target *target, float mx, float my, bool press,
+                          gfx_text_rec *rec, int cap) {
+    ui_begin_frame(ui, &(ui_input){.mouse_x = mx, .mouse_y = my, .mouse_down = press, .mouse_pressed = press});
+    s->kind->update(s->state, &s->clock, ui);
+    gfx_target_bind(target);
+    gfx_frame_begin(1920, 1080, ui_theme_dark.bg, ui_theme_dark.letterbox);
+    if (rec) gfx_text_log(rec, cap);
+    dg_frame_begin(&ui_theme_dark, mx, my, s->clock.time);
+    s->kind->draw(s->state, &s->clock, &ui_theme_dark);
+    dg_frame_end();
+    int n = rec ? gfx_text_log_count() : 0;
+    if (rec) gfx_text_log(NULL, 0);
+    gfx_frame_end();
+    return n < cap ? n : cap;
+}
+
+/* Clicks the last text that starts with `prefix` (after resting on it). */
+static bool click_text(scene *s, ui_ctx *ui, gfx_target *target, const char *prefix) {
+    static gfx_text_rec rec[8192];
+    int n = app_like_frame(s, ui, target, -1, -1, false, rec, 8192), at = -1;
+    for (int i = 0; i < n; i++)
+        if (strncmp(rec[i].text, prefix, strlen(prefix)) == 0) at = i;
+    if (at < 0) return false;
+    float x = rec[at].x + rec[at].w / 2, y = rec[at].y + rec[at].h / 2;
+    app_like_frame(s, ui, target, x, y, false, NULL, 0);
+    app_like_frame(s, ui, target, x, y, false, NULL, 0);
+    app_like_frame(s, ui, target, x, y, true, NULL, 0);
+    return true;
+}
+
+static void check_clicks(gfx_target *target) {
+    char err[512];
+    scene *s = scene_open("moe", err, sizeof err);
+    if (!s) { failed++; return; }
+    ui_ctx ui;
+    ui_init(&ui, &ui_theme_dark);
+    moe_state *st = s->state;
+    /* beat 3: clicking input 5's row makes it the followed input */
+    s->clock = scene_clock_beat(s->kind, B_DISPATCH, 1e9);
+    CHECK(click_text(s, &ui, target, "5: (") && st->focus == 5, "a click on input 5 follows it (focus %d)", st->focus);
+    /* beat 2: clicking an expert the input did not choose forces it there */
+    s->clock = scene_clock_beat(s->kind, B_TOPK, 1e9);
+    int e = 0;
+    while (e == st->show.idx[st->focus * st->show.k] || e == st->show.idx[st->focus * st->show.k + 1]) e++;
+    char name[16];
+    snprintf(name, sizeof name, "expert %d", e);
+    CHECK(click_text(s, &ui, target, name) && st->forced == e, "a click on %s forces the input to it (forced %d)",
+          name, st->forced);
+    float ref[MOE_O];
+    moe_expert_forward(&st->live.m, e, st->show_xy + 2 * st->focus, ref);
+    CHECK(st->forced >= 0 && st->forced_out[0] == ref[0] && st->forced_out[1] == ref[1],
+          "the forced output is expert %d's own", e);
+    ui_shutdown(&ui);
+    scene_close(s);
+}
+
 /* ---- layout of every beat ------------------------------------------------------ */
 
 static void check_layout(void) {
@@ -325,6 +388,7 @@ static void check_layout(void) {
     }
     if (s) scene_close(s);
     ui_shutdown(&ui);
+    if (target) check_clicks(target);
     gfx_target_bind(NULL);
     if (target) gfx_target_free(target);
     gfx_shutdown();

@@ -222,6 +222,18 @@ void cnn_recompute(cnn_state *st) {
     st->focus_r = best / CNN_IN;
     st->focus_c = best % CNN_IN;
     cnn_pick_patch(st, st->channel, &st->work_r, &st->work_c);
+    /* every 3x3 patch times every filter, for the worked products of beats 2-3 */
+    for (int k = 0; k < CNN_C1; k++)
+        for (int pos = 0; pos < CNN_IN * CNN_IN; pos++)
+            for (int i = 0; i < 9; i++) {
+                int y = pos / CNN_IN + i / 3 - 1, xx = pos % CNN_IN + i % 3 - 1;
+                float v = y < 0 || xx < 0 || y >= CNN_IN || xx >= CNN_IN ? 0 : x->input->data[y * CNN_IN + xx];
+                st->products->data[((size_t)k * CNN_IN * CNN_IN + pos) * 9 + i] = v * st->m.conv1_w->data[k * 9 + i] + 0.0f;
+            }
+    /* the predicted class's fc weights, seen as the 16 pool2 maps they multiply */
+    st->fc_row = (ts_tensor){.ndim = 3, .shape = {CNN_C2, CNN_P2, CNN_P2}, .stride = {CNN_P2 * CNN_P2, CNN_P2, 1},
+                             .data = st->m.fc_w->data + (size_t)st->pred * CNN_FLAT};
+    snprintf(st->fc_row.name, sizeof st->fc_row.name, "fc.weight[%d]", st->pred);
     /* the 7x7 patch beat 1 magnifies: around the centre of mass of the ink */
     double s = 0, sr = 0, sc = 0;
     for (int i = 0; i < CNN_IN * CNN_IN; i++) {
@@ -229,6 +241,13 @@ void cnn_recompute(cnn_state *st) {
         s += v; sr += v * (i / CNN_IN); sc += v * (i % CNN_IN);
     }
     st->in_mean = (float)(s / (CNN_IN * CNN_IN));
+    st->ink_r0 = CNN_IN;
+    st->ink_r1 = -1;
+    for (int i = 0; i < CNN_IN * CNN_IN; i++)
+        if (x->input->data[i] > 0.05f) {
+            if (i / CNN_IN < st->ink_r0) st->ink_r0 = i / CNN_IN;
+            st->ink_r1 = i / CNN_IN;
+        }
     st->in_ink = 0;
     for (int i = 0; i < CNN_IN * CNN_IN; i++) st->in_ink += x->input->data[i] > 0.5f;
     int cr = s > 0 ? (int)lround(sr / s) : CNN_IN / 2, cc = s > 0 ? (int)lround(sc / s) : CNN_IN / 2;
@@ -292,13 +311,13 @@ static bool cnn_init(void *p, char *err, size_t n) {
             if (fminf(-lo, hi) > best) { best = fminf(-lo, hi); st->channel = k; }
         }
     }
+    st->products = ts_new4(&st->arena, "products", CNN_C1, CNN_IN * CNN_IN, 3, 3);
     st->filter = ts_new4(&st->arena, "filter", 1, 1, PLAY_MAX_K, PLAY_MAX_K);
     st->fout = ts_new4(&st->arena, "filter.out", 1, 1, PLAY_MAX_OUT, PLAY_MAX_OUT);
     if (st->play_kind == PLAY_CUSTOM && !st->custom_k) {
         play_filter_values(PLAY_VERTICAL, st->ksize, st->custom);
         st->custom_k = st->ksize;
     }
-    st->hover_layer = L_NONE;
     st->edit_cell = -1;
     cnn_recompute(st);
     return true;
@@ -308,9 +327,11 @@ static void cnn_shutdown(void *p) { ts_arena_free(&((cnn_state *)p)->arena); }
 
 /* ---- input: the soft brush --------------------------------------------------- */
 
-static bool brush(cnn_state *st, const ui_ctx *ui) {
-    float mx = (ui->in.mouse_x - INPUT_X) / INPUT_CELL, my = (ui->in.mouse_y - INPUT_Y) / INPUT_CELL;
-    if (ui->in.mouse_pressed && ui_hover(ui, INPUT_X, INPUT_Y, INPUT_SIZE, INPUT_SIZE)) {
+static bool brush(cnn_state *st, const cnn_lay *L, int beat, const ui_ctx *ui) {
+    dg_rect im = cnn_input_image(L, cnn_input_pad(st, beat));
+    float cell = im.w / CNN_IN;
+    float mx = (ui->in.mouse_x - im.x) / cell, my = (ui->in.mouse_y - im.y) / cell;
+    if (ui->in.mouse_pressed && ui_hover(ui, im.x, im.y, im.w, im.h)) {
         st->drawing = true;
         st->last_x = mx;
         st->last_y = my;
@@ -325,154 +346,26 @@ static bool brush(cnn_state *st, const ui_ctx *ui) {
     return true;
 }
 
-/* ---- hover: which cell of which layer, and where it came from ---------------- */
-
-static bool cell_at(const ui_ctx *ui, float x, float y, float cell, int rows, int cols, int *r, int *c) {
-    if (!ui_hover(ui, x, y, cell * (float)cols, cell * (float)rows)) return false;
-    *c = (int)((ui->in.mouse_x - x) / cell);
-    *r = (int)((ui->in.mouse_y - y) / cell);
-    return *r >= 0 && *r < rows && *c >= 0 && *c < cols;
-}
-
-static void tip_conv1(cnn_state *st, ui_ctx *ui, int k, int r, int c, bool relu) {
-    const float *in = st->x.input->data, *w = st->m.conv1_w->data + k * 9;
-    char lines[9][64];
-    for (int i = 0; i < 9; i++) {
-        int y = r + i / 3 - 1, x = c + i % 3 - 1;
-        float v = y < 0 || x < 0 || y >= CNN_IN || x >= CNN_IN ? 0 : in[y * CNN_IN + x];
-        snprintf(lines[i], sizeof lines[i], "%5.2f \xc3\x97 %+6.3f = %+7.4f", v, w[i], v * w[i]);
-    }
-    float out = st->x.conv1->data[(k * CNN_IN + r) * CNN_IN + c];
-    ui_tooltipf(ui, "conv1.out[0,%d,%d,%d] = %+.4f%s\n%s\n%s\n%s\n%s\n%s\n%s\n%s\n%s\n%s\n+ bias %+.4f",
-                k, r, c, out, relu ? (out > 0 ? "  (ReLU keeps it)" : "  (ReLU: 0)") : "",
-                lines[0], lines[1], lines[2], lines[3], lines[4], lines[5], lines[6], lines[7], lines[8],
-                st->m.conv1_b->data[k]);
-}
-
-static void tip_pool(ui_ctx *ui, const char *name, const char *below, const ts_tensor *out,
-                     const ts_tensor *in, const int *arg, const uint8_t *ties, int k, int r, int c) {
-    int oh = out->shape[2], ih = in->shape[2];
-    const float *p = in->data + (size_t)k * ih * ih;
-    int o = (k * oh + r) * oh + c, win = arg[o];
-    char who[64];
-    if (ties[o] > 1) snprintf(who, sizeof who, "a tie: %d values equal the max, no single winner", ties[o]);
-    else snprintf(who, sizeof who, "winner: row %d, col %d", win / ih, win % ih);
-    ui_tooltipf(ui, "%s[0,%d,%d,%d] = %.4f\n= max of %s rows %d-%d, cols %d-%d:\n  %.4f  %.4f\n  %.4f  %.4f\n%s",
-                name, k, r, c, out->data[o], below, 2 * r, 2 * r + 1, 2 * c, 2 * c + 1,
-                p[(2 * r) * ih + 2 * c], p[(2 * r) * ih + 2 * c + 1], p[(2 * r + 1) * ih + 2 * c],
-                p[(2 * r + 1) * ih + 2 * c + 1], who);
-}
-
-/* conv2 output: the 72 products grouped into the eight input channels' sums. */
-static void tip_conv2(cnn_state *st, ui_ctx *ui, int k, int r, int c) {
-    char buf[640];
-    float out = st->x.conv2->data[(k * CNN_P1 + r) * CNN_P1 + c];
-    int len = snprintf(buf, sizeof buf, "conv2.out[0,%d,%d,%d] = %+.4f  relu2.out = %.4f\n72 products (8 maps \xc3\x97 3\xc3\x97" "3) + bias:",
-                       k, r, c, out, out > 0 ? out : 0);
-    for (int ci = 0; ci < CNN_C1 && len < (int)sizeof buf; ci++) {
-        float s = 0;
-        for (int i = 0; i < 9; i++) {
-            int y = r + i / 3 - 1, x = c + i % 3 - 1;
-            if (y < 0 || x < 0 || y >= CNN_P1 || x >= CNN_P1) continue;
-            s += st->x.pool1->data[(ci * CNN_P1 + y) * CNN_P1 + x] * st->m.conv2_w->data[(k * CNN_C1 + ci) * 9 + i];
-        }
-        len += snprintf(buf + len, sizeof buf - (size_t)len, "\n  pool1 map %d: 9 products sum %+.4f", ci, s);
-    }
-    if (len < (int)sizeof buf)
-        snprintf(buf + len, sizeof buf - (size_t)len, "\n  bias %+.4f", st->m.conv2_b->data[k]);
-    ui_tooltipf(ui, "%s", buf);
-}
-
-static void hover(cnn_state *st, const scene_clock *clk, ui_ctx *ui) {
-    int r, c, b = clk->beat;
-    st->hover_layer = L_NONE;
-    if (cell_at(ui, INPUT_X, INPUT_Y, INPUT_CELL, CNN_IN, CNN_IN, &r, &c)) {
-        st->hover_layer = L_INPUT; st->hover_r = r; st->hover_c = c;
-        ui_tooltipf(ui, "input[0,0,%d,%d] = %.4f\nrow %d, column %d (0 = dark, 1 = ink)", r, c,
-                    st->x.input->data[r * CNN_IN + c], r, c);
-        return;
-    }
-    float x, y, cell;
-    if (b == B_FILTER || b == B_SLIDE) {
-        cnn_out_rect(&x, &y, &cell);
-        if (cell_at(ui, x, y, cell, CNN_IN, CNN_IN, &r, &c)) {
-            st->hover_layer = L_CONV1; st->hover_ch = st->channel; st->hover_r = r; st->hover_c = c;
-            tip_conv1(st, ui, st->channel, r, c, false);
-        }
-    } else if (b == B_MAPS || b == B_RELU || b == B_RECAP) {
-        for (int k = 0; k < CNN_C1; k++) {
-            if (b == B_RECAP) cnn_recap_rect(L_RELU1, k, &x, &y, &cell);
-            else cnn_tile_rect(k, &x, &y, &cell);
-            if (cell_at(ui, x, y, cell, CNN_IN, CNN_IN, &r, &c)) {
-                st->hover_layer = b == B_MAPS ? L_CONV1 : L_RELU1;
-                st->hover_ch = k; st->hover_r = r; st->hover_c = c;
-                tip_conv1(st, ui, k, r, c, b != B_MAPS);
-            }
-        }
-    } else if (b == B_POOL) {
-        float px, py, pc;
-        cnn_pool_big(&x, &y, &cell, &px, &py, &pc);
-        if (cell_at(ui, px, py, pc, CNN_P1, CNN_P1, &r, &c)) {
-            st->hover_layer = L_POOL1; st->hover_ch = st->channel; st->hover_r = r; st->hover_c = c;
-            tip_pool(ui, "pool1.out", "relu1.out", st->x.pool1, st->x.relu1, st->x.arg1, st->x.ties1, st->channel, r, c);
-        } else if (cell_at(ui, x, y, cell, CNN_IN, CNN_IN, &r, &c)) {
-            st->hover_layer = L_RELU1; st->hover_ch = st->channel; st->hover_r = r; st->hover_c = c;
-            tip_conv1(st, ui, st->channel, r, c, true);
-        }
-    }
-    if (b == B_DEEP || b == B_RECAP) {
-        for (int k = 0; k < CNN_C2; k++) {
-            if (b == B_RECAP) cnn_recap_rect(L_CONV2, k, &x, &y, &cell);
-            else cnn_deep_rect(L_CONV2, k, &x, &y, &cell);
-            if (cell_at(ui, x, y, cell, CNN_P1, CNN_P1, &r, &c)) {
-                st->hover_layer = L_CONV2; st->hover_ch = k; st->hover_r = r; st->hover_c = c;
-                tip_conv2(st, ui, k, r, c);
-            }
-            if (b != B_DEEP) continue;
-            cnn_deep_rect(L_POOL2, k, &x, &y, &cell);
-            if (cell_at(ui, x, y, cell, CNN_P2, CNN_P2, &r, &c)) {
-                st->hover_layer = L_POOL2; st->hover_ch = k; st->hover_r = r; st->hover_c = c;
-                tip_pool(ui, "pool2.out", "relu2.out", st->x.pool2, st->x.relu2, st->x.arg2, st->x.ties2, k, r, c);
-            }
-        }
-        for (int k = 0; k < CNN_C1 && b == B_DEEP; k++) {
-            cnn_deep_rect(L_POOL1, k, &x, &y, &cell);
-            if (cell_at(ui, x, y, cell, CNN_P1, CNN_P1, &r, &c)) {
-                st->hover_layer = L_POOL1; st->hover_ch = k; st->hover_r = r; st->hover_c = c;
-                tip_pool(ui, "pool1.out", "relu1.out", st->x.pool1, st->x.relu1, st->x.arg1, st->x.ties1, k, r, c);
-            }
-        }
-        for (int k = 0; k < CNN_CLASSES && b == B_DEEP; k++) {
-            float w, h;
-            cnn_bar_rect(k, &x, &y, &w, &h);
-            if (ui_hover(ui, x, y, w, h)) {
-                st->hover_layer = L_PROB; st->hover_ch = k;
-                ui_tooltipf(ui, "probs[0,%d] = %.5f = softmax(logits)[%d]\nlogits[0,%d] = %+.4f\n= 784 products of pool2.out and fc.weight[%d]\n  + fc.bias[%d] %+.4f",
-                            k, st->x.probs->data[k], k, k, st->x.logits->data[k], k, k, st->m.fc_b->data[k]);
-            }
-        }
-    }
-}
-
 static void cnn_update(void *p, const scene_clock *c, ui_ctx *ui) {
     cnn_state *st = p;
+    cnn_lay L;
+    cnn_layout(c->beat, &L);
     bool changed = false;
-    if (ui_button(ui, "clear", CLEAR_X, STRIP_Y, CLEAR_W, STRIP_H)) {
+    if (ui_button(ui, "clear", L.clear.x, L.clear.y, L.clear.w, L.clear.h)) {
         memset(st->x.input->data, 0, sizeof(float) * CNN_IN * CNN_IN);
         changed = true;
     }
     for (int k = 0; k < CNN_CLASSES; k++) {
         char label[16];
         snprintf(label, sizeof label, "%d##sample", k);
-        if (ui_button(ui, label, SAMPLE_X + (float)k * (SAMPLE_W + 2), STRIP_Y, SAMPLE_W, STRIP_H)) {
+        if (ui_button(ui, label, L.sample[k].x, L.sample[k].y, L.sample[k].w, L.sample[k].h)) {
             memcpy(st->x.input->data, st->samples->data + (size_t)k * CNN_IN * CNN_IN, sizeof(float) * CNN_IN * CNN_IN);
             changed = true;
         }
     }
-    if (c->beat == B_PLAY) play_update(st, ui);
-    if (brush(st, ui)) changed = true;
+    if (c->beat == B_PLAY) play_update(st, &L, ui);
+    if (brush(st, &L, c->beat, ui)) changed = true;
     if (changed) cnn_recompute(st);
-    hover(st, c, ui);
 }
 
 static void cnn_draw(const void *p, const scene_clock *c, const ui_theme *th) {

@@ -1,523 +1,513 @@
-/* cnn_draw.c: the pictures of the cnn scene, one function per beat.
+/* cnn_draw.c: the pictures of the cnn scene, one function per beat, composed
+ * from the diagram library (matrices, strips, bars, legends, text, edges).
  *
  * Pure: reads the state (cnn_scene.h) and the clock, never computes a layer.
- * Layout helpers at the top are shared with update's hit tests.
+ * Places come from cnn_layout (shared with update's hit tests). Hover comes
+ * with every element (cnn_src gives each tensor its provenance); what is
+ * hovered in one element lights up its receptive field on the input.
  */
 #include <math.h>
 #include <stdio.h>
 #include <string.h>
-#include "gfx/gfx.h"
 #include "scenes/cnn/cnn_scene.h"
-
-/* ---- layout ------------------------------------------------------------------- */
-
-void cnn_out_rect(float *x, float *y, float *cell) { *x = 1480; *y = 170; *cell = 14; }
-
-void cnn_tile_rect(int ch, float *x, float *y, float *cell) {
-    *x = STAGE_X + (float)(ch % 4) * 290;
-    *y = 190 + (float)(ch / 4) * 320;
-    *cell = 8;
-}
-
-void cnn_deep_rect(int layer, int k, float *x, float *y, float *cell) {
-    if (layer == L_POOL1) { *x = STAGE_X + (float)(k % 2) * 82; *y = 170 + (float)(k / 2) * 82; *cell = 5; }
-    else if (layer == L_CONV2) { *x = 920 + (float)(k % 4) * 82; *y = 170 + (float)(k / 4) * 82; *cell = 5; }
-    else { *x = 1300 + (float)(k % 4) * 66; *y = 177 + (float)(k / 4) * 82; *cell = 8; }
-}
-
-void cnn_bar_rect(int k, float *x, float *y, float *w, float *h) {
-    *x = 1630; *y = 170 + (float)k * 33; *w = 260; *h = 30;
-}
-
-void cnn_pool_big(float *x, float *y, float *cell, float *px, float *py, float *pcell) {
-    *x = STAGE_X; *y = 170; *cell = 16;
-    *px = STAGE_X + 448 + 150; *py = 170 + 112; *pcell = 16;
-}
-
-void cnn_recap_rect(int layer, int k, float *x, float *y, float *cell) {
-    if (layer == L_RELU1) { *x = STAGE_X + (float)k * 148; *y = 250; *cell = 4; }
-    else { *x = STAGE_X + (float)(k % 8) * 148 + 14; *y = 510 + (float)(k / 8) * 100; *cell = 6; }
-}
-
-/* ---- small helpers --------------------------------------------------------- */
-
-static gfx_color ink_on(gfx_color bg) {
-    float l = 0.2126f * bg.r + 0.7152f * bg.g + 0.0722f * bg.b;
-    return l > 0.5f ? gfx_hex(0x111111ff) : gfx_hex(0xffffffff);
-}
-
-
-static void label(float x, float y, const ui_theme *th, const char *s) {
-    gfx_text(x, y, UI_LABEL, GFX_BOLD, GFX_LEFT | GFX_BOTTOM, th->text_dim, s);
-}
-
-/* 1,234,567 */
-static void thousands(char *out, size_t n, long v) {
-    char tmp[32];
-    snprintf(tmp, sizeof tmp, "%ld", v);
-    size_t len = strlen(tmp), j = 0;
-    for (size_t i = 0; i < len && j + 2 < n; i++) {
-        out[j++] = tmp[i];
-        if ((len - i - 1) % 3 == 0 && i + 1 < len) out[j++] = ',';
-    }
-    out[j] = 0;
-}
-
-/* A k x k grid of numbers coloured by cmap (values v, scale m): filters, patches. */
-static void number_grid(float x, float y, float cell, const float *v, int k, int cmap, float lo,
-                        float hi, const char *fmt, const ui_theme *th, float alpha) {
-    for (int i = 0; i < k * k; i++) {
-        float cx = x + (float)(i % k) * cell, cy = y + (float)(i / k) * cell;
-        float t = hi > lo ? (v[i] - lo) / (hi - lo) : 0.5f;
-        gfx_color bg = gfx_cmap_color(cmap, t < 0 ? 0 : t > 1 ? 1 : t);
-        gfx_rect(cx, cy, cell - 2, cell - 2, gfx_fade(bg, alpha));
-        if (cell >= 56)
-            gfx_textf(cx + cell / 2 - 1, cy + cell / 2, UI_SMALL, GFX_MONO, GFX_CENTER | GFX_MIDDLE,
-                      gfx_fade(ink_on(bg), alpha), fmt, v[i]);
-    }
-    gfx_rrect_line(x - 3, y - 3, cell * (float)k + 4, cell * (float)k + 4, 4, 2, gfx_fade(th->panel_edge, alpha));
-}
-
-static void map_frame(float x, float y, float w, float h, const ui_theme *th) {
-    gfx_rrect_line(x - 2, y - 2, w + 4, h + 4, 3, 2, th->panel_edge);
-}
 
 static const float *plane(const ts_tensor *t, int k) {
     return t->data + (size_t)k * (size_t)t->shape[2] * (size_t)t->shape[3];
 }
 
-/* ---- the input panel (every beat) ------------------------------------------- */
+static float plane_absmax(const ts_tensor *t, int k) {
+    const float *p = plane(t, k);
+    float m = 0;
+    for (int i = 0; i < t->shape[2] * t->shape[3]; i++) m = fmaxf(m, fabsf(p[i]));
+    return m > 0 ? m : 1;
+}
 
-void cnn_draw_input(const cnn_state *st, const ui_theme *th, int pad, bool hint) {
-    float x = INPUT_X, y = INPUT_Y, s = INPUT_SIZE, cs = INPUT_CELL;
-    char buf[64];
-    snprintf(buf, sizeof buf, "input [1,1,%d,%d]", CNN_IN, CNN_IN);
-    label(x - (float)pad * cs, y - 14 - (float)pad * cs, th, buf);
-    if (pad > 0) {   /* the zero padding as a ring of empty cells */
-        float p = (float)pad * cs;
-        gfx_rect(x - p, y - p, s + 2 * p, s + 2 * p, gfx_cmap_color(GFX_CMAP_GRAY, 0));
-        for (int i = 0; i <= CNN_IN + 2 * pad; i++) {
-            float o = (float)i * cs - p;
-            gfx_line(x - p, y + o, x + s + p, y + o, 1, gfx_fade(th->grid, 0.8f));
-            gfx_line(x + o, y - p, x + o, y + s + p, 1, gfx_fade(th->grid, 0.8f));
-        }
-        gfx_rrect_line(x - p - 2, y - p - 2, s + 2 * p + 4, s + 2 * p + 4, 3, 2, th->panel_edge);
+static float tensor_absmax(const ts_tensor *t) {
+    float m = 0;
+    for (size_t i = 0; i < ts_numel(t); i++) m = fmaxf(m, fabsf(t->data[i]));
+    return m > 0 ? m : 1;
+}
+
+/* 4923520 -> "4,923,520" */
+static const char *thousands(char *out, size_t n, long v) {
+    char tmp[32];
+    int len = snprintf(tmp, sizeof tmp, "%ld", v), j = 0;
+    for (int i = 0; i < len && j + 2 < (int)n; i++) {
+        out[j++] = tmp[i];
+        if ((len - i - 1) % 3 == 0 && i + 1 < len && tmp[i] != '-') out[j++] = ',';
     }
-    gfx_heatmap(x, y, s, s, st->x.input->data, CNN_IN, CNN_IN, 0, 1, GFX_CMAP_GRAY);
-    map_frame(x, y, s, s, th);
-    float ly = y + s + 50 + (float)pad * cs;
-    gfx_legend(x, ly, s, 22, 0, 1, GFX_CMAP_GRAY, "pixel value", th->text_dim);
-    (void)hint;
-    if (st->hover_layer == L_INPUT)
-        gfx_rrect_line(x + (float)st->hover_c * cs - 2, y + (float)st->hover_r * cs - 2, cs + 4, cs + 4, 3, 3, th->accent);
+    out[j] = 0;
+    return out;
 }
 
-/* Outline of input rows r0..r0+k-1, cols c0..c0+k-1 (may reach into the padding). */
-static void input_window(int r0, int c0, int k, const ui_theme *th, gfx_color col) {
-    (void)th;
-    float cs = INPUT_CELL;
-    gfx_rrect_line(INPUT_X + (float)c0 * cs - 3, INPUT_Y + (float)r0 * cs - 3, (float)k * cs + 6,
-                   (float)k * cs + 6, 4, 4, col);
+static dg_cells map(dg_rect r, const cnn_state *st, const ts_tensor *t, int ch, const dg_matrix_style *s) {
+    dg_src src = cnn_src(st, t, 0, ch);
+    return dg_matrix(r, &src, s);
 }
 
-/* ---- beat 1: the input, magnified -------------------------------------------- */
+/* A title over r (returns what is left under it). */
+static dg_rect titled(dg_rect r, const char *title, float size) {
+    dg_rect t = dg_cut_top(&r, size * 1.25f, 8);
+    dg_text(t, size, GFX_BOLD, GFX_LEFT | GFX_BOTTOM, dg_theme()->text, title);
+    return r;
+}
 
-static void draw_input_beat(const cnn_state *st, const scene_clock *c, const ui_theme *th) {
-    float a = c->beat == B_INPUT ? scene_between(c, 0.15f, 0.6f) : 1;
+/* ---- the input, every beat ------------------------------------------------- */
+
+/* The input window the hovered element sees (its receptive field), if any. */
+static bool hovered_field(const cnn_state *st, dg_window *w) {
+    dg_ref h;
+    if (!dg_hovered(&h) || !h.t) return false;
+    int layer = h.t == st->x.conv1 || h.t == st->x.relu1 ? CNN_L_CONV1
+              : h.t == st->x.pool1 ? CNN_L_POOL1 : h.t == st->x.relu2 ? CNN_L_CONV2
+              : h.t == st->x.pool2 ? CNN_L_POOL2 : -1;
+    if (layer < 0) return false;
+    int r0, c0, size;
+    cnn_receptive_field(layer, h.idx[2], h.idx[3], &r0, &c0, &size);
+    *w = (dg_window){r0, c0, size, size, dg_theme()->accent2};
+    return true;
+}
+
+void cnn_draw_input(const cnn_state *st, const cnn_lay *L, int pad, const dg_window *win, int nw) {
+    const ui_theme *th = dg_theme();
+    dg_window w[4];
+    int n = 0;
+    for (int i = 0; i < nw && n < 3; i++) w[n++] = win[i];
+    if (hovered_field(st, &w[n])) n++;
+    dg_text(L->input_title, DG_TEXT_H2, GFX_BOLD, GFX_LEFT | GFX_BOTTOM, th->text, "input [1,1,28,28]");
+    /* with padding, the grid shows the zero ring around the image */
+    dg_src src = cnn_src(st, st->x.input, 0, 0);
+    dg_matrix(L->input, &src, &(dg_matrix_style){.cmap = DG_CMAP_GRAY, .lo = 0, .hi = 1, .no_title = true,
+                                                 .no_legend = true, .r0 = -pad, .c0 = -pad,
+                                                 .rows = CNN_IN + 2 * pad, .cols = CNN_IN + 2 * pad,
+                                                 .windows = w, .window_count = n, .max_cell = 1000});
+    dg_legend(L->input_legend, 0, 1, DG_CMAP_GRAY, "pixel value");
+}
+
+/* ---- beat 1: the input, magnified ------------------------------------------ */
+
+static void draw_input_beat(const cnn_state *st, const scene_clock *c, const cnn_lay *L) {
+    const ui_theme *th = dg_theme();
+    float a = c->beat == B_INPUT ? scene_between(c, 0.1f, 0.6f) : 1;
     int r0 = st->zoom_r, c0 = st->zoom_c;
-    float zx = STAGE_X + 130, zy = 190, cell = 76;
-    input_window(r0, c0, 7, th, gfx_fade(th->accent, a));
-    gfx_line(INPUT_X + (float)(c0 + 7) * INPUT_CELL + 3, INPUT_Y + (float)r0 * INPUT_CELL - 3, zx - 4, zy - 4, 2, gfx_fade(th->accent, a * 0.7f));
-    gfx_line(INPUT_X + (float)(c0 + 7) * INPUT_CELL + 3, INPUT_Y + (float)(r0 + 7) * INPUT_CELL + 3, zx - 4, zy + 7 * cell, 2, gfx_fade(th->accent, a * 0.7f));
-    char buf[96];
-    snprintf(buf, sizeof buf, "input rows %d\xe2\x80\x93%d, columns %d\xe2\x80\x93%d, magnified", r0, r0 + 6, c0, c0 + 6);
-    gfx_text(zx, zy - 14, UI_LABEL, GFX_BOLD, GFX_LEFT | GFX_BOTTOM, gfx_fade(th->text_dim, a), buf);
-    for (int r = 0; r < 7; r++)
-        for (int q = 0; q < 7; q++) {
-            float v = st->x.input->data[(r0 + r) * CNN_IN + c0 + q];
-            gfx_color bg = gfx_cmap_color(GFX_CMAP_GRAY, v);
-            float x = zx + (float)q * cell, y = zy + (float)r * cell;
-            gfx_rect(x, y, cell - 3, cell - 3, gfx_fade(bg, a));
-            gfx_textf(x + cell / 2, y + cell / 2, UI_LABEL, GFX_MONO, GFX_CENTER | GFX_MIDDLE,
-                      gfx_fade(ink_on(bg), a), "%.2f", v);
-        }
-    float tx = zx + 7 * cell + 60, ty = 230;
-    gfx_color fg = gfx_fade(th->text, scene_between(c, 0.5f, 0.9f));
-    char n1[32];
-    thousands(n1, sizeof n1, (long)ts_numel(st->x.input));
-    gfx_textf(tx, ty, UI_H2, GFX_BOLD, GFX_LEFT | GFX_MIDDLE, fg, "%s numbers", n1);
-    gfx_textf(tx, ty + 60, UI_BODY, GFX_SANS, GFX_LEFT | GFX_MIDDLE, fg, "%d rows \xc3\x97 %d columns", CNN_IN, CNN_IN);
-    gfx_textf(tx, ty + 110, UI_BODY, GFX_SANS, GFX_LEFT | GFX_MIDDLE, fg, "%d pixels above 0.5", st->in_ink);
-    gfx_textf(tx, ty + 160, UI_BODY, GFX_SANS, GFX_LEFT | GFX_MIDDLE, fg, "mean value %.3f", st->in_mean);
-    gfx_text_box(tx, ty + 220, 1880 - tx, UI_LABEL, GFX_SANS, GFX_LEFT, gfx_fade(th->text_dim, a),
-                 "Hover any pixel for its exact value.");
+    dg_window w = {r0, c0, 7, 7, th->accent};
+    cnn_draw_input(st, L, 0, &w, 1);
+    dg_rect cols[2];
+    dg_split_cols(L->main, 2, DG_GAP * 2, (const float[]){1.3f, 0.7f}, cols);
+    char title[96];
+    snprintf(title, sizeof title, "input rows %d\xe2\x80\x93%d, columns %d\xe2\x80\x93%d", r0, r0 + 6, c0, c0 + 6);
+    dg_src src = cnn_src(st, st->x.input, 0, 0);
+    dg_cells g = dg_matrix(cols[0], &src, &(dg_matrix_style){.mode = DG_HEAT_NUMBERS, .cmap = DG_CMAP_GRAY, .lo = 0,
+                                                             .hi = 1, .title = title, .no_legend = true, .r0 = r0,
+                                                             .c0 = c0, .rows = 7, .cols = 7, .reveal = a});
+    /* leader lines from the outlined patch to its magnification */
+    dg_rect im = cnn_input_image(L, 0);
+    float cell = im.w / CNN_IN;
+    dg_edge_style es = {.no_head = true, .width = 3, .color = th->accent, .alpha = 0.7f};
+    dg_edge((dg_pt){im.x + (float)(c0 + 7) * cell, im.y + (float)r0 * cell}, (dg_pt){g.x, g.y}, &es);
+    dg_edge((dg_pt){im.x + (float)(c0 + 7) * cell, im.y + (float)(r0 + 7) * cell},
+            (dg_pt){g.x, g.y + 7 * g.ch}, &es);
+
+    dg_rect t = cols[1];
+    float fa = scene_between(c, 0.5f, 0.9f);
+    gfx_color fg = gfx_fade(th->text, fa), dim = gfx_fade(th->text_dim, fa);
+    t.y += t.h * 0.18f;
+    dg_textf(dg_cut_top(&t, DG_TEXT_TITLE * 1.3f, 4), DG_TEXT_TITLE, GFX_BOLD, GFX_LEFT, fg, "%zu numbers",
+             ts_numel(st->x.input));
+    dg_textf(dg_cut_top(&t, DG_TEXT_BODY * 1.4f, 24), DG_TEXT_BODY, GFX_SANS, GFX_LEFT, dim,
+             "%d rows \xc3\x97 %d columns", CNN_IN, CNN_IN);
+    dg_textf(dg_cut_top(&t, DG_TEXT_H2 * 1.3f, 4), DG_TEXT_H2, GFX_BOLD, GFX_LEFT, fg, "%d", st->in_ink);
+    dg_text(dg_cut_top(&t, DG_TEXT_BODY * 1.4f, 24), DG_TEXT_BODY, GFX_SANS, GFX_LEFT, dim, "pixels above 0.5");
+    dg_textf(dg_cut_top(&t, DG_TEXT_H2 * 1.3f, 4), DG_TEXT_H2, GFX_BOLD, GFX_LEFT, fg, "%.3f", st->in_mean);
+    dg_text(dg_cut_top(&t, DG_TEXT_BODY * 1.4f, 24), DG_TEXT_BODY, GFX_SANS, GFX_LEFT, dim, "mean pixel value");
 }
 
-/* ---- beats 2-3: one filter, then sliding ------------------------------------- */
+/* ---- beats 2-3: one filter on one patch, then sliding ----------------------- */
 
-static void draw_equation(const cnn_state *st, int k, int r, int c, float a, float sum_a, const ui_theme *th) {
-    float patch[9], w[9], prod[9], sum = 0;
-    const float *in = st->x.input->data;
-    for (int i = 0; i < 9; i++) {
-        int y = r + i / 3 - 1, x = c + i % 3 - 1;
-        patch[i] = y < 0 || x < 0 || y >= CNN_IN || x >= CNN_IN ? 0 : in[y * CNN_IN + x];
-        w[i] = st->m.conv1_w->data[k * 9 + i];
-        prod[i] = patch[i] * w[i] + 0.0f;   /* shows 0 * -w as +0.00, not -0.00 */
-        sum += prod[i];
-    }
-    float wm = 0;
-    for (int i = 0; i < CNN_C1 * 9; i++) wm = fmaxf(wm, fabsf(st->m.conv1_w->data[i]));
-    float pm = 0;
-    for (int i = 0; i < 9; i++) pm = fmaxf(pm, fabsf(prod[i]));
-    if (pm == 0) pm = 1;
-    float y0 = 200, cell = 70, x0 = STAGE_X, x1 = STAGE_X + 270, x2 = STAGE_X + 540;
-    char buf[96];
-    snprintf(buf, sizeof buf, "input patch");
-    gfx_text(x0, y0 - 14, UI_LABEL, GFX_BOLD, GFX_LEFT | GFX_BOTTOM, th->text_dim, buf);
-    snprintf(buf, sizeof buf, "filter %d", k + 1);
-    gfx_text(x1, y0 - 14, UI_LABEL, GFX_BOLD, GFX_LEFT | GFX_BOTTOM, th->text_dim, buf);
-    gfx_text(x2, y0 - 14, UI_LABEL, GFX_BOLD, GFX_LEFT | GFX_BOTTOM, gfx_fade(th->text_dim, a), "products");
-    number_grid(x0, y0, cell, patch, 3, GFX_CMAP_GRAY, 0, 1, "%.2f", th, 1);
-    number_grid(x1, y0, cell, w, 3, GFX_CMAP_DIVERGING, -wm, wm, "%+.2f", th, 1);
-    gfx_text(x0 + 3 * cell + 30, y0 + 1.5f * cell, UI_H2, GFX_BOLD, GFX_CENTER | GFX_MIDDLE, th->text, "\xc3\x97");
-    gfx_text(x1 + 3 * cell + 30, y0 + 1.5f * cell, UI_H2, GFX_BOLD, GFX_CENTER | GFX_MIDDLE, gfx_fade(th->text, a), "=");
-    number_grid(x2, y0, cell, prod, 3, GFX_CMAP_DIVERGING, -pm, pm, "%+.2f", th, a);
-    float b = st->m.conv1_b->data[k], out = st->x.conv1->data[(k * CNN_IN + r) * CNN_IN + c];
-    float ly = y0 + 3 * cell + 50;
-    gfx_color fg = gfx_fade(th->text, sum_a);
-    gfx_textf(x0, ly, UI_BODY, GFX_MONO, GFX_LEFT | GFX_MIDDLE, fg, "sum of the 9 products  %+.4f", sum);
-    gfx_textf(x0, ly + 46, UI_BODY, GFX_MONO, GFX_LEFT | GFX_MIDDLE, fg, "+ bias conv1.bias[%d]  %+.4f", k, b);
-    gfx_line(x0, ly + 74, x0 + 560, ly + 74, 2, gfx_fade(th->panel_edge, sum_a));
-    gfx_textf(x0, ly + 106, UI_BODY, GFX_BOLD, GFX_LEFT | GFX_MIDDLE, gfx_fade(th->accent, sum_a),
-              "= conv1.out[0,%d,%d,%d] = %+.4f", k, r, c, out);
-    if (r == 0 || c == 0 || r == CNN_IN - 1 || c == CNN_IN - 1)
-        gfx_text_box(x0, ly + 150, 640, UI_LABEL, GFX_SANS, GFX_LEFT, th->text_dim,
-                     "Cells outside the image are zero padding, so the map keeps the input's size.");
-}
-
-/* Position k (row-major) of the sliding filter in beat 3, or the focus at the end. */
+/* Position of the filter: beat 2 the worked patch, beat 3 a sweep that
+ * settles on the strongest response; a hovered map cell takes over. */
 static int slide_pos(const cnn_state *st, const scene_clock *c, bool *settled) {
+    dg_ref h;
+    *settled = true;
+    if (dg_hovered(&h) && (h.t == st->x.conv1 || h.t == st->products) && h.idx[0] == (h.t == st->products ? st->channel : 0))
+        return h.t == st->products ? h.idx[1] : h.idx[2] * CNN_IN + h.idx[3];
+    if (c->beat == B_FILTER) { *settled = false; return st->work_r * CNN_IN + st->work_c; }
+    if (c->t >= 0.9f) return st->focus_r * CNN_IN + st->focus_c;
     *settled = false;
-    if (c->beat == B_FILTER) return st->work_r * CNN_IN + st->work_c;
-    if (c->t >= 0.9f) { *settled = true; return st->focus_r * CNN_IN + st->focus_c; }
-    int n = CNN_IN * CNN_IN;
-    if (c->t < 0.35f) return (int)(scene_between_linear(c, 0, 0.35f) * (CNN_IN - 1));
-    return CNN_IN + (int)(scene_between_linear(c, 0.35f, 0.85f) * (float)(n - 1 - CNN_IN));
+    /* slowly along the first row, then over the rows that hold ink (and the
+     * ones around them: the filter reaches one row further) */
+    if (c->t < 0.3f) return (int)(scene_between_linear(c, 0, 0.3f) * (CNN_IN - 1));
+    int r0 = st->ink_r0 - 1 > 1 ? st->ink_r0 - 1 : 1, r1 = st->ink_r1 + 1 < CNN_IN - 1 ? st->ink_r1 + 1 : CNN_IN - 1;
+    if (r1 < r0) r1 = r0;
+    int n = (r1 - r0 + 1) * CNN_IN;
+    return r0 * CNN_IN + (int)(scene_between_linear(c, 0.3f, 0.85f) * (float)(n - 1));
 }
 
-static void draw_conv_beat(const cnn_state *st, const scene_clock *c, const ui_theme *th) {
+static void draw_conv_beat(const cnn_state *st, const scene_clock *c, const cnn_lay *L) {
+    const ui_theme *th = dg_theme();
     int k = st->channel;
     bool settled;
-    int pos = slide_pos(st, c, &settled);
-    int r = pos / CNN_IN, col = pos % CNN_IN;
-    if (st->hover_layer == L_CONV1) { r = st->hover_r; col = st->hover_c; settled = true; }
-    float appear = c->beat == B_FILTER ? scene_between(c, 0, 0.25f) : 1;
-    input_window(r - 1, col - 1, 3, th, gfx_fade(th->accent, appear));
-    float prod_a = c->beat == B_FILTER ? scene_between(c, 0.25f, 0.5f) : 1;
-    float sum_a = c->beat == B_FILTER ? scene_between(c, 0.5f, 0.75f) : 1;
-    draw_equation(st, k, r, col, prod_a, sum_a, th);
+    int pos = slide_pos(st, c, &settled), r = pos / CNN_IN, col = pos % CNN_IN;
+    bool b2 = c->beat == B_FILTER;
+    float appear = b2 ? scene_between(c, 0, 0.25f) : 1, prod_a = b2 ? scene_between(c, 0.25f, 0.5f) : 1;
+    float sum_a = b2 ? scene_between(c, 0.5f, 0.75f) : 1;
+    dg_window w = {r - 1, col - 1, 3, 3, gfx_fade(th->accent, appear)};
+    cnn_draw_input(st, L, 1, &w, 1);
 
-    float ox, oy, oc;
-    cnn_out_rect(&ox, &oy, &oc);
-    float side = oc * CNN_IN;
-    char buf[64];
-    snprintf(buf, sizeof buf, "conv1.out[0,%d]  28 \xc3\x97 28", k);
-    label(ox, oy - 14, th, buf);
-    gfx_rect(ox, oy, side, side, th->panel);
-    const float *map = plane(st->x.conv1, k);
-    int shown = settled ? CNN_IN * CNN_IN : c->beat == B_FILTER ? 0 : pos + 1;
-    if (c->beat == B_FILTER && c->t > 0.75f && !settled)   /* the one worked cell */
-        gfx_heatmap(ox + (float)col * oc, oy + (float)r * oc, oc, oc, map + r * CNN_IN + col, 1, 1,
-                    -st->c1_max, st->c1_max, GFX_CMAP_DIVERGING);
-    int full = shown / CNN_IN, part = shown % CNN_IN;
-    if (full) gfx_heatmap(ox, oy, side, oc * (float)full, map, full, CNN_IN, -st->c1_max, st->c1_max, GFX_CMAP_DIVERGING);
-    if (part) gfx_heatmap(ox, oy + oc * (float)full, oc * (float)part, oc, map + full * CNN_IN, 1, part,
-                          -st->c1_max, st->c1_max, GFX_CMAP_DIVERGING);
-    map_frame(ox, oy, side, side, th);
-    gfx_rrect_line(ox + (float)col * oc - 2, oy + (float)r * oc - 2, oc + 4, oc + 4, 3, 3, th->accent);
-    /* beat 2: the sum flies from the equation into its cell */
-    float fly = c->beat == B_FILTER ? scene_between(c, 0.75f, 0.95f) : 1;
-    if (fly > 0 && fly < 1) {
-        float sx = STAGE_X + 560, sy = 200 + 3 * 70 + 156;
-        float tx = ox + (float)col * oc, ty = oy + (float)r * oc;
-        gfx_rect(sx + (tx - sx) * fly, sy + (ty - sy) * fly, oc + 16 * (1 - fly), oc + 16 * (1 - fly), th->accent);
+    dg_rect cols[2];
+    dg_split_cols(L->main, 2, DG_GAP * 2, (const float[]){1.1f, 1}, cols);
+    dg_rect left = cols[0];
+    dg_rect eq = dg_cut_bottom(&left, DG_TEXT_H2 * 2.6f, DG_GAP);
+    dg_rect rows[2], top[3], bot[3];
+    dg_split_rows(left, 2, DG_GAP, NULL, rows);
+    dg_split_cols(rows[0], 3, 8, (const float[]){1, 0.22f, 1}, top);
+    dg_split_cols(rows[1], 3, 8, (const float[]){0.22f, 1, 1}, bot);
+    char title[64];
+    dg_src in = cnn_src(st, st->x.input, 0, 0);
+    dg_matrix(top[0], &in, &(dg_matrix_style){.mode = DG_HEAT_NUMBERS, .cmap = DG_CMAP_GRAY, .lo = 0, .hi = 1,
+                                               .title = "input patch", .no_legend = true, .r0 = r - 1,
+                                               .c0 = col - 1, .rows = 3, .cols = 3});
+    dg_text(top[1], DG_TEXT_TITLE, GFX_BOLD, GFX_CENTER | GFX_MIDDLE, th->text, "\xc3\x97");
+    snprintf(title, sizeof title, "filter %d", k + 1);
+    dg_src wsrc = cnn_src(st, st->m.conv1_w, k, 0);
+    float wm = tensor_absmax(st->m.conv1_w);
+    dg_matrix(top[2], &wsrc, &(dg_matrix_style){.mode = DG_HEAT_NUMBERS, .cmap = DG_CMAP_DIV, .lo = -wm, .hi = wm,
+                                                 .title = title, .no_legend = true});
+    if (prod_a > 0) {
+        dg_text(bot[0], DG_TEXT_TITLE, GFX_BOLD, GFX_CENTER | GFX_MIDDLE, gfx_fade(th->text, prod_a), "=");
+        dg_src psrc = cnn_src(st, st->products, k, pos);
+        dg_matrix(bot[1], &psrc, &(dg_matrix_style){.mode = DG_HEAT_NUMBERS, .cmap = DG_CMAP_DIV, .lo = -wm,
+                                                     .hi = wm, .title = "products", .no_legend = true,
+                                                     .reveal = prod_a});
+        dg_legend(dg_fit_aspect(dg_inset(bot[2], 8), 1.6f, GFX_CENTER | GFX_MIDDLE), -wm, wm, DG_CMAP_DIV,
+                  "weight, product");
     }
-    gfx_legend(ox, oy + side + 50, side, 22, -st->c1_max, st->c1_max, GFX_CMAP_DIVERGING, "response", th->text_dim);
-    if (c->beat == B_SLIDE && settled && st->hover_layer != L_CONV1)
-        gfx_text(ox, oy + side + 130, UI_LABEL, GFX_SANS, GFX_LEFT | GFX_MIDDLE, th->text_dim,
-                 "Shown: the strongest response.");
+    const float *p = st->products->data + ((size_t)k * CNN_IN * CNN_IN + (size_t)pos) * 9;
+    float sum = 0;
+    for (int i = 0; i < 9; i++) sum += p[i];
+    float out = plane(st->x.conv1, k)[pos];
+    if (sum_a > 0) {
+        char a[24], b[24], o[24];
+        gfx_color ac = gfx_fade(th->text, sum_a);
+        dg_term t[] = {{"\xce\xa3 products", .color = ac}, {dg_fmt(a, sizeof a, sum, 4, 7, false), .color = ac},
+                       {"+ bias", .color = ac},
+                       {dg_fmt(b, sizeof b, st->m.conv1_b->data[k], 3, 7, false), .ref = {st->m.conv1_b, {k}}, .color = ac,
+                        .explain = cnn_src(st, st->m.conv1_b, 0, 0).explain, .user = st},
+                       {"=", .color = ac},
+                       {dg_fmt(o, sizeof o, out, 4, 7, false), .ref = {st->x.conv1, {0, k, r, col}}, .bold = true,
+                        .color = gfx_fade(th->accent, sum_a), .explain = cnn_src(st, st->x.conv1, 0, k).explain,
+                        .user = st}};
+        dg_equation(eq, t, (int)(sizeof t / sizeof t[0]), DG_TEXT_H2);
+    }
+    /* the feature map: cells fill in as the filter passes */
+    dg_rect right = cols[1];
+    snprintf(title, sizeof title, "conv1.out[0,%d]: filter %d's map", k, k + 1);
+    right = titled(right, title, DG_TEXT_H2);
+    dg_rect leg = dg_cut_bottom(&right, 96, DG_GAP / 2);
+    dg_rect sq = dg_fit_aspect(right, 1, GFX_LEFT | GFX_TOP);
+    float m = plane_absmax(st->x.conv1, k), cell = sq.w / CNN_IN;
+    gfx_rect(sq.x, sq.y, sq.w, sq.h, th->panel);
+    gfx_rrect_line(sq.x - 2, sq.y - 2, sq.w + 4, sq.h + 4, 3, 2, th->panel_edge);
+    dg_window here = {r, col, 1, 1, th->accent};
+    if (b2) {   /* one cell, once the sum is done */
+        if (c->t > 0.75f)
+            map((dg_rect){sq.x + (float)col * cell, sq.y + (float)r * cell, cell, cell}, st, st->x.conv1, k,
+                &(dg_matrix_style){.cmap = DG_CMAP_DIV, .lo = -m, .hi = m, .no_title = true, .no_legend = true,
+                                   .r0 = r, .c0 = col, .rows = 1, .cols = 1, .max_cell = 1000});
+        float fly = scene_between(c, 0.75f, 0.95f);
+        if (fly > 0 && fly < 1) {
+            float sx = eq.x + eq.w * 0.6f, sy = eq.y, tx = sq.x + (float)col * cell, ty = sq.y + (float)r * cell;
+            float s = cell + 24 * (1 - fly);
+            gfx_rect(sx + (tx - sx) * fly, sy + (ty - sy) * fly, s, s, th->accent);
+        }
+    } else {
+        map(sq, st, st->x.conv1, k, &(dg_matrix_style){.cmap = DG_CMAP_DIV, .lo = -m, .hi = m, .no_title = true,
+                                                       .no_legend = true, .windows = &here, .window_count = 1,
+                                                       .max_cell = 1000,
+                                                       .reveal = settled ? 1 : (float)(pos + 1) / (CNN_IN * CNN_IN)});
+    }
+    dg_legend((dg_rect){sq.x, leg.y, sq.w, leg.h}, -m, m, DG_CMAP_DIV, "response");
 }
 
-/* ---- beats 4-5: eight maps, ReLU -------------------------------------------- */
+/* ---- beats 4-5: eight maps, ReLU ------------------------------------------- */
 
-static void draw_maps_beat(const cnn_state *st, const scene_clock *c, const ui_theme *th) {
+static void draw_maps_beat(const cnn_state *st, const scene_clock *c, const cnn_lay *L) {
+    const ui_theme *th = dg_theme();
     bool relu = c->beat == B_RELU;
     float wipe = relu ? scene_between(c, 0.1f, 0.7f) : 0;
-    float wm = 0;
-    for (size_t i = 0; i < ts_numel(st->m.conv1_w); i++) wm = fmaxf(wm, fabsf(st->m.conv1_w->data[i]));
+    cnn_draw_input(st, L, 0, NULL, 0);
+    dg_rect m = L->main;
+    dg_rect text = dg_cut_bottom(&m, DG_TEXT_BODY * 2.6f, DG_GAP);
+    dg_rect leg = dg_cut_right(&m, 118, DG_GAP);
+    dg_rect tiles[CNN_C1];
+    dg_grid(m, 2, 4, DG_GAP, tiles);
+    float wm = tensor_absmax(st->m.conv1_w);
     for (int k = 0; k < CNN_C1; k++) {
-        float x, y, cell;
-        cnn_tile_rect(k, &x, &y, &cell);
         float a = relu ? 1 : scene_between(c, 0.08f * (float)k, 0.08f * (float)k + 0.2f);
         if (a <= 0) continue;
-        float side = cell * CNN_IN;
-        number_grid(x, y - 78, 20, st->m.conv1_w->data + k * 9, 3, GFX_CMAP_DIVERGING, -wm, wm, "", th, a);
-        gfx_textf(x + 76, y - 48, UI_LABEL, GFX_BOLD, GFX_LEFT | GFX_MIDDLE, gfx_fade(th->text_dim, a), "filter %d", k + 1);
-        gfx_heatmap(x, y, side, side * a, plane(st->x.conv1, k), (int)ceilf(CNN_IN * a), CNN_IN,
-                    -st->c1_max, st->c1_max, GFX_CMAP_DIVERGING);
-        int rows = (int)(wipe * CNN_IN);
-        if (rows > 0)
-            gfx_heatmap(x, y, side, cell * (float)rows, plane(st->x.relu1, k), rows, CNN_IN, 0, st->a1_max,
-                        GFX_CMAP_SEQUENTIAL);
-        map_frame(x, y, side, side, th);
-        if (st->hover_layer >= L_CONV1 && st->hover_layer <= L_RELU1 && st->hover_ch == k) {
-            gfx_rrect_line(x + (float)st->hover_c * cell - 2, y + (float)st->hover_r * cell - 2, cell + 4, cell + 4, 2, 2, th->accent);
-            input_window(st->hover_r - 1, st->hover_c - 1, 3, th, th->accent);
-        }
+        dg_rect t = tiles[k];
+        dg_rect head = dg_cut_top(&t, fminf(96, t.h * 0.3f), 10);
+        dg_rect fr = dg_cut_left(&head, head.h, 14);
+        dg_src ws = cnn_src(st, st->m.conv1_w, k, 0);
+        dg_matrix(fr, &ws, &(dg_matrix_style){.cmap = DG_CMAP_DIV, .lo = -wm, .hi = wm, .no_title = true,
+                                               .no_legend = true});
+        dg_textf(head, DG_TEXT_H2, GFX_BOLD, GFX_LEFT | GFX_MIDDLE, th->text, "filter %d", k + 1);
+        dg_rect sq = dg_fit_aspect(t, 1, GFX_LEFT | GFX_TOP);
+        map(sq, st, st->x.conv1, k, &(dg_matrix_style){.cmap = DG_CMAP_DIV, .lo = -st->c1_max, .hi = st->c1_max,
+                                                       .no_title = true, .no_legend = true, .max_cell = 1000,
+                                                       .reveal = a});
+        if (wipe > 0)
+            map(sq, st, st->x.relu1, k, &(dg_matrix_style){.cmap = DG_CMAP_SEQ, .lo = 0, .hi = st->a1_max,
+                                                           .no_title = true, .no_legend = true, .max_cell = 1000,
+                                                           .reveal = wipe});
     }
-    float lx = STAGE_X + 3 * 290 + 224 + 20;
-    if (wipe >= 1) gfx_legend(lx, 190, 22, 544, 0, st->a1_max, GFX_CMAP_SEQUENTIAL, "ReLU", th->text_dim);
-    else gfx_legend(lx, 190, 22, 544, -st->c1_max, st->c1_max, GFX_CMAP_DIVERGING, "conv", th->text_dim);
+    if (wipe >= 1) dg_legend(leg, 0, st->a1_max, DG_CMAP_SEQ, "ReLU");
+    else dg_legend(leg, -st->c1_max, st->c1_max, DG_CMAP_DIV, "response");
 
-    float ty = 800;
-    char a1[32], b1[32], c1[32], d1[32];
     long n_w = (long)ts_numel(st->m.conv1_w), n_b = (long)ts_numel(st->m.conv1_b);
     long n_in = (long)ts_numel(st->x.input), n_out = (long)ts_numel(st->x.conv1);
-    if (!relu) {
-        float ta = scene_between(c, 0.65f, 0.95f);
-        gfx_color fg = gfx_fade(th->text, ta);
-        thousands(a1, sizeof a1, n_w + n_b);
-        gfx_textf(STAGE_X, ty, UI_LABEL, GFX_SANS, GFX_LEFT | GFX_MIDDLE, fg,
-                  "conv1: %d \xc3\x97 %d weights + %ld biases = %s parameters, reused at all %d positions",
-                  CNN_C1, st->m.conv1_w->shape[2] * st->m.conv1_w->shape[3], n_b, a1, CNN_IN * CNN_IN);
-        thousands(b1, sizeof b1, n_out);
-        thousands(c1, sizeof c1, n_in * n_out + n_out);
-        thousands(d1, sizeof d1, (n_in * n_out + n_out) / (n_w + n_b));
-        gfx_textf(STAGE_X, ty + 44, UI_LABEL, GFX_SANS, GFX_LEFT | GFX_MIDDLE, fg,
-                  "fully connected %ld \xe2\x86\x92 %s: %s parameters (%s\xc3\x97 more)",
-                  n_in, b1, c1, d1);
-    } else {
-        float ta = scene_between(c, 0.6f, 0.9f);
-        thousands(a1, sizeof a1, st->clipped1);
-        thousands(b1, sizeof b1, n_out);
-        char line[200];
-        snprintf(line, sizeof line, "ReLU(x) = max(0, x): %s of %s responses were negative and are now 0 (%.0f%%).",
-                 a1, b1, 100.0 * st->clipped1 / (double)n_out);
-        gfx_text_box(STAGE_X, ty - 20, 1180, UI_BODY, GFX_SANS, GFX_LEFT, gfx_fade(th->text, ta), line);
-    }
+    float ta = scene_between(c, relu ? 0.6f : 0.65f, relu ? 0.9f : 0.95f);
+    char a[32], b[32], d[32];
+    if (!relu)
+        dg_textf(text, DG_TEXT_BODY, GFX_SANS, GFX_LEFT | GFX_MIDDLE, gfx_fade(th->text, ta),
+                 "conv1: %ld weights + %ld biases = %ld parameters, reused at all %d positions. A fully connected "
+                 "layer from %ld pixels to the same %s outputs would need %s (%s\xc3\x97 more).",
+                 n_w, n_b, n_w + n_b, CNN_IN * CNN_IN, n_in, thousands(a, sizeof a, n_out),
+                 thousands(b, sizeof b, n_in * n_out + n_out), thousands(d, sizeof d, (n_in * n_out + n_out) / (n_w + n_b)));
+    else
+        dg_textf(text, DG_TEXT_BODY, GFX_SANS, GFX_LEFT | GFX_MIDDLE, gfx_fade(th->text, ta),
+                 "ReLU(x) = max(0, x): %s of %s responses were negative and are now 0 (%.0f%%).",
+                 thousands(a, sizeof a, st->clipped1), thousands(b, sizeof b, n_out), 100.0 * st->clipped1 / (double)n_out);
 }
 
 /* ---- beat 6: max pooling ---------------------------------------------------- */
 
-static void draw_pool_beat(const cnn_state *st, const scene_clock *c, const ui_theme *th) {
+static void draw_pool_beat(const cnn_state *st, const scene_clock *c, const cnn_lay *L) {
+    const ui_theme *th = dg_theme();
     int k = st->channel;
-    float x, y, cell, px, py, pc;
-    cnn_pool_big(&x, &y, &cell, &px, &py, &pc);
-    float side = cell * CNN_IN, pside = pc * CNN_P1;
-    char buf[96];
-    snprintf(buf, sizeof buf, "relu1.out[0,%d]  28 \xc3\x97 28", k);
-    label(x, y - 14, th, buf);
-    gfx_heatmap(x, y, side, side, plane(st->x.relu1, k), CNN_IN, CNN_IN, 0, st->a1_max, GFX_CMAP_SEQUENTIAL);
-    for (int i = 0; i <= CNN_P1; i++) {
-        float o = (float)i * 2 * cell;
-        gfx_line(x, y + o, x + side, y + o, 1.5f, gfx_fade(th->bg, 0.9f));
-        gfx_line(x + o, y, x + o, y + side, 1.5f, gfx_fade(th->bg, 0.9f));
-    }
-    map_frame(x, y, side, side, th);
-    float wa = scene_between(c, 0.1f, 0.45f);
-    const int *arg = st->x.arg1 + k * CNN_P1 * CNN_P1;
-    const uint8_t *ties = st->x.ties1 + k * CNN_P1 * CNN_P1;
-    for (int i = 0; i < CNN_P1 * CNN_P1 && wa > 0; i++) {
-        if (ties[i] > 1) continue;   /* a tie has no winner */
-        int wy = arg[i] / CNN_IN, wx = arg[i] % CNN_IN;
-        gfx_circle_line(x + ((float)wx + 0.5f) * cell, y + ((float)wy + 0.5f) * cell, cell * 0.3f, 2, gfx_fade(th->accent, wa));
-    }
-    int rows = (int)ceilf(scene_between(c, 0.35f, 0.8f) * CNN_P1);
-    snprintf(buf, sizeof buf, "pool1.out[0,%d]  14 \xc3\x97 14", k);
-    label(px, py - 14, th, buf);
-    gfx_rect(px, py, pside, pside, th->panel);
-    if (rows) gfx_heatmap(px, py, pside, pc * (float)rows, plane(st->x.pool1, k), rows, CNN_P1, 0, st->a1_max, GFX_CMAP_SEQUENTIAL);
-    map_frame(px, py, pside, pside, th);
-    gfx_arrow(x + side + 20, y + side / 2, px - 20, py + pside / 2, 4, th->accent);
-    gfx_legend(px + pside + 40, py, 22, pside, 0, st->a1_max, GFX_CMAP_SEQUENTIAL, NULL, th->text_dim);
-
+    cnn_draw_input(st, L, 0, NULL, 0);
+    dg_rect m = L->main;
+    /* the big map is as wide as its column; the pooled maps get the rest */
+    float big = (m.w - 2 * DG_GAP) / 2.15f + DG_TEXT_H2 * 1.25f + 8;
+    dg_rect strip = dg_cut_bottom(&m, fmaxf(m.h * 0.2f, fminf(m.h - big - DG_GAP, m.h * 0.3f)), DG_GAP);
+    dg_rect cols[3];
+    dg_split_cols(m, 3, DG_GAP, (const float[]){1, 0.2f, 0.95f}, cols);
+    char title[64];
+    snprintf(title, sizeof title, "relu1.out[0,%d]: filter %d", k, k + 1);
+    dg_rect left = titled(cols[0], title, DG_TEXT_H2);
+    dg_rect sq = dg_fit_aspect(left, 1, GFX_LEFT | GFX_TOP);
+    float cell = sq.w / CNN_IN;
     /* the worked window: hovered, or the pooled map's largest value */
     int wr, wc;
-    if (st->hover_layer == L_POOL1) { wr = st->hover_r; wc = st->hover_c; }
+    dg_ref h;
+    if (dg_hovered(&h) && h.t == st->x.pool1 && h.idx[1] == k) { wr = h.idx[2]; wc = h.idx[3]; }
     else {
         const float *p = plane(st->x.pool1, k);
         int best = 0;
         for (int i = 1; i < CNN_P1 * CNN_P1; i++) if (p[i] > p[best]) best = i;
         wr = best / CNN_P1; wc = best % CNN_P1;
     }
-    gfx_rrect_line(x + (float)(2 * wc) * cell - 3, y + (float)(2 * wr) * cell - 3, 2 * cell + 6, 2 * cell + 6, 3, 4, th->accent2);
-    gfx_rrect_line(px + (float)wc * pc - 3, py + (float)wr * pc - 3, pc + 6, pc + 6, 3, 4, th->accent2);
-    const float *m = plane(st->x.relu1, k);
-    float ea = scene_between(c, 0.6f, 0.9f);
-    gfx_textf(px, py + pside + 50, UI_BODY, GFX_MONO, GFX_LEFT | GFX_MIDDLE, gfx_fade(th->text, ea),
-              "max(%.2f, %.2f,", m[2 * wr * CNN_IN + 2 * wc], m[2 * wr * CNN_IN + 2 * wc + 1]);
-    gfx_textf(px, py + pside + 94, UI_BODY, GFX_MONO, GFX_LEFT | GFX_MIDDLE, gfx_fade(th->text, ea),
-              "    %.2f, %.2f) = %.2f", m[(2 * wr + 1) * CNN_IN + 2 * wc], m[(2 * wr + 1) * CNN_IN + 2 * wc + 1],
-              plane(st->x.pool1, k)[wr * CNN_P1 + wc]);
-    gfx_textf(px, py + pside + 140, UI_LABEL, GFX_SANS, GFX_LEFT | GFX_MIDDLE, gfx_fade(th->text_dim, ea),
-              "= pool1.out[0,%d,%d,%d]", k, wr, wc);
+    dg_window ww = {2 * wr, 2 * wc, 2, 2, th->accent2};
+    map(sq, st, st->x.relu1, k, &(dg_matrix_style){.cmap = DG_CMAP_SEQ, .lo = 0, .hi = st->a1_max, .no_title = true,
+                                                   .no_legend = true, .no_grid = true, .max_cell = 1000,
+                                                   .windows = &ww, .window_count = 1});
+    for (int i = 1; i < CNN_P1; i++) {   /* the 2 x 2 windows */
+        float o = (float)i * 2 * cell;
+        gfx_line(sq.x, sq.y + o, sq.x + sq.w, sq.y + o, 2, gfx_fade(th->bg, 0.9f));
+        gfx_line(sq.x + o, sq.y, sq.x + o, sq.y + sq.h, 2, gfx_fade(th->bg, 0.9f));
+    }
+    /* winners ringed; ties (several values share the max) get a bar, no winner */
+    float wa = scene_between(c, 0.1f, 0.45f);
+    const int *arg = st->x.arg1 + k * CNN_P1 * CNN_P1;
+    const uint8_t *ties = st->x.ties1 + k * CNN_P1 * CNN_P1;
     int tied = 0;
-    for (int i = 0; i < CNN_P1 * CNN_P1; i++) tied += ties[i] > 1;
-    gfx_textf(px, py + pside + 180, UI_LABEL, GFX_SANS, GFX_LEFT | GFX_MIDDLE, gfx_fade(th->text_dim, ea),
-              "\xe2\x97\x8b winner; %d tied windows have none", tied);
+    for (int i = 0; i < CNN_P1 * CNN_P1; i++) {
+        tied += ties[i] > 1;
+        if (wa <= 0) continue;
+        if (ties[i] > 1) {
+            float cx = sq.x + ((float)(i % CNN_P1) * 2 + 1) * cell, cy = sq.y + ((float)(i / CNN_P1) * 2 + 1) * cell;
+            gfx_line(cx - cell * 0.4f, cy, cx + cell * 0.4f, cy, 2, gfx_fade(th->text_dim, wa * 0.55f));
+        } else {
+            int y = arg[i] / CNN_IN, x = arg[i] % CNN_IN;
+            gfx_circle_line(sq.x + ((float)x + 0.5f) * cell, sq.y + ((float)y + 0.5f) * cell, cell * 0.32f, 2.5f,
+                            gfx_fade(th->accent, wa));
+        }
+    }
+    dg_pt ea0 = {cols[1].x + 8, sq.y + sq.h * 0.3f}, ea1 = {cols[1].x + cols[1].w - 8, sq.y + sq.h * 0.3f};
+    dg_edge(ea0, ea1, &(dg_edge_style){.width = 5, .color = th->accent});
 
-    float sy = 690;
+    snprintf(title, sizeof title, "pool1.out[0,%d]", k);
+    dg_rect right = titled(cols[2], title, DG_TEXT_H2);
+    dg_rect psq = {right.x, right.y, CNN_P1 * cell, CNN_P1 * cell};
+    dg_window pw = {wr, wc, 1, 1, th->accent2};
+    map(psq, st, st->x.pool1, k, &(dg_matrix_style){.cmap = DG_CMAP_SEQ, .lo = 0, .hi = st->a1_max, .no_title = true,
+                                                    .no_legend = true, .max_cell = 1000, .windows = &pw,
+                                                    .window_count = 1,
+                                                    .reveal = fmaxf(1e-3f, scene_between(c, 0.35f, 0.8f))});
+    dg_legend((dg_rect){psq.x + psq.w + DG_GAP, psq.y, 118, fmaxf(psq.h, 200)}, 0, st->a1_max, DG_CMAP_SEQ,
+              "ReLU");
+    dg_rect t = {right.x, psq.y + psq.h + DG_GAP, right.w, right.y + right.h - psq.y - psq.h - DG_GAP};
+    float ea = scene_between(c, 0.6f, 0.9f);
+    const float *p = plane(st->x.relu1, k);
+    int o = wr * CNN_P1 + wc;
+    char v[4][16], out[16];
+    for (int i = 0; i < 4; i++) dg_fmt(v[i], sizeof v[i], p[(2 * wr + i / 2) * CNN_IN + 2 * wc + i % 2], 3, 6, false);
+    dg_textf(dg_cut_top(&t, DG_TEXT_BODY * 1.4f, 0), DG_TEXT_BODY, GFX_MONO, GFX_LEFT, gfx_fade(th->text, ea),
+             "max(%s, %s, %s, %s)", v[0], v[1], v[2], v[3]);
+    dg_textf(dg_cut_top(&t, DG_TEXT_BODY * 1.4f, 8), DG_TEXT_BODY, GFX_MONO, GFX_LEFT, gfx_fade(th->accent, ea),
+             "= %s = pool1.out[0,%d,%d,%d]", dg_fmt(out, sizeof out, plane(st->x.pool1, k)[o], 3, 6, false), k,
+             wr, wc);
+    if (ties[o] > 1)
+        dg_textf(dg_cut_top(&t, DG_TEXT_BODY * 1.4f, 8), DG_TEXT_BODY, GFX_SANS, GFX_LEFT, gfx_fade(th->text, ea),
+                 "a tie: %d values share the max", ties[o]);
+    dg_textf(t, DG_TEXT_SMALL, GFX_SANS, GFX_LEFT | GFX_TOP, gfx_fade(th->text_dim, ea),
+             "\xe2\x97\x8b the window's winner. \xe2\x80\x94 a tie: several values share the max (%d of %d windows "
+             "here, mostly all zero), so there is no winner.", tied, CNN_P1 * CNN_P1);
+
+    dg_rect row[CNN_C1 + 1];
+    dg_split_cols(strip, CNN_C1 + 1, DG_GAP / 2, (const float[]){2.2f, 1, 1, 1, 1, 1, 1, 1, 1}, row);
     float sa = scene_between(c, 0.7f, 1.0f);
-    gfx_text(x, sy, UI_LABEL, GFX_BOLD, GFX_LEFT | GFX_BOTTOM, gfx_fade(th->text_dim, sa), "pool1.out: all 8 maps, 14 \xc3\x97 14");
+    dg_text(row[0], DG_TEXT_LABEL, GFX_BOLD, GFX_LEFT | GFX_MIDDLE, gfx_fade(th->text_dim, sa),
+            "all 8 pooled maps, 14 \xc3\x97 14");
     for (int i = 0; i < CNN_C1 && sa > 0; i++) {
-        float mx = x + (float)i * 140, my = sy + 14;
-        gfx_heatmap(mx, my, 112, 112, plane(st->x.pool1, i), CNN_P1, CNN_P1, 0, st->a1_max, GFX_CMAP_SEQUENTIAL);
-        map_frame(mx, my, 112, 112, th);
-        if (i == k) gfx_rrect_line(mx - 5, my - 5, 122, 122, 4, 3, th->accent);
+        dg_window sel = {0, 0, CNN_P1, CNN_P1, th->accent};
+        map(dg_fit_aspect(row[i + 1], 1, GFX_CENTER | GFX_MIDDLE), st, st->x.pool1, i,
+            &(dg_matrix_style){.cmap = DG_CMAP_SEQ, .lo = 0, .hi = st->a1_max, .no_title = true, .no_legend = true,
+                               .windows = &sel, .window_count = i == k});
     }
 }
 
-/* ---- beat 7: conv2, pool2, flatten, fc ---------------------------------------- */
+/* ---- beat 7: conv2, pool2, fc, softmax ------------------------------------ */
 
-static void draw_deep_beat(const cnn_state *st, const scene_clock *c, const ui_theme *th) {
-    float a0 = scene_between(c, 0, 0.15f), a1 = scene_between(c, 0.15f, 0.35f), a2 = scene_between(c, 0.35f, 0.55f);
-    float a3 = scene_between(c, 0.55f, 0.65f), a4 = scene_between(c, 0.65f, 0.9f);
-    float x, y, cell;
-    label(STAGE_X, 150, th, "pool1");
-    label(920, 150, th, "relu2 16\xc3\x97" "14\xc3\x97" "14");
-    label(1300, 150, th, "pool2 16\xc3\x97" "7\xc3\x97" "7");
-    for (int k = 0; k < CNN_C1 && a0 > 0; k++) {
-        cnn_deep_rect(L_POOL1, k, &x, &y, &cell);
-        gfx_heatmap(x, y, cell * CNN_P1, cell * CNN_P1, plane(st->x.pool1, k), CNN_P1, CNN_P1, 0, st->a1_max, GFX_CMAP_SEQUENTIAL);
-        map_frame(x, y, cell * CNN_P1, cell * CNN_P1, th);
-    }
-    for (int k = 0; k < CNN_C2 && a1 > 0; k++) {
-        cnn_deep_rect(L_CONV2, k, &x, &y, &cell);
-        float s = cell * CNN_P1;
-        int rows = (int)ceilf(a1 * CNN_P1);
-        gfx_heatmap(x, y, s, cell * (float)rows, plane(st->x.relu2, k), rows, CNN_P1, 0, st->a2_max, GFX_CMAP_SEQUENTIAL);
-        map_frame(x, y, s, s, th);
-    }
-    for (int k = 0; k < CNN_C2 && a2 > 0; k++) {
-        cnn_deep_rect(L_POOL2, k, &x, &y, &cell);
-        float s = cell * CNN_P2;
-        int rows = (int)ceilf(a2 * CNN_P2);
-        gfx_heatmap(x, y, s, cell * (float)rows, plane(st->x.pool2, k), rows, CNN_P2, 0, st->a2_max, GFX_CMAP_SEQUENTIAL);
-        map_frame(x, y, s, s, th);
-    }
-    gfx_arrow(STAGE_X + 164, 330, 905, 330, 3, gfx_fade(th->accent, a1));
-    gfx_arrow(1238, 330, 1288, 330, 3, gfx_fade(th->accent, a2));
-    /* flatten: the 784 numbers of pool2 as one column */
-    float fx = 1580, fy = 170, fh = 320;
-    if (a3 > 0) {
-        label(fx - 20, 150 + 0 * fy, th, "");
-        gfx_heatmap(fx, fy, 20, fh, st->x.pool2->data, CNN_FLAT, 1, 0, st->a2_max, GFX_CMAP_SEQUENTIAL);
-        map_frame(fx, fy, 20, fh, th);
-        gfx_arrow(1562, 330, 1576, 330, 3, gfx_fade(th->accent, a3));
-        gfx_textf(fx + 10, fy + fh + 30, UI_SMALL, GFX_MONO, GFX_CENTER | GFX_MIDDLE, gfx_fade(th->text_dim, a3), "%d", CNN_FLAT);
-    }
-    label(1630, 150, th, "fc \xe2\x86\x92 softmax");
-    for (int k = 0; k < CNN_CLASSES && a4 > 0; k++) {
-        float bx, by, bw, bh;
-        cnn_bar_rect(k, &bx, &by, &bw, &bh);
-        float p = st->x.probs->data[k];
-        gfx_color col = k == st->pred ? th->accent : th->text_dim;
-        gfx_textf(bx + 10, by + bh / 2, UI_LABEL, GFX_BOLD, GFX_CENTER | GFX_MIDDLE, col, "%d", k);
-        gfx_rect(bx + 30, by + 4, 150, bh - 8, th->panel);
-        gfx_rect(bx + 30, by + 4, 150 * p * a4, bh - 8, col);
-        gfx_textf(bx + bw, by + bh / 2, UI_SMALL, GFX_MONO, GFX_RIGHT | GFX_MIDDLE, col, "%.3f", p);
-        if (st->hover_layer == L_PROB && st->hover_ch == k) gfx_rrect_line(bx - 4, by, bw + 8, bh, 4, 2, th->accent);
-    }
-    /* the fc weights, and the counts */
-    float wy = 610;
-    float wa = scene_between(c, 0.7f, 1.0f);
-    if (wa > 0) {
-        float fm = 0;
-        for (size_t i = 0; i < ts_numel(st->m.fc_w); i++) fm = fmaxf(fm, fabsf(st->m.fc_w->data[i]));
-        gfx_text(STAGE_X, wy, UI_LABEL, GFX_BOLD, GFX_LEFT | GFX_BOTTOM, gfx_fade(th->text_dim, wa),
-                 "fc.weight [10, 784]: one row of weights per class");
-        gfx_heatmap(STAGE_X, wy + 12, 1080, 150, st->m.fc_w->data, CNN_CLASSES, CNN_FLAT, -fm, fm, GFX_CMAP_DIVERGING);
-        map_frame(STAGE_X, wy + 12, 1080, 150, th);
-        gfx_legend(STAGE_X + 1100, wy + 12, 22, 150, -fm, fm, GFX_CMAP_DIVERGING, NULL, th->text_dim);
-        char p2[32], p3[32];
-        thousands(p2, sizeof p2, (long)(ts_numel(st->m.conv2_w) + ts_numel(st->m.conv2_b)));
-        thousands(p3, sizeof p3, (long)(ts_numel(st->m.fc_w) + ts_numel(st->m.fc_b)));
-        gfx_textf(STAGE_X, wy + 220, UI_BODY, GFX_SANS, GFX_LEFT | GFX_MIDDLE, gfx_fade(th->text, wa),
-                  "conv2: %s parameters  \xc2\xb7  fc: %s parameters", p2, p3);
-        gfx_textf(1630, 545, UI_H2, GFX_BOLD, GFX_LEFT | GFX_MIDDLE, gfx_fade(th->accent, wa), "it is a %d", st->pred);
-    }
-    /* receptive fields of the hovered cell on the layer below */
-    if (st->hover_layer == L_CONV2) {
-        for (int k = 0; k < CNN_C1; k++) {
-            cnn_deep_rect(L_POOL1, k, &x, &y, &cell);
-            gfx_rrect_line(x + (float)(st->hover_c - 1) * cell - 1, y + (float)(st->hover_r - 1) * cell - 1, 3 * cell + 2, 3 * cell + 2, 2, 2, th->accent);
+/* n maps of a layer in a grid of `cols` columns, one colour scale. */
+static void map_grid(dg_rect r, const cnn_state *st, const ts_tensor *t, int n, int cols, float hi, float reveal) {
+    dg_rect cells[CNN_C2];
+    dg_grid(r, (n + cols - 1) / cols, cols, 8, cells);
+    for (int k = 0; k < n; k++)
+        map(dg_fit_aspect(cells[k], 1, GFX_CENTER | GFX_MIDDLE), st, t, k,
+            &(dg_matrix_style){.cmap = DG_CMAP_SEQ, .lo = 0, .hi = hi, .no_title = true, .no_legend = true,
+                               .no_grid = true, .reveal = fmaxf(1e-3f, reveal)});
+}
+
+static void draw_deep_beat(const cnn_state *st, const scene_clock *c, const cnn_lay *L) {
+    const ui_theme *th = dg_theme();
+    cnn_draw_input(st, L, 0, NULL, 0);
+    float a1 = scene_between(c, 0, 0.25f), a2 = scene_between(c, 0.2f, 0.4f);
+    float a3 = scene_between(c, 0.35f, 0.5f), a4 = scene_between(c, 0.45f, 0.65f);
+    dg_rect m = L->main;
+    dg_rect bottom = dg_cut_bottom(&m, m.h * 0.36f, DG_GAP);
+    dg_rect col[7];
+    dg_split_cols(m, 7, 10, (const float[]){0.6f, 0.14f, 0.95f, 0.14f, 0.85f, 0.14f, 1.45f}, col);
+    const char *heads[4] = {"pool1", "relu2", "pool2", "fc \xe2\x86\x92 softmax"};
+    const char *shapes[3] = {"[1,8,14,14]", "[1,16,14,14]", "[1,16,7,7]"};
+    dg_rect body[4];
+    for (int i = 0; i < 4; i++) {
+        body[i] = titled(col[2 * i], heads[i], DG_TEXT_H2);
+        if (i < 3) {
+            dg_rect leg = dg_cut_bottom(&body[i], 96, 12);
+            dg_legend(leg, 0, i ? st->a2_max : st->a1_max, DG_CMAP_SEQ, shapes[i]);
         }
-    } else if (st->hover_layer == L_POOL2) {
-        cnn_deep_rect(L_CONV2, st->hover_ch, &x, &y, &cell);
-        gfx_rrect_line(x + (float)(2 * st->hover_c) * cell - 1, y + (float)(2 * st->hover_r) * cell - 1, 2 * cell + 2, 2 * cell + 2, 2, 2, th->accent);
-    } else if (st->hover_layer == L_POOL1) {
-        cnn_deep_rect(L_POOL1, st->hover_ch, &x, &y, &cell);
-        gfx_rrect_line(x + (float)st->hover_c * cell - 1, y + (float)st->hover_r * cell - 1, cell + 2, cell + 2, 2, 2, th->accent);
-        int r0, c0, size;
-        cnn_receptive_field(CNN_L_POOL1, st->hover_r, st->hover_c, &r0, &c0, &size);
-        input_window(r0, c0, size, th, th->accent);
+        if (i) dg_edge(dg_anchor(col[2 * i - 1], DG_W), dg_anchor(col[2 * i - 1], DG_E),
+                       &(dg_edge_style){.width = 4, .color = th->accent});
+    }
+    map_grid(body[0], st, st->x.pool1, CNN_C1, 2, st->a1_max, 1);
+    map_grid(body[1], st, st->x.relu2, CNN_C2, 4, st->a2_max, a1);
+    map_grid(body[2], st, st->x.pool2, CNN_C2, 4, st->a2_max, a2);
+    /* logits (signed, with values) beside the probabilities they make */
+    dg_rect lp[2];
+    dg_split_cols(body[3], 2, 16, (const float[]){1, 1}, lp);
+    if (a3 > 0) {
+        dg_src ls = cnn_src(st, st->x.logits, 0, 0), ps = cnn_src(st, st->x.probs, 0, 0);
+        dg_strip(lp[0], &ls, &(dg_strip_style){.vertical = true, .bars = true, .values = true, .title = "logits",
+                                               .no_legend = true});
+        dg_bars(lp[1], &ps, &(dg_bars_style){.title = "probs", .mark = 0});
+    }
+    /* what the fc layer looks for: the predicted class's weights as 16 maps */
+    if (a4 > 0) {
+        char title[96];
+        snprintf(title, sizeof title, "fc.weight[%d]: what class %d looks for in each pool2 map (784 = 16 \xc3\x97 7 \xc3\x97 7)",
+                 st->pred, st->pred);
+        dg_rect b = titled(bottom, title, DG_TEXT_LABEL);
+        dg_rect leg = dg_cut_right(&b, 118, DG_GAP);
+        dg_rect eq = dg_cut_right(&b, b.w * 0.28f, DG_GAP);
+        float fm = tensor_absmax(st->m.fc_w);
+        dg_rect cells[CNN_C2];
+        dg_grid(b, 2, 8, 8, cells);
+        for (int k = 0; k < CNN_C2; k++) {
+            dg_src s = cnn_src(st, &st->fc_row, k, 0);
+            s.lead[0] = k;
+            dg_matrix(dg_fit_aspect(cells[k], 1, GFX_CENTER | GFX_MIDDLE), &s,
+                      &(dg_matrix_style){.cmap = DG_CMAP_DIV, .lo = -fm, .hi = fm, .no_title = true, .no_legend = true,
+                                         .no_grid = true, .reveal = a4});
+        }
+        dg_legend(leg, -fm, fm, DG_CMAP_DIV, "weight");
+        char lg[16], bias[16];
+        dg_textf(eq, DG_TEXT_BODY, GFX_SANS, GFX_LEFT | GFX_MIDDLE, gfx_fade(th->text, a4),
+                 "logit %d = \xce\xa3 784 products of pool2 and these weights + bias %s = %s: the largest, "
+                 "so it is a %d", st->pred, dg_fmt(bias, sizeof bias, st->m.fc_b->data[st->pred], 3, 7, false),
+                 dg_fmt(lg, sizeof lg, st->x.logits->data[st->pred], 4, 7, false), st->pred);
     }
 }
 
 /* ---- beat 8: recap ---------------------------------------------------------- */
 
-static void draw_recap_beat(const cnn_state *st, const scene_clock *c, const ui_theme *th) {
-    float wm = 0;
-    for (size_t i = 0; i < ts_numel(st->m.conv1_w); i++) wm = fmaxf(wm, fabsf(st->m.conv1_w->data[i]));
-    float x, y, cell;
-    gfx_text(STAGE_X, 130, UI_BODY, GFX_BOLD, GFX_LEFT | GFX_BOTTOM, th->text,
-             "Layer 1: eight 3 \xc3\x97 3 filters, each sees 3 \xc3\x97 3 pixels: edges and strokes");
-    for (int k = 0; k < CNN_C1; k++) {
-        cnn_recap_rect(L_RELU1, k, &x, &y, &cell);
-        number_grid(x + 30, y - 100, 18, st->m.conv1_w->data + k * 9, 3, GFX_CMAP_DIVERGING, -wm, wm, "", th, 1);
-        gfx_heatmap(x, y, cell * CNN_IN, cell * CNN_IN, plane(st->x.relu1, k), CNN_IN, CNN_IN, 0, st->a1_max, GFX_CMAP_SEQUENTIAL);
-        map_frame(x, y, cell * CNN_IN, cell * CNN_IN, th);
-        if (st->hover_layer == L_RELU1 && st->hover_ch == k)
-            input_window(st->hover_r - 1, st->hover_c - 1, 3, th, th->accent);
-    }
-    float a = scene_between(c, 0.2f, 0.6f);
+static void draw_recap_beat(const cnn_state *st, const scene_clock *c, const cnn_lay *L) {
+    const ui_theme *th = dg_theme();
+    cnn_draw_input(st, L, 0, NULL, 0);
+    dg_rect m = L->main;
+    dg_rect text = dg_cut_bottom(&m, DG_TEXT_BODY * 3.8f, DG_GAP);
+    dg_rect rows[2];
+    float tile = (m.w - 7 * 14) / CNN_C1;   /* layer 1: a filter over its map */
+    dg_split_rows(m, 2, DG_GAP, (const float[]){fminf(tile * 1.5f + DG_TEXT_LABEL * 1.25f + 16, m.h * 0.45f),
+                                                m.h - fminf(tile * 1.5f + DG_TEXT_LABEL * 1.25f + 16, m.h * 0.45f)},
+                  rows);
     int r0, c0, rf;
     cnn_receptive_field(CNN_L_CONV2, 0, 0, &r0, &c0, &rf);
-    gfx_textf(STAGE_X, 470, UI_BODY, GFX_BOLD, GFX_LEFT | GFX_BOTTOM, gfx_fade(th->text, a),
-              "Layer 2: 16 filters over all 8 maps, each sees %d \xc3\x97 %d pixels: larger parts", rf, rf);
-    for (int k = 0; k < CNN_C2 && a > 0; k++) {
-        cnn_recap_rect(L_CONV2, k, &x, &y, &cell);
-        gfx_heatmap(x, y, cell * CNN_P1, cell * CNN_P1, plane(st->x.relu2, k), CNN_P1, CNN_P1, 0, st->a2_max, GFX_CMAP_SEQUENTIAL);
-        map_frame(x, y, cell * CNN_P1, cell * CNN_P1, th);
-        if (st->hover_layer == L_CONV2 && st->hover_ch == k) {
-            cnn_receptive_field(CNN_L_CONV2, st->hover_r, st->hover_c, &r0, &c0, &rf);
-            input_window(r0, c0, rf, th, th->accent);
-        }
+    dg_rect l1 = titled(rows[0], "Layer 1: eight 3 \xc3\x97 3 filters, each sees 3 \xc3\x97 3 pixels: edges and strokes",
+                        DG_TEXT_LABEL);
+    dg_rect tiles[CNN_C1];
+    dg_split_cols(l1, CNN_C1, 14, NULL, tiles);
+    float wm = tensor_absmax(st->m.conv1_w);
+    for (int k = 0; k < CNN_C1; k++) {
+        dg_rect t = tiles[k];
+        dg_rect fr = dg_fit_aspect(dg_cut_top(&t, t.w * 0.42f, 8), 1, GFX_CENTER | GFX_TOP);
+        dg_src ws = cnn_src(st, st->m.conv1_w, k, 0);
+        dg_matrix(fr, &ws, &(dg_matrix_style){.cmap = DG_CMAP_DIV, .lo = -wm, .hi = wm, .no_title = true,
+                                               .no_legend = true});
+        map(dg_fit_aspect(t, 1, GFX_CENTER | GFX_TOP), st, st->x.relu1, k,
+            &(dg_matrix_style){.cmap = DG_CMAP_SEQ, .lo = 0, .hi = st->a1_max, .no_title = true, .no_legend = true,
+                               .no_grid = true});
     }
+    float a = scene_between(c, 0.2f, 0.6f);
+    char head[120];
+    snprintf(head, sizeof head, "Layer 2: 16 filters over all 8 maps, each sees %d \xc3\x97 %d pixels: larger parts",
+             rf, rf);
+    dg_rect l2 = titled(rows[1], head, DG_TEXT_LABEL);
+    /* 2 rows of 8 on a wide stage, 4 of 4 where that gives larger maps */
+    int cols = fminf(l2.w / 8, l2.h / 2) >= fminf(l2.w / 4, l2.h / 4) ? 8 : 4;
+    if (a > 0) map_grid(l2, st, st->x.relu2, CNN_C2, cols, st->a2_max, a);
     float b = scene_between(c, 0.5f, 0.9f);
-    char n1[32], n2[32];
-    thousands(n1, sizeof n1, (long)st->train_font);
-    thousands(n2, sizeof n2, (long)st->train_stroke);
-    char line[400];
-    snprintf(line, sizeof line, "Nobody wrote these filters: training (tools/train_cnn.c) found them from %s "
-             "digits rendered from fonts and %s drawn with pen strokes. Held-out accuracy %.1f%% (fonts), "
-             "%.1f%% (strokes). Your input reads as %d (p = %.3f).",
-             n1, n2, 100.0 * st->held_out_font, 100.0 * st->held_out_stroke, st->pred, st->x.probs->data[st->pred]);
-    gfx_text_box(STAGE_X, 735, 1180, UI_BODY, GFX_SANS, GFX_LEFT, gfx_fade(th->text, b), line);
+    char nf[32], ns[32];
+    dg_textf(text, DG_TEXT_BODY, GFX_SANS, GFX_LEFT | GFX_MIDDLE, gfx_fade(th->text, b),
+             "Nobody wrote these filters: training (tools/train_cnn.c) found them from %s digits rendered from "
+             "fonts and %s drawn with pen strokes. Held-out accuracy %.1f%% on fonts, %.1f%% on strokes. "
+             "This input reads as %d (p = %.3g).",
+             thousands(nf, sizeof nf, (long)st->train_font), thousands(ns, sizeof ns, (long)st->train_stroke), 100.0 * st->held_out_font, 100.0 * st->held_out_stroke, st->pred,
+             st->x.probs->data[st->pred]);
 }
 
 void cnn_draw_beat(const cnn_state *st, const scene_clock *c, const ui_theme *th) {
-    int b = c->beat;
-    int pad = b == B_FILTER || b == B_SLIDE ? 1 : b == B_PLAY ? st->padding : 0;
-    cnn_draw_input(st, th, pad, b != B_PLAY || pad == 0);
-    switch (b) {
-    case B_INPUT: draw_input_beat(st, c, th); break;
-    case B_FILTER: case B_SLIDE: draw_conv_beat(st, c, th); break;
-    case B_MAPS: case B_RELU: draw_maps_beat(st, c, th); break;
-    case B_POOL: draw_pool_beat(st, c, th); break;
-    case B_DEEP: draw_deep_beat(st, c, th); break;
-    case B_RECAP: draw_recap_beat(st, c, th); break;
-    case B_PLAY: play_draw(st, c, th); break;
+    (void)th;
+    cnn_lay L;
+    cnn_layout(c->beat, &L);
+    switch (c->beat) {
+    case B_INPUT: draw_input_beat(st, c, &L); break;
+    case B_FILTER: case B_SLIDE: draw_conv_beat(st, c, &L); break;
+    case B_MAPS: case B_RELU: draw_maps_beat(st, c, &L); break;
+    case B_POOL: draw_pool_beat(st, c, &L); break;
+    case B_DEEP: draw_deep_beat(st, c, &L); break;
+    case B_RECAP: draw_recap_beat(st, c, &L); break;
+    case B_PLAY: play_draw(st, &L); break;
     default: break;
     }
 }

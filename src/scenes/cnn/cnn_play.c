@@ -11,7 +11,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include "gfx/gfx.h"
 #include "kernel/conv.h"
 #include "scenes/cnn/cnn_scene.h"
 
@@ -77,25 +76,17 @@ void play_recompute(cnn_state *st) {
     st->fout_max = m > 0 ? m : 1;
 }
 
-/* ---- layout ----------------------------------------------------------------- */
+/* ---- update: widgets and typed weights --------------------------------------- */
 
-static float grid_cell(int k) { return k == 3 ? 84.0f : 72.0f; }
-#define GRID_X STAGE_X
-#define GRID_Y 190.0f
-#define OUT_X 1370.0f
-#define OUT_Y 170.0f
-#define OUT_SIDE 480.0f
-
-static float out_cell(const cnn_state *st) {
-    int n = st->oh > st->ow ? st->oh : st->ow;
-    return n > 0 ? OUT_SIDE / (float)n : 1;
-}
-
-void play_update(cnn_state *st, ui_ctx *ui) {
+void play_update(cnn_state *st, const cnn_lay *L, ui_ctx *ui) {
+    cnn_play_lay P;
+    cnn_play_layout(L, st->ksize, &P);
     bool changed = false;
+    dg_rect w[4];
+    dg_split_cols(P.widgets, 4, DG_GAP, (const float[]){2.6f, 1, 1.1f, 1.1f}, w);
     static const char *const opts[PLAY_KINDS] = {"vertical", "horizontal", "blur", "sharpen", "custom"};
     int kind = st->play_kind;
-    if (ui_choice(ui, "filter##play", STAGE_X, STRIP_Y, 600, STRIP_H, opts, PLAY_KINDS, &kind)) {
+    if (ui_choice(ui, "filter##play", w[0].x, w[0].y, w[0].w, w[0].h, opts, PLAY_KINDS, &kind)) {
         if (kind == PLAY_CUSTOM && st->play_kind != PLAY_CUSTOM) {   /* start from what is shown */
             memcpy(st->custom, st->filter->data, sizeof(float) * (size_t)(st->ksize * st->ksize));
             st->custom_k = st->ksize;
@@ -105,24 +96,24 @@ void play_update(cnn_state *st, ui_ctx *ui) {
     }
     static const char *const sizes[2] = {"3 \xc3\x97 3", "5 \xc3\x97 5"};
     int ks = st->ksize == 5;
-    if (ui_choice(ui, "size##play", STAGE_X + 620, STRIP_Y, 180, STRIP_H, sizes, 2, &ks)) {
+    if (ui_choice(ui, "size##play", w[1].x, w[1].y, w[1].w, w[1].h, sizes, 2, &ks)) {
         st->ksize = ks ? 5 : 3;
         changed = true;
     }
-    changed |= ui_slider_int(ui, "stride", STAGE_X + 830, STRIP_Y - 8, 170, &st->stride, 1, 3);
-    changed |= ui_slider_int(ui, "padding", STAGE_X + 1020, STRIP_Y - 8, 170, &st->padding, 0, 2);
+    changed |= ui_slider_int(ui, "stride", w[2].x, w[2].y, w[2].w, &st->stride, 1, 3);
+    changed |= ui_slider_int(ui, "padding", w[3].x, w[3].y, w[3].w, &st->padding, 0, 2);
 
     /* the filter's cells: click one to type its value */
     int k = st->ksize;
-    float cell = grid_cell(k);
+    float cell = P.filter.w / (float)k;
     for (int i = 0; i < k * k; i++)
-        if (ui_clicked(ui, GRID_X + (float)(i % k) * cell, GRID_Y + (float)(i / k) * cell, cell, cell)) {
+        if (ui_clicked(ui, P.filter.x + (float)(i % k) * cell, P.filter.y + (float)(i / k) * cell, cell, cell)) {
             st->edit_cell = i;
             snprintf(st->edit_buf, sizeof st->edit_buf, "%.3g", st->filter->data[i]);
         }
     if (st->edit_cell >= k * k) st->edit_cell = -1;
     if (st->edit_cell >= 0 &&
-        ui_text_field(ui, "value##play", GRID_X + (float)k * cell + 100, GRID_Y + 40, 170, st->edit_buf, sizeof st->edit_buf)) {
+        ui_text_field(ui, "value##play", P.edit.x, P.edit.y, P.edit.w, st->edit_buf, sizeof st->edit_buf)) {
         char *end;
         float v = strtof(st->edit_buf, &end);
         if (end != st->edit_buf && *end == 0 && isfinite(v) && fabsf(v) <= 100) {
@@ -136,88 +127,63 @@ void play_update(cnn_state *st, ui_ctx *ui) {
         }
     }
     if (changed) play_recompute(st);
-
-    int r, c;
-    float oc = out_cell(st);
-    st->hover_layer = L_NONE;
-    if (st->oh > 0 && ui_hover(ui, OUT_X, OUT_Y, oc * (float)st->ow, oc * (float)st->oh)) {
-        c = (int)((ui->in.mouse_x - OUT_X) / oc);
-        r = (int)((ui->in.mouse_y - OUT_Y) / oc);
-        if (r >= 0 && r < st->oh && c >= 0 && c < st->ow) {
-            char buf[900];
-            int len = snprintf(buf, sizeof buf, "filter.out[0,0,%d,%d] = %+.4f\n= sum of %d products (no bias):",
-                               r, c, st->fout->data[r * st->ow + c], k * k);
-            for (int i = 0; i < k; i++) {
-                float s = 0;
-                for (int j = 0; j < k; j++) {
-                    int y = r * st->stride - st->padding + i, x = c * st->stride - st->padding + j;
-                    float v = y < 0 || x < 0 || y >= CNN_IN || x >= CNN_IN ? 0 : st->x.input->data[y * CNN_IN + x];
-                    s += v * st->filter->data[i * k + j];
-                }
-                if (len < (int)sizeof buf)
-                    len += snprintf(buf + len, sizeof buf - (size_t)len, "\n  filter row %d: %d products sum %+.4f", i, k, s);
-            }
-            ui_tooltipf(ui, "%s", buf);
-            st->hover_layer = L_FOUT; st->hover_r = r; st->hover_c = c;
-        }
-    }
 }
 
-void play_draw(const cnn_state *st, const scene_clock *c, const ui_theme *th) {
-    (void)c;
+/* ---- draw -------------------------------------------------------------------- */
+
+void play_draw(const cnn_state *st, const cnn_lay *L) {
+    const ui_theme *th = dg_theme();
     int k = st->ksize;
-    float cell = grid_cell(k);
+    cnn_play_lay P;
+    cnn_play_layout(L, k, &P);
+    /* where one output cell looks: the hovered one, else the first */
+    dg_ref h;
+    int r = 0, col = 0;
+    if (dg_hovered(&h) && h.t == st->fout) { r = h.idx[2]; col = h.idx[3]; }
+    dg_window win = {r * st->stride - st->padding, col * st->stride - st->padding, k, k, th->accent};
+    cnn_draw_input(st, L, st->padding, &win, st->oh > 0);
+
+    dg_rect tt = P.filter_title;
+    dg_textf(dg_cut_top(&tt, DG_TEXT_H2 * 1.35f, 0), DG_TEXT_H2, GFX_BOLD, GFX_LEFT | GFX_TOP, th->text, "%s filter",
+             play_kind_name(st->play_kind));
+    dg_textf(tt, DG_TEXT_LABEL, GFX_SANS, GFX_LEFT | GFX_TOP, th->text_dim, "filter [1,1,%d,%d], %s", k, k,
+             st->play_kind == PLAY_CUSTOM ? "typed" : "hand-made");
     float fm = 0;
     for (int i = 0; i < k * k; i++) fm = fmaxf(fm, fabsf(st->filter->data[i]));
     if (fm == 0) fm = 1;
-    char buf[160];
-    snprintf(buf, sizeof buf, "filter [1,1,%d,%d]: %s%s", k, k, play_kind_name(st->play_kind),
-             st->play_kind == PLAY_CUSTOM ? "" : " (hand-made)");
-    gfx_text(GRID_X, GRID_Y - 40, UI_LABEL, GFX_BOLD, GFX_LEFT | GFX_BOTTOM, th->text_dim, buf);
-    for (int i = 0; i < k * k; i++) {
-        float x = GRID_X + (float)(i % k) * cell, y = GRID_Y + (float)(i / k) * cell;
-        gfx_color bg = gfx_cmap_color(GFX_CMAP_DIVERGING, 0.5f + 0.5f * st->filter->data[i] / fm);
-        gfx_rect(x, y, cell - 3, cell - 3, bg);
-        float l = 0.2126f * bg.r + 0.7152f * bg.g + 0.0722f * bg.b;
-        gfx_textf(x + cell / 2, y + cell / 2, UI_SMALL, GFX_MONO, GFX_CENTER | GFX_MIDDLE,
-                  l > 0.5f ? gfx_hex(0x111111ff) : gfx_hex(0xffffffff), "%+.2f", st->filter->data[i]);
-        if (i == st->edit_cell) gfx_rrect_line(x - 3, y - 3, cell + 3, cell + 3, 4, 3, th->accent);
-        if (i == st->edit_cell)
-            gfx_textf(GRID_X + (float)k * cell + 100, GRID_Y + 20, UI_SMALL, GFX_SANS, GFX_LEFT | GFX_MIDDLE, th->text_dim,
-                      "row %d, col %d: type, Enter", i / k, i % k);
-    }
-    gfx_legend(GRID_X + (float)k * cell + 20, GRID_Y, 22, (float)k * cell, -fm, fm, GFX_CMAP_DIVERGING, NULL, th->text_dim);
+    dg_window sel = {st->edit_cell / k, st->edit_cell % k, 1, 1, th->accent};
+    dg_src fs = cnn_src(st, st->filter, 0, 0);
+    dg_matrix(P.filter, &fs, &(dg_matrix_style){.mode = DG_HEAT_NUMBERS, .cmap = DG_CMAP_DIV, .lo = -fm, .hi = fm,
+                                                 .no_title = true, .no_legend = true, .max_cell = 1000,
+                                                 .windows = &sel, .window_count = st->edit_cell >= 0});
+    dg_legend(P.filter_legend, -fm, fm, DG_CMAP_DIV, "weight");
+    if (st->edit_cell >= 0)
+        dg_textf((dg_rect){P.edit.x + P.edit.w + 16, P.edit.y, P.filter_legend.x + P.filter_legend.w - P.edit.x - P.edit.w - 16,
+                           P.edit.h},
+                 DG_TEXT_SMALL, GFX_SANS, GFX_LEFT | GFX_MIDDLE, th->text_dim, "row %d, column %d", st->edit_cell / k,
+                 st->edit_cell % k);
 
     /* the formula with today's numbers */
+    dg_rect f = P.formula;
     int span = CNN_IN + 2 * st->padding - k;
-    float fy = 590;
-    gfx_text(GRID_X, fy, UI_BODY, GFX_SANS, GFX_LEFT | GFX_MIDDLE, th->text_dim,
-             "out = \xe2\x8c\x8a(in + 2\xc2\xb7pad \xe2\x88\x92 k) / stride\xe2\x8c\x8b + 1");
-    gfx_textf(GRID_X, fy + 50, UI_BODY, GFX_MONO, GFX_LEFT | GFX_MIDDLE, th->text,
-              "= \xe2\x8c\x8a(%d + 2\xc2\xb7%d \xe2\x88\x92 %d) / %d\xe2\x8c\x8b + 1 = %d",
-              CNN_IN, st->padding, k, st->stride, st->oh);
-    gfx_textf(GRID_X, fy + 96, UI_LABEL, GFX_SANS, GFX_LEFT | GFX_MIDDLE, th->text_dim,
-              "stride %d \xc2\xb7 padding %d \xc2\xb7 kernel %d \xc3\x97 %d \xc2\xb7 span %d", st->stride, st->padding, k, k, span);
-    if (st->fit_note[0])
-        gfx_text_box(GRID_X, fy + 120, 640, UI_LABEL, GFX_SANS, GFX_LEFT, th->accent2, st->fit_note);
+    dg_text(dg_cut_top(&f, DG_TEXT_BODY * 1.4f, 4), DG_TEXT_BODY, GFX_SANS, GFX_LEFT, th->text_dim,
+            "out = \xe2\x8c\x8a(in + 2\xc2\xb7pad \xe2\x88\x92 k) / stride\xe2\x8c\x8b + 1");
+    dg_textf(dg_cut_top(&f, DG_TEXT_H2 * 1.4f, 4), DG_TEXT_H2, GFX_MONO, GFX_LEFT, th->text,
+             "= \xe2\x8c\x8a(%d + 2\xc2\xb7%d \xe2\x88\x92 %d) / %d\xe2\x8c\x8b + 1 = %d", CNN_IN, st->padding, k,
+             st->stride, st->oh);
+    dg_textf(dg_cut_top(&f, DG_TEXT_SMALL * 1.4f, 4), DG_TEXT_SMALL, GFX_SANS, GFX_LEFT, th->text_dim,
+             "stride %d \xc2\xb7 padding %d \xc2\xb7 kernel %d \xc3\x97 %d \xc2\xb7 span %d", st->stride, st->padding, k,
+             k, span);
+    if (st->fit_note[0]) dg_text(f, DG_TEXT_SMALL, GFX_SANS, GFX_LEFT | GFX_TOP, th->accent2, st->fit_note);
 
     /* the output */
-    snprintf(buf, sizeof buf, "filter.out [1,1,%d,%d]", st->oh, st->ow);
-    gfx_text(OUT_X, OUT_Y - 14, UI_LABEL, GFX_BOLD, GFX_LEFT | GFX_BOTTOM, th->text_dim, buf);
-    float oc = out_cell(st);
     if (st->oh > 0) {
-        gfx_heatmap(OUT_X, OUT_Y, oc * (float)st->ow, oc * (float)st->oh, st->fout->data, st->oh, st->ow,
-                    -st->fout_max, st->fout_max, GFX_CMAP_DIVERGING);
-        gfx_rrect_line(OUT_X - 2, OUT_Y - 2, oc * (float)st->ow + 4, oc * (float)st->oh + 4, 3, 2, th->panel_edge);
-        gfx_legend(OUT_X, OUT_Y + oc * (float)st->oh + 50, OUT_SIDE, 22, -st->fout_max, st->fout_max,
-                   GFX_CMAP_DIVERGING, "response", th->text_dim);
-    }
-    /* where one output cell looks: the hovered one, else the first */
-    int r = st->hover_layer == L_FOUT ? st->hover_r : 0, col = st->hover_layer == L_FOUT ? st->hover_c : 0;
-    if (st->oh > 0) {
-        gfx_rrect_line(OUT_X + (float)col * oc - 2, OUT_Y + (float)r * oc - 2, oc + 4, oc + 4, 3, 3, th->accent);
-        float y0 = (float)(r * st->stride - st->padding), x0 = (float)(col * st->stride - st->padding);
-        gfx_rrect_line(INPUT_X + x0 * INPUT_CELL - 3, INPUT_Y + y0 * INPUT_CELL - 3, (float)k * INPUT_CELL + 6,
-                       (float)k * INPUT_CELL + 6, 4, 4, th->accent);
+        char title[64];
+        snprintf(title, sizeof title, "filter.out [1,1,%d,%d]", st->oh, st->ow);
+        dg_window here = {r, col, 1, 1, th->accent};
+        dg_src os = cnn_src(st, st->fout, 0, 0);
+        dg_matrix(P.out, &os, &(dg_matrix_style){.cmap = DG_CMAP_DIV, .lo = -st->fout_max, .hi = st->fout_max,
+                                                  .title = title, .unit = "response", .windows = &here,
+                                                  .window_count = 1, .max_cell = 1000});
     }
 }

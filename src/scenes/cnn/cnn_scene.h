@@ -1,12 +1,11 @@
 /* cnn_scene.h: the cnn scene's state and layout, shared by its files.
  *
- *   cnn.c        beats, preset keys, init, update (drawing, hover, widgets), dump
- *   cnn_draw.c   draw: one function per beat, all reading the state below
- *   cnn_play.c   the filter playground (beat 9): filters, output size, its drawing
- *   cnn_model.c  the network; cnn_digits.c the rendered digits (trainer only)
- *
- * Layout lives here as functions of nothing but constants, so update (hit
- * tests) and draw (pixels) agree, and tests can aim the mouse at the input.
+ *   cnn.c          beats, preset keys, init, update (the brush, buttons), dump
+ *   cnn_layout.c   where things go, shared by update's hit tests and draw
+ *   cnn_draw.c     draw: one function per beat, on the diagram library
+ *   cnn_explain.c  hover provenance: where each shown element came from
+ *   cnn_play.c     the filter playground (beat 9): filters, output size, drawing
+ *   cnn_model.c    the network; cnn_digits.c and cnn_strokes.c the trainer's digits
  */
 #ifndef TS_CNN_SCENE_H
 #define TS_CNN_SCENE_H
@@ -15,35 +14,39 @@
 #include "kernel/tensor.h"
 #include "scene/scene.h"
 #include "scenes/cnn/cnn_model.h"
+#include "diagram/diagram.h"
 #include "ui/ui.h"
 
 /* beats, 0-based */
 enum { B_INPUT, B_FILTER, B_SLIDE, B_MAPS, B_RELU, B_POOL, B_DEEP, B_RECAP, B_PLAY, B_COUNT };
 
-/* the input panel, the same in every beat: 28 cells of INPUT_CELL units */
-#define INPUT_X 60.0f
-#define INPUT_Y 130.0f
-#define INPUT_CELL 20.0f
-#define INPUT_SIZE (CNN_IN * INPUT_CELL)
-/* the control strip under it (clear, samples) */
-#define STRIP_Y 830.0f
-#define STRIP_H 56.0f
-#define CLEAR_X INPUT_X
-#define CLEAR_W 110.0f
-#define SAMPLE_X (CLEAR_X + CLEAR_W + 14.0f)
-#define SAMPLE_W 43.0f
-/* the right-hand stage starts here */
-#define STAGE_X 690.0f
+typedef struct cnn_state cnn_state;
+
+/* Where things go (cnn_layout.c), from dg_stage(): update and draw share it. */
+typedef struct cnn_lay {
+    dg_rect stage, main;         /* main: the stage right of the input column */
+    dg_rect input_title, input, input_legend;   /* input: the 28x28 grid, square */
+    dg_rect strip, clear, sample[10];           /* the buttons under it */
+} cnn_lay;
+void cnn_layout(int beat, cnn_lay *L);
+/* The input shows `pad` cells of zero padding around the image in beats
+ * 2-3 (1) and 9 (the playground's padding); the image's 28 x 28 cells then
+ * fill this rect inside L->input. */
+int     cnn_input_pad(const cnn_state *st, int beat);
+dg_rect cnn_input_image(const cnn_lay *L, int pad);
+
+typedef struct cnn_play_lay {
+    dg_rect filter_title, filter, filter_legend, edit, formula, out, widgets;
+} cnn_play_lay;
+void cnn_play_layout(const cnn_lay *L, int k, cnn_play_lay *P);
 
 /* the playground */
 enum { PLAY_VERTICAL, PLAY_HORIZONTAL, PLAY_BLUR, PLAY_SHARPEN, PLAY_CUSTOM, PLAY_KINDS };
 #define PLAY_MAX_K 5
 #define PLAY_MAX_OUT (CNN_IN + 2 * 2)   /* k 3, pad 2, stride 1 */
 
-/* what the mouse is over: a cell of a layer */
-enum { L_NONE, L_INPUT, L_CONV1, L_RELU1, L_POOL1, L_CONV2, L_POOL2, L_PROB, L_FOUT };
 
-typedef struct cnn_state {
+struct cnn_state {
     /* preset */
     char image_path[1024];       /* resolved; empty: a sample */
     int sample;                  /* 0..9 when no image */
@@ -69,6 +72,7 @@ typedef struct cnn_state {
     int clipped1, clipped2;      /* ReLU zeros */
     int focus_r, focus_c;        /* strongest response of `channel` in conv1.out */
     int work_r, work_c;          /* beat 2's worked patch (cnn_pick_patch) */
+    int ink_r0, ink_r1;          /* rows that hold ink (beat 3 sweeps them), ink_r0 > ink_r1 if none */
     int zoom_r, zoom_c;          /* top-left of the zoomed 7x7 input patch (beat 1) */
     float in_mean;               /* mean pixel value */
     int in_ink;                  /* pixels above 0.5 */
@@ -81,13 +85,16 @@ typedef struct cnn_state {
     int edit_cell;               /* selected filter cell, -1 none */
     char edit_buf[24];
 
+    /* derived tensors the story shows */
+    ts_tensor *products;         /* [8, 784, 3, 3]: input patch x filter at every position */
+    ts_tensor fc_row;            /* view of fc.weight[pred] as [16, 7, 7] */
+
     /* interaction */
     bool drawing;
     float last_x, last_y;
-    int hover_layer, hover_ch, hover_r, hover_c;
     double recompute_ms;         /* last full forward (for the report and the bench) */
     int recomputes;
-} cnn_state;
+};
 
 extern const scene_beat cnn_beats[B_COUNT];
 
@@ -104,18 +111,16 @@ float cnn_pick_patch(const cnn_state *st, int k, int *r, int *c);
 void play_filter_values(int kind, int k, float *out);   /* k*k values */
 const char *play_kind_name(int kind);
 void play_recompute(cnn_state *st);
-void play_update(cnn_state *st, ui_ctx *ui);
-void play_draw(const cnn_state *st, const scene_clock *c, const ui_theme *th);
+void play_update(cnn_state *st, const cnn_lay *L, ui_ctx *ui);
+void play_draw(const cnn_state *st, const cnn_lay *L);
 
 /* cnn_draw.c */
 void cnn_draw_beat(const cnn_state *st, const scene_clock *c, const ui_theme *th);
-void cnn_draw_input(const cnn_state *st, const ui_theme *th, int pad, bool numbers_hint);
-/* layout of the tiles of beats 4-5 (8 maps) and the columns of beat 7 */
-void cnn_tile_rect(int ch, float *x, float *y, float *cell);      /* map of conv1 channel ch */
-void cnn_deep_rect(int layer, int ch, float *x, float *y, float *cell);  /* L_POOL1/L_CONV2/L_POOL2 */
-void cnn_bar_rect(int k, float *x, float *y, float *w, float *h);  /* class k's row */
-void cnn_pool_big(float *x, float *y, float *cell, float *px, float *py, float *pcell);
-void cnn_out_rect(float *x, float *y, float *cell);              /* beats 2-3 output map */
-void cnn_recap_rect(int layer, int k, float *x, float *y, float *cell); /* L_RELU1 / L_CONV2 */
+/* The input grid with its title, legend and outlined windows (beat 9 too). */
+void cnn_draw_input(const cnn_state *st, const cnn_lay *L, int pad, const dg_window *w, int nw);
+
+/* cnn_explain.c: a dg_src for tensor t of the scene, slice lead (l0, l1),
+ * whose hover explains where each element came from. */
+dg_src cnn_src(const cnn_state *st, const ts_tensor *t, int l0, int l1);
 
 #endif

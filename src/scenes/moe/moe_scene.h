@@ -30,7 +30,7 @@
 enum { B_ROUTER, B_TOPK, B_DISPATCH, B_MAP, B_PARAMS, B_COLLAPSE, B_BALANCE, B_CAPACITY, B_COUNT };
 
 enum { MOE_SHOW_N = 32 };              /* the batch on stage ("tokens") */
-enum { MOE_GRID = 72 };                /* cells per side of the plane maps */
+enum { MOE_GRID = 48 };                /* cells per side of the plane maps */
 enum { MOE_HIST_EVERY = 50, MOE_HIST = MOE_STEPS / MOE_HIST_EVERY + 1 };
 #define MOE_TRAIN_FROM 0.05f           /* beats 6-7 train over this part of the beat */
 #define MOE_TRAIN_TO 0.85f

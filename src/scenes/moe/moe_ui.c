@@ -112,7 +112,10 @@ static void clicks(moe_state *st, const scene_clock *c, ui_ctx *ui) {
     if (!ui->in.mouse_pressed || ui->mouse_used) return;
     dg_ref ref;
     if (!dg_hovered(&ref)) return;
+    /* ref.t is only compared: indices are checked, since after a scene
+     * switch a stale pointer could match a new tensor */
     if (is_points(st, ref.t)) {
+        if (ref.idx[0] < 0 || ref.idx[0] >= MOE_SHOW_N) return;
         st->focus = ref.idx[0];
         st->forced = -1;
         st->shown_version = st->live_version - 1;
@@ -120,6 +123,7 @@ static void clicks(moe_state *st, const scene_clock *c, ui_ctx *ui) {
     }
     if (ref.t != st->heldout_load && ref.t != st->demand && ref.t != st->kept) return;
     int e = ref.idx[0];
+    if (e < 0 || e >= st->live.m.E) return;
     if (c->beat == B_TOPK) {
         st->forced = st->forced == e ? -1 : e;
         moe_force(st);
