@@ -268,7 +268,12 @@ deck *deck_open(const char *path, char *err, size_t errlen) {
     if (!L->err[0] && !L->saw_deck) fail(L, 1, "missing [deck] section (a deck starts with [deck])", NULL, NULL);
     if (!L->err[0] && d->n == 0) fail(L, L->line > 0 ? L->line : 1, "the deck has no [entry]", NULL, NULL);
     bool ok = !L->err[0];
-    if (!ok) snprintf(err, errlen, "%s:%d: %s", path, L->err_line, L->err);
+    if (!ok) {
+        char sh[128];
+        snprintf(err, errlen, "%s:%d: %s", ts_path_shown(path, sh, sizeof sh), L->err_line, L->err);
+        for (char *p = err; *p; p++)   /* one line: a key or value may hold a stray CR */
+            if ((unsigned char)*p < 32 || *p == 127) *p = ' ';
+    }
     clear_entry(L);
     free(L);
     free(text);

@@ -7,7 +7,9 @@
  * - a matrix's hover: the pointer over cell (2, 3) of slice [1] hovers that
  *   cell, the tooltip names the tensor and the full index, and the next
  *   frame links the element; padding cells hover as padding; a matrix and
- *   its legend stay inside their rect;
+ *   its legend stay inside their rect; a strip's bar hovers with its index;
+ * - probability bars: extremes read "99.97%" and "<0.1%", crowded labels
+ *   thin out around the winner;
  * - a gallery of elements (matrices with labels, numbers, windows and
  *   padding, strips, bars) at 1920x1080 and 1024x768 keeps every text box
  *   legible: nothing below DG_TEXT_MIN, off the canvas or overlapping.
@@ -259,6 +261,54 @@ static void test_bars_crowded(void) {
     CHECK(none.rows == 0 && none.hover_r == -1, "degenerate input draws nothing");
 }
 
+/* A 0.9997 / 0.0003 split reads "99.97%" and "<0.1%", not "100%" and "0%";
+ * a strip's bar hovers with its full index. */
+static void test_bars_values_and_strip_hover(void) {
+    ts_tensor *p = ts_new1(&arena, "split", 2);
+    p->data[0] = 0.0003f;
+    p->data[1] = 0.9997f;
+    static gfx_text_rec rec[256];
+    frame(320, 180);
+    gfx_text_log(rec, 256);
+    dg_frame_begin(&ui_theme_dark, -1, -1, 0);
+    dg_bars((dg_rect){ 100, 100, 800, 300 }, &(dg_src){ .t = p }, NULL);
+    dg_frame_end();
+    int n = gfx_text_log_count();
+    gfx_text_log(NULL, 0);
+    gfx_frame_end();
+    bool hi = false, lo = false;
+    for (int i = 0; i < n && i < 256; i++) {
+        hi |= strcmp(rec[i].text, "99.97%") == 0;
+        lo |= strcmp(rec[i].text, "<0.1%") == 0;
+    }
+    CHECK(hi && lo, "0.9997 and 0.0003 read 99.97%% (%d) and <0.1%% (%d)", hi, lo);
+
+    ts_tensor *h = ts_new2(&arena, "lstm.h", 3, 5);
+    for (int i = 0; i < 15; i++) h->data[i] = (float)i - 7.0f;
+    dg_src src = { .t = h, .lead = { 2 } };
+    dg_strip_style st = { .bars = true, .vertical = true };
+    dg_rect r = { 100, 100, 700, 600 };
+    frame(320, 180);
+    dg_frame_begin(&ui_theme_dark, -1, -1, 0);
+    dg_cells g = dg_strip(r, &src, &st);
+    dg_frame_end();
+    gfx_frame_end();
+    dg_rect c = dg_cell_rect(&g, 3, 0);
+    frame(320, 180);
+    gfx_text_log(rec, 256);
+    dg_frame_begin(&ui_theme_dark, c.x + c.w / 2, c.y + c.h / 2, 0);
+    g = dg_strip(r, &src, &st);
+    dg_frame_end();
+    n = gfx_text_log_count();
+    gfx_text_log(NULL, 0);
+    gfx_frame_end();
+    bool named = false;
+    for (int i = 0; i < n && i < 256; i++) named |= strncmp(rec[i].text, "lstm.h[2,3] = 6", 15) == 0;
+    CHECK(g.rows == 5 && g.hover_r == 3 && g.hover_c == 0 && named,
+          "strip bar 3 of lstm.h[2] hovered as lstm.h[2,3] (rows %d, hover %d,%d, named %d)",
+          g.rows, g.hover_r, g.hover_c, named);
+}
+
 /* ---- the gallery --------------------------------------------------------------- */
 
 static ts_tensor *filled(const char *name, int rows, int cols, float lo, float hi, uint64_t seed) {
@@ -381,6 +431,7 @@ int main(void) {
     test_matrix_hover();
     test_matrix_bounds();
     test_bars_crowded();
+    test_bars_values_and_strip_hover();
     test_gallery(png, png ? 1920 : 480, png ? 1080 : 270);
     test_gallery(png, png ? 1024 : 256, png ? 768 : 192);
     gfx_target_bind(NULL);
