@@ -13,8 +13,8 @@
  * - Balance: at the end of beat 7 the run without the balancing loss leaves
  *   experts idle and the one with it does not (loads and accuracies
  *   printed); the clock sets the step count mid-beat.
- * - Live training through update reaches >= 200 steps per second (in the
- *   normal build; the sanitizer build only prints it).
+ * - Live training through update takes its steps every frame (the speed is
+ *   printed, not asserted: numbers come from `tensorstage bench`).
  * - Bad preset values are refused with FILE:LINE and exit code 2.
  * - Clicks, through the diagram library's hover as in the app: an input's row
  *   on beat 3 becomes the followed input; an expert on beat 2 takes the
@@ -254,11 +254,9 @@ static void check_balance_and_training(void) {
     CHECK(steps == frames * MOE_LIVE_STEPS_PER_FRAME, "live training takes %d steps per frame", MOE_LIVE_STEPS_PER_FRAME);
     printf("live training: %d steps in %d updates, %.1f ms per update including the recompute "
            "(%.0f steps/s if updates were back to back)\n", steps, frames, 1e3 * secs / frames, steps / secs);
-#if defined(__SANITIZE_ADDRESS__)
-    (void)secs;   /* the sanitizer build runs several times slower: speed is checked in the normal build */
-#else
-    CHECK(steps / secs >= 200, "live training reaches 200 steps/s (%.0f)", steps / secs);
-#endif
+    /* Speed is reported, never asserted: a shared or sanitizer machine is
+     * slower, and a test must not fail for that (`tensorstage bench moe`
+     * measures it). */
     ui_shutdown(&ui);
     scene_close(s);
 }
