@@ -18,6 +18,9 @@
 
 enum { APP_OK = 0, APP_FAIL = 1, APP_USAGE = 2 };
 
+/* record's --quality, mapped per format (encode.c). */
+typedef enum rec_quality { REC_HIGH, REC_LOW, REC_MEDIUM, REC_LOSSLESS } rec_quality;   /* 0: the default */
+
 typedef struct app_options {
     const char *command;       /* "render", "record", ... or NULL for the window */
     const char *scene;         /* name or preset path */
@@ -33,6 +36,17 @@ typedef struct app_options {
     bool kiosk;                /* chrome stays hidden: a teaching profile */
     bool presenter;            /* open the presenter window too */
     const ui_theme *theme;
+    /* export: part of the story, formats, extras */
+    int  beat_from, beat_to;   /* --beats A-B (1-based, inclusive); 0: unset */
+    bool has_from, has_to;
+    double from_s, to_s;       /* --from / --to seconds (with has_from / has_to) */
+    bool still;                /* render: one PNG, the settled end of the beat */
+    bool transparent;          /* alpha 0 background (PNG frames, .mov) */
+    bool subtitles;            /* record: .srt and .vtt beside the video */
+    rec_quality quality;       /* REC_HIGH unless --quality */
+    bool has_crf;
+    int  crf;                  /* x264 --crf (with has_crf); else from quality */
+    const char *preset;        /* x264 --preset; NULL: from quality */
 } app_options;
 
 typedef struct app_view {

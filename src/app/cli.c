@@ -14,6 +14,7 @@
 #include "app/app.h"
 #include "kernel/fileio.h"
 #include "app/deck.h"
+#include "app/encode.h"
 
 static const char usage[] =
 "usage:\n"
@@ -22,7 +23,9 @@ static const char usage[] =
 "  tensorstage list                    scenes and presets: name, title\n"
 "  tensorstage check FILE...           validate preset and deck files (exit 2 if any is bad)\n"
 "  tensorstage render SCENE --out DIR [--size WxH] [--fps F] [--beat K] [--frames N]\n"
-"  tensorstage record SCENE --out FILE.mp4 [--size WxH] [--fps F]\n"
+"  tensorstage render SCENE --still --out FILE.png [--beat K]   the settled end of a beat\n"
+"  tensorstage record SCENE --out FILE.mp4|.webm|.gif|.mov [--size WxH] [--fps F]\n"
+"      [--quality low|medium|high|lossless] [--crf N] [--preset P] [--subtitles]\n"
 "  tensorstage dump SCENE --out FILE.json [--beat K]\n"
 "  tensorstage bench SCENE [--size WxH] [--frames N]\n"
 "  tensorstage --help | --version\n"
@@ -34,6 +37,9 @@ static const char usage[] =
 "  --fullscreen     open the window full screen\n"
 "  --kiosk          full screen, widgets and timeline hidden (a teaching profile)\n"
 "  --presenter      also open the presenter window (notes, next beat, time)\n"
+"  --beats A-B      export beats A to B (or one beat K); --from S --to S: seconds\n"
+"  --transparent    alpha 0 background (PNG frames, .mov)\n"
+"  --subtitles      record: NAME.srt and NAME.vtt with each beat's caption\n"
 "beats are numbered from 1, as on screen.\n"
 "render and record take a DECK.deck too: the whole lecture, entry after entry.\n";
 
@@ -156,6 +162,71 @@ static int cmd_dump(const app_options *o) {
 
 /* ---- parsing -------------------------------------------------------------- */
 
+static bool parse_seconds(const char *s, double *out) {
+    char *end;
+    errno = 0;
+    double v = strtod(s, &end);
+    if (end == s || *end || errno || !(v >= 0 && v <= 1e6)) return false;
+    *out = v;
+    return true;
+}
+
+/* The export options that take a value: -1 if a is not one, 0 when taken
+ * (the caller skips the value), else the exit code of a bad value. */
+static int export_option(app_options *o, const char *a, const char *next) {
+    static const char *const names[] = {"--beats", "--from", "--to", "--quality", "--crf", "--preset"};
+    int which = -1;
+    for (int i = 0; i < 6; i++)
+        if (strcmp(a, names[i]) == 0) which = i;
+    if (which < 0) return -1;
+    if (!next) return bad("%s needs a value", a);
+    if (which == 0) {
+        char first[16];
+        const char *dash = strchr(next, '-');
+        int len = dash ? (int)(dash - next) : (int)strlen(next);
+        snprintf(first, sizeof first, "%.*s", len < 15 ? len : 15, next);
+        if (len > 15 || !parse_int(first, 1, 999, &o->beat_from) ||
+            !parse_int(dash ? dash + 1 : first, 1, 999, &o->beat_to) || o->beat_to < o->beat_from)
+            return bad("--beats must be A-B (beats from 1, A <= B) or one beat K, got '%s'", next);
+    } else if (which == 1 || which == 2) {
+        *(which == 1 ? &o->has_from : &o->has_to) = true;
+        if (!parse_seconds(next, which == 1 ? &o->from_s : &o->to_s))
+            return bad(which == 1 ? "--from must be seconds >= 0, got '%s'" : "--to must be seconds >= 0, got '%s'", next);
+    } else if (which == 3) {
+        static const char *const q[] = {[REC_LOW] = "low", [REC_MEDIUM] = "medium", [REC_HIGH] = "high",
+                                        [REC_LOSSLESS] = "lossless"};
+        int k = -1;
+        for (int i = 0; i < 4; i++)
+            if (strcmp(next, q[i]) == 0) k = i;
+        if (k < 0) return bad("--quality must be low, medium, high or lossless, got '%s'", next);
+        o->quality = (rec_quality)k;
+    } else if (which == 4) {
+        o->has_crf = true;
+        if (!parse_int(next, 0, 51, &o->crf)) return bad("--crf must be 0..51 (x264), got '%s'", next);
+    } else {
+        if (!rec_preset_valid(next)) return bad("--preset must be an x264 preset (ultrafast .. veryslow), got '%s'", next);
+        o->preset = next;
+    }
+    return 0;
+}
+
+/* Export options that do not fit the command or each other. */
+static int export_combination(const app_options *o, const char *cmd) {
+    bool render = strcmp(cmd, "render") == 0, record = strcmp(cmd, "record") == 0;
+    if ((o->beat_from || o->has_from || o->has_to) && !render && !record)
+        return bad("--beats, --from and --to go with render or record, not %s", cmd);
+    if (o->beat && (o->beat_from || o->has_from || o->has_to))
+        return bad("--beat and --beats/--from/--to choose the same thing: give one%s", "");
+    if (o->beat_from && (o->has_from || o->has_to))
+        return bad("--beats and --from/--to choose the same thing: give one%s", "");
+    if (o->still && !render) return bad("--still goes with render, not %s", cmd);
+    if (o->transparent && !render && !record) return bad("--transparent goes with render or record, not %s", cmd);
+    if (o->subtitles && !record) return bad("--subtitles goes with record, not %s", cmd);
+    if ((o->has_crf || o->preset || o->quality != REC_HIGH) && !record)
+        return bad("--quality, --crf and --preset go with record, not %s", cmd);
+    return APP_OK;
+}
+
 int app_main(int argc, char **argv) {
     scene_seconds();   /* start the clock for start-up measurements */
     app_options o = {.theme = &ui_theme_dark};
@@ -172,6 +243,12 @@ int app_main(int argc, char **argv) {
         if (strcmp(a, "--fullscreen") == 0) { o.fullscreen = true; continue; }
         if (strcmp(a, "--kiosk") == 0) { o.kiosk = true; continue; }
         if (strcmp(a, "--presenter") == 0) { o.presenter = true; continue; }
+        if (strcmp(a, "--still") == 0) { o.still = true; continue; }
+        if (strcmp(a, "--transparent") == 0) { o.transparent = true; continue; }
+        if (strcmp(a, "--subtitles") == 0) { o.subtitles = true; continue; }
+        int er = export_option(&o, a, next);
+        if (er > 0) return er;
+        if (er == 0) { i++; continue; }
         bool takes = strcmp(a, "--out") == 0 || strcmp(a, "--size") == 0 || strcmp(a, "--fps") == 0 ||
                      strcmp(a, "--beat") == 0 || strcmp(a, "--frames") == 0 || strcmp(a, "--theme") == 0;
         if (takes) {
@@ -238,6 +315,8 @@ int app_main(int argc, char **argv) {
     if (!needs_out && o.out) return bad("bench takes no --out%s", "");
     if (!o.width) { o.width = 1920; o.height = 1080; }
     if (!o.fps) o.fps = 60;
+    int ec = export_combination(&o, cmd);
+    if (ec) return ec;
 
     if (strcmp(cmd, "dump") == 0) return cmd_dump(&o);
     if (strcmp(cmd, "render") == 0) return app_render(&o);

@@ -1,4 +1,5 @@
-/* headless.c: render (PNG frames), record (MP4 through ffmpeg) and bench,
+/* headless.c: render (PNG frames, or one --still), record (a video through
+ * ffmpeg, formats in encode.c, captions in subtitles.c) and bench,
  * all drawn offscreen with the same app_frame as the window.
  *
  * Time is exact: frame i is at i / fps seconds (from the start of the story,
@@ -30,6 +31,8 @@
 #include "app/app.h"
 #include "kernel/fileio.h"
 #include "app/deck.h"
+#include "app/encode.h"
+#include "app/subtitles.h"
 
 typedef struct headless {
     gfx_window *win;
@@ -40,6 +43,9 @@ typedef struct headless {
     uint8_t *pixels;
     int w, h;
     long frames;               /* how many frames the run makes */
+    double t0, t1;             /* --beats / --from / --to: story seconds; t1 < 0: unset */
+    int last_beat;             /* --beats: the range's last beat (0-based), held at its end */
+    ui_theme theme;            /* the theme, its background cleared with --transparent */
     app_frame_opts frame;
 } headless;
 
@@ -89,7 +95,36 @@ static int headless_scene(headless *H, const app_options *o, long default_frames
         deck_close(H->deck);
         return APP_USAGE;
     }
-    double d = o->beat ? k->beats[o->beat - 1].duration : deck_duration(H->deck);
+    H->t1 = -1;
+    H->last_beat = -1;
+    bool ranged = o->beat_from || o->has_from || o->has_to;
+    if (ranged && H->deck->n > 1) {
+        app_error("tensorstage: --beats, --from and --to go with a scene, not a deck (%s)", o->scene);
+        deck_close(H->deck);
+        return APP_USAGE;
+    }
+    double story = scene_duration(k);
+    if (o->beat_from) {
+        if (o->beat_to > k->beat_count) {
+            app_error("tensorstage: --beats must be within 1..%d for %s, got %d-%d", k->beat_count,
+                      k->name, o->beat_from, o->beat_to);
+            deck_close(H->deck);
+            return APP_USAGE;
+        }
+        H->t0 = scene_beat_start(k, o->beat_from - 1);
+        H->last_beat = o->beat_to - 1;
+        H->t1 = scene_beat_start(k, o->beat_to - 1) + k->beats[o->beat_to - 1].duration;
+    } else if (ranged) {
+        H->t0 = o->has_from ? o->from_s : 0;
+        H->t1 = o->has_to ? o->to_s : story;
+        if (H->t1 > story + 1e-9 || H->t0 >= H->t1) {
+            app_error("tensorstage: --from/--to must satisfy 0 <= from < to <= %.3f s (the story of %s), "
+                      "got %.3f..%.3f", story, k->name, H->t0, H->t1);
+            deck_close(H->deck);
+            return APP_USAGE;
+        }
+    }
+    double d = o->beat ? k->beats[o->beat - 1].duration : ranged ? H->t1 - H->t0 : deck_duration(H->deck);
     H->frames = o->frames ? o->frames : default_frames ? default_frames
               : lround(d * o->fps) + 1;   /* include the settled last frame */
     return APP_OK;
@@ -112,9 +147,11 @@ static int headless_gl(headless *H, const app_options *o) {
     H->w = o->width; H->h = o->height;
     H->pixels = malloc((size_t)H->w * (size_t)H->h * 4);
     if (!H->pixels) { snprintf(err, sizeof err, "out of memory for %dx%d frames", H->w, H->h); goto fail_gfx; }
-    ui_init(&H->ui, o->theme);
+    H->theme = *o->theme;
+    if (o->transparent) H->theme.bg = H->theme.letterbox = (gfx_color){0, 0, 0, 0};
+    ui_init(&H->ui, &H->theme);
     H->ui.show_widgets = o->chrome;
-    H->frame = (app_frame_opts){.theme = o->theme, .captions = !o->no_captions, .view = {.zoom = 1}};
+    H->frame = (app_frame_opts){.theme = &H->theme, .captions = !o->no_captions, .view = {.zoom = 1}};
     return APP_OK;
 fail_gfx:
     if (H->target) gfx_target_free(H->target);
@@ -142,14 +179,34 @@ static void headless_draw(headless *H, bool read) {
     gfx_target_bind(H->target);
     app_frame(H->s, &H->ui, H->w, H->h, &H->frame);
     if (read) gfx_target_read(H->target, H->pixels);
+    if (read && H->theme.bg.a <= 0) {   /* premultiplied (the blend) -> straight alpha for files */
+        size_t n = (size_t)H->w * (size_t)H->h;
+        for (uint8_t *p = H->pixels; n--; p += 4)
+            if (p[3] && p[3] < 255)
+                for (int c = 0; c < 3; c++) {
+                    unsigned v = (p[c] * 255u + p[3] / 2u) / p[3];
+                    p[c] = (uint8_t)(v > 255 ? 255 : v);
+                }
+    }
 }
 
-/* Frame i of the export: the clock at i / fps, then the picture. */
-static void headless_frame(headless *H, const app_options *o, long i, bool read) {
+/* Sets the clock for frame i of the export: i / fps from the start of the
+ * story, the beat, or the range; a --beats range holds at its last beat's end. */
+static void headless_seek(headless *H, const app_options *o, long i) {
     const scene_kind *k = H->s->kind;
     double t = (double)i / (double)o->fps;
     if (o->beat) H->s->clock = scene_clock_beat(k, o->beat - 1, t);
-    else H->s = H->deck->e[deck_seek(H->deck, t)].s;   /* a deck's entries, one after another */
+    else if (H->t1 >= 0) {
+        t += H->t0;
+        if (H->last_beat >= 0 && t >= H->t1 - 1e-9)
+            H->s->clock = scene_clock_beat(k, H->last_beat, t - scene_beat_start(k, H->last_beat));
+        else H->s->clock = scene_clock_at(k, t < H->t1 ? t : H->t1);
+    } else H->s = H->deck->e[deck_seek(H->deck, t)].s;   /* a deck's entries, one after another */
+}
+
+/* Frame i of the export: its clock, then the picture. */
+static void headless_frame(headless *H, const app_options *o, long i, bool read) {
+    headless_seek(H, o, i);
     headless_draw(H, read);
 }
 
@@ -199,12 +256,51 @@ static bool write_frame_temp(const headless *H, const char *path, char *err, siz
     return ok;
 }
 
+/* render --still: the settled end of --beat K (the last beat by default), one PNG. */
+static int render_still(headless *H, const app_options *o) {
+    char err[512], tmp[TS_PATH_MAX];
+    const scene_kind *k = H->s->kind;
+    int beat = o->beat ? o->beat : o->beat_to ? o->beat_to : k->beat_count;
+    if (H->deck->n > 1 || o->has_from || o->has_to || (o->beat_from && o->beat_from != o->beat_to)) {
+        app_error("tensorstage: --still takes one scene and at most one beat (--beat K), not a range or a deck");
+        deck_close(H->deck);
+        return APP_USAGE;
+    }
+    if (!ts_out_check(o->out, o->force, err, sizeof err)) {
+        app_error("tensorstage: %s", err);
+        deck_close(H->deck);
+        return APP_USAGE;
+    }
+    int rc = headless_gl(H, o);
+    if (rc) return rc;
+    H->s->clock = scene_clock_beat(k, beat - 1, 1e9);
+    headless_draw(H, true);
+    FILE *f = ts_out_open(o->out, tmp, sizeof tmp, err, sizeof err);
+    bool ok = f && gfx_png_write_stream(f, o->out, H->pixels, H->w, H->h, err, sizeof err);
+    if (f && ok) ok = ts_out_close_commit(f, tmp, o->out, err, sizeof err);
+    else if (f) ts_out_close_discard(f, tmp);
+    if (!ok) app_error("tensorstage: %s", err);
+    else fprintf(stderr, "rendered the end of beat %d of %s at %dx%d to %s\n", beat, k->name, H->w, H->h, o->out);
+    headless_close(H);
+    return ok ? APP_OK : APP_FAIL;
+}
+
 int app_render(const app_options *o) {
     char err[512], path[TS_PATH_MAX], tmp[TS_PATH_MAX];
     catch_stop_signals();
+    size_t olen = strlen(o->out);
+    bool png = olen > 4 && strcmp(o->out + olen - 4, ".png") == 0;
+    if (png != o->still) {
+        char sh[128];
+        app_error(o->still ? "tensorstage: --still writes one PNG: --out must end in .png, got '%s'"
+                           : "tensorstage: render writes a folder of frames; for one picture use --still "
+                             "(--out '%s' would be a folder named like a PNG)", ts_path_shown(o->out, sh, sizeof sh));
+        return APP_USAGE;
+    }
     headless H;
     int rc = headless_scene(&H, o, 0);
     if (rc) return rc;
+    if (o->still) return render_still(&H, o);
     long n = H.frames;
     if (!render_outputs_ok(o, n, err, sizeof err)) {
         app_error("tensorstage: %s", err);
@@ -300,16 +396,21 @@ static void last_line(FILE *f, char *out, size_t len) {
 int app_record(const app_options *o) {
     char err[512], sh[128];
     catch_stop_signals();
-    size_t len = strlen(o->out);
-    if (len < 5 || strcmp(o->out + len - 4, ".mp4") != 0) {
-        app_error("tensorstage: record writes MP4: --out must end in .mp4, got '%s'",
-                ts_path_shown(o->out, sh, sizeof sh));
+    const rec_format *fmt = rec_format_for(o->out);
+    if (!fmt) {
+        app_error("tensorstage: record writes %s: --out must end in one of them, got '%s'",
+                  rec_format_list(), ts_path_shown(o->out, sh, sizeof sh));
         return APP_USAGE;
     }
+    if (!rec_options_ok(fmt, o, err, sizeof err)) { app_error("tensorstage: %s", err); return APP_USAGE; }
     headless H;
     int rc = headless_scene(&H, o, 0);
     if (rc) return rc;
-    if (!ts_out_check(o->out, o->force, err, sizeof err)) {
+    char subs[2][TS_PATH_MAX];
+    subtitle_paths(o->out, subs[0], subs[1], TS_PATH_MAX);
+    if (!ts_out_check(o->out, o->force, err, sizeof err) ||
+        (o->subtitles && (!ts_out_check(subs[0], o->force, err, sizeof err) ||
+                          !ts_out_check(subs[1], o->force, err, sizeof err)))) {
         app_error("tensorstage: %s", err);
         deck_close(H.deck);
         return APP_USAGE;
@@ -320,12 +421,20 @@ int app_record(const app_options *o) {
         deck_close(H.deck);
         return APP_FAIL;
     }
+    if (!rec_encoder_available(fmt->encoder)) {
+        app_error("tensorstage: this ffmpeg has no %s encoder, which %s needs ('ffmpeg -encoders' lists "
+                  "what it has); choose another format", fmt->encoder, fmt->name);
+        deck_close(H.deck);
+        return APP_USAGE;
+    }
     if ((rc = headless_gl(&H, o))) return rc;
 
-    char tmp[TS_PATH_MAX], size[32], fps[16];
+    char tmp[TS_PATH_MAX], size[32];
     ts_out_temp_name(o->out, tmp, sizeof tmp);
     snprintf(size, sizeof size, "%dx%d", H.w, H.h);
-    snprintf(fps, sizeof fps, "%d", o->fps);
+    rec_args args;
+    rec_ffmpeg_argv(fmt, o, H.w, H.h, tmp, &args);
+    subtitle_cues cues = {0};
     FILE *ffmpeg_err = tmpfile();   /* ffmpeg's messages, summed up in our one line */
     int fds[2];
     if (pipe(fds) != 0) { perror("tensorstage: pipe"); headless_close(&H); return APP_FAIL; }
@@ -338,12 +447,7 @@ int app_record(const app_options *o) {
         dup2(fds[0], 0);
         close(fds[0]); close(fds[1]);
         if (ffmpeg_err) dup2(fileno(ffmpeg_err), 2);
-        /* yuv420p needs even sides: pad by one pixel if odd */
-        execlp("ffmpeg", "ffmpeg", "-hide_banner", "-loglevel", "error", "-nostdin", "-y",
-               "-f", "rawvideo", "-pix_fmt", "rgba", "-s", size, "-r", fps, "-i", "pipe:0",
-               "-vf", "pad=ceil(iw/2)*2:ceil(ih/2)*2", "-c:v", "libx264", "-preset", "fast",
-               "-crf", "18", "-pix_fmt", "yuv420p", "-movflags", "+faststart", "-f", "mp4",
-               tmp, (char *)NULL);
+        execvp(args.argv[0], args.argv);
         _exit(127);
     }
     close(fds[0]);
@@ -362,6 +466,7 @@ int app_record(const app_options *o) {
     for (; done < n && ok && !stop_signal; done++) {
         double a = scene_seconds();
         headless_frame(&H, o, done, true);
+        if (o->subtitles) subtitle_cues_add(&cues, H.s, done);
         render_s += scene_seconds() - a;
         ok = write_all(fds[1], H.pixels, (size_t)H.w * (size_t)H.h * 4);
         double now = scene_seconds() - t0;
@@ -394,6 +499,9 @@ int app_record(const app_options *o) {
     } else if (!ts_out_commit(tmp, o->out, err, sizeof err)) {
         app_error("tensorstage: %s", err);
         rc = APP_FAIL;
+    } else if (o->subtitles && !subtitle_write(&cues, n, o->fps, subs[0], subs[1], err, sizeof err)) {
+        app_error("tensorstage: %s (the video was written)", err);
+        rc = APP_FAIL;
     } else {
         fprintf(stderr, "recorded %ld frames at %s, %d fps in %.1f s: %.1f frames/s exported; "
                         "render + read-back %.1f ms/frame (%.0f frames/s alone)\n",
@@ -401,6 +509,7 @@ int app_record(const app_options *o) {
                 (double)n / render_s);
     }
     if (ffmpeg_err) fclose(ffmpeg_err);
+    subtitle_cues_free(&cues);
     headless_close(&H);
     return rc;
 }

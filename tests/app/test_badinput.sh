@@ -63,7 +63,7 @@ bad 2 "does not exist" dump calibration --out "$T/missing/d.json"
 bad 2 "is a folder" dump calibration --out "$T/out" --force
 bad 2 "keep.mp4: already exists" record calibration --out "$T/out/keep.mp4"
 bad 2 "does not exist" record calibration --out "$T/missing/v.mp4"
-bad 2 "record writes MP4" record calibration --out "$T/out/v.avi"
+bad 2 "record writes .mp4, .webm, .gif or .mov" record calibration --out "$T/out/v.avi"
 mkdir -p "$T/nobin"; ln -s "$(command -v dirname)" "$T/nobin/dirname"
 PREFIX=(env PATH="$T/nobin")
 bad 1 "needs ffmpeg.*render" record calibration --out "$T/out/v.mp4"

@@ -41,7 +41,7 @@ expect 2 -- "--beat must be 1..6 for calibration" render calibration --out "$T/x
 expect 2 -- "--beat must be a beat number" dump calibration --out "$T/x.json" --beat -1
 expect 2 "unexpected argument 'extra'" dump calibration extra --out "$T/x.json"
 expect 2 "bench takes no --out" bench calibration --out "$T/x"
-expect 2 "record writes MP4" record calibration --out "$T/x.avi"
+expect 2 "record writes .mp4, .webm, .gif or .mov" record calibration --out "$T/x.avi"
 expect 2 "check needs at least one" check
 
 # bad presets: FILE:LINE: message

@@ -1,0 +1,36 @@
+/* subtitles.h: record --subtitles: each beat's caption as a cue, timed to
+ * the frames exported, written as NAME.srt and NAME.vtt beside NAME.mp4.
+ *
+ *   subtitle_cues c = {0};
+ *   for each frame i: subtitle_cues_add(&c, scene_shown, i);
+ *   subtitle_write(&c, frames, fps, srt, vtt, err, sizeof err);
+ *   subtitle_cues_free(&c);
+ */
+#ifndef TS_APP_SUBTITLES_H
+#define TS_APP_SUBTITLES_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include "scene/scene.h"
+
+typedef struct subtitle_cue {
+    const scene *s;
+    int beat;
+    long first;        /* first frame showing this beat */
+} subtitle_cue;
+
+typedef struct subtitle_cues {
+    subtitle_cue *c;
+    int n, cap;
+} subtitle_cues;
+
+/* The subtitle paths for a video: its name with .srt and .vtt for the extension. */
+void subtitle_paths(const char *video, char *srt, char *vtt, size_t len);
+/* Frame i shows s at its current clock: starts a cue when the beat changes. */
+void subtitle_cues_add(subtitle_cues *c, const scene *s, long i);
+/* Writes both files (atomically, kernel/fileio.h); false and err on failure. */
+bool subtitle_write(const subtitle_cues *c, long frames, int fps, const char *srt, const char *vtt,
+                    char *err, size_t errlen);
+void subtitle_cues_free(subtitle_cues *c);
+
+#endif
