@@ -38,6 +38,7 @@ static const char usage[] =
 "  --kiosk          full screen, widgets and timeline hidden (a teaching profile)\n"
 "  --presenter      also open the presenter window (notes, next beat, time)\n"
 "  --beats A-B      export beats A to B (or one beat K); --from S --to S: seconds\n"
+"  --set SECTION.KEY=VALUE  override a preset key (repeatable; checked like the preset)\n"
 "  --transparent    alpha 0 background (PNG frames, .mov)\n"
 "  --subtitles      record: NAME.srt and NAME.vtt with each beat's caption\n"
 "beats are numbered from 1, as on screen.\n"
@@ -231,6 +232,8 @@ int app_main(int argc, char **argv) {
     scene_seconds();   /* start the clock for start-up measurements */
     app_options o = {.theme = &ui_theme_dark};
     char *positional[64];
+    static const char *sets[64];   /* --set: live as long as the scenes */
+    int nsets = 0;
     int npos = 0;
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i];
@@ -246,6 +249,13 @@ int app_main(int argc, char **argv) {
         if (strcmp(a, "--still") == 0) { o.still = true; continue; }
         if (strcmp(a, "--transparent") == 0) { o.transparent = true; continue; }
         if (strcmp(a, "--subtitles") == 0) { o.subtitles = true; continue; }
+        if (strcmp(a, "--set") == 0) {
+            if (!next) return bad("--set needs SECTION.KEY=VALUE%s", "");
+            if (nsets == 64) return bad("too many --set options (at most 64)%s", "");
+            sets[nsets++] = next;
+            i++;
+            continue;
+        }
         int er = export_option(&o, a, next);
         if (er > 0) return er;
         if (er == 0) { i++; continue; }
@@ -289,6 +299,7 @@ int app_main(int argc, char **argv) {
         }
     }
 
+    scene_set_overrides(sets, nsets);
     static const char *const commands[] = {"list", "check", "render", "record", "dump", "bench"};
     const char *cmd = NULL;
     for (int i = 0; npos > 0 && i < 6; i++)
@@ -299,6 +310,7 @@ int app_main(int argc, char **argv) {
         if (npos > 1) return bad("unexpected argument '%s'", positional[1]);
         if (o.out) return bad("--out goes with render, record or dump%s", "");
         o.scene = npos ? positional[0] : NULL;
+        if (nsets && !o.scene) return bad("--set needs a SCENE to set keys of%s", "");
         return app_interactive(&o);
     }
     if (strcmp(cmd, "list") == 0) {

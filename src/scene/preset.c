@@ -205,6 +205,50 @@ static void one_line(char *s) {
         if ((unsigned char)*s < 32 || *s == 127) *s = ' ';
 }
 
+/* ---- command-line overrides: --set SECTION.KEY=VALUE ---------------------- */
+
+static const char *const *overrides;
+static int override_n;
+
+void scene_set_overrides(const char *const *sets, int n) { overrides = sets; override_n = n; }
+
+/* Sets every override on s after its preset's keys (so they win), through
+ * the same set callback; a relative path in a value is from the current
+ * folder. False and "--set SECTION.KEY=VALUE: what" in err on the first bad one. */
+static bool apply_overrides(scene *s, char *err, size_t errlen) {
+    char saved[sizeof preset_dir];
+    memcpy(saved, preset_dir, sizeof saved);
+    snprintf(preset_dir, sizeof preset_dir, ".");
+    bool ok = true;
+    for (int i = 0; i < override_n && ok; i++) {
+        const char *a = overrides[i], *dot = strchr(a, '.'), *eq = strchr(a, '=');
+        char section[64], key[64], why[448] = "";
+        if (!dot || !eq || dot > eq || dot == a || eq == dot + 1 || dot - a >= 64 || eq - dot - 1 >= 64) {
+            snprintf(why, sizeof why, "expected SECTION.KEY=VALUE");
+        } else {
+            snprintf(section, sizeof section, "%.*s", (int)(dot - a), a);
+            snprintf(key, sizeof key, "%.*s", (int)(eq - dot - 1), dot + 1);
+            const char *value = eq + 1;
+            if (strcmp(section, "scene") == 0) {
+                if (strcmp(key, "title") != 0)
+                    snprintf(why, sizeof why, "[scene] takes only title here (the kind is the SCENE argument)");
+                else if (strlen(value) >= sizeof s->title)
+                    snprintf(why, sizeof why, "title is longer than 127 characters");
+                else snprintf(s->title, sizeof s->title, "%s", value);
+            } else if (!s->kind->set(s->state, section, key, value, why, sizeof why) && !why[0]) {
+                snprintf(why, sizeof why, "invalid value");
+            }
+        }
+        if (why[0]) {
+            snprintf(err, errlen, "--set %.200s: %s", a, why);
+            one_line(err);
+            ok = false;
+        }
+    }
+    memcpy(preset_dir, saved, sizeof saved);
+    return ok;
+}
+
 /* Parses path and sets every key; with start, runs the scene's init too. */
 static scene *load_preset(const char *path, bool start, char *err, size_t errlen) {
     char *text = read_preset(path, err, errlen);
@@ -231,6 +275,7 @@ static scene *load_preset(const char *path, bool start, char *err, size_t errlen
         if (L->err_line > 0) snprintf(err, errlen, "%s:%d: %s", P, L->err_line, L->err);
         else snprintf(err, errlen, "%s: %s", P, L->err);
     }
+    if (ok && !apply_overrides(s, err, errlen)) ok = false;
     if (ok && start && s->kind->init) {
         char ierr[448] = "";
         loading = L;
@@ -294,13 +339,14 @@ scene *scene_open(const char *arg, char *err, size_t errlen) {
         s->kind = k;
         snprintf(preset_dir, sizeof preset_dir, ".");
         if (k->defaults) k->defaults(s->state);
+        snprintf(s->title, sizeof s->title, "%s", k->title);
+        if (!apply_overrides(s, err, errlen)) { free(s->state); free(s); return NULL; }
         char ierr[320] = "";
         if (k->init && !k->init(s->state, ierr, sizeof ierr)) {
             snprintf(err, errlen, "%s: %s", arg, ierr);
             free(s->state); free(s);
             return NULL;
         }
-        snprintf(s->title, sizeof s->title, "%s", k->title);
         snprintf(s->source, sizeof s->source, "%s", k->name);
     }
     s->clock = scene_clock_beat(s->kind, 0, 0);

@@ -101,6 +101,10 @@ scene *scene_open(const char *name_or_path, char *err, size_t errlen);
 bool   preset_check_keys(const char *path, char *err, size_t errlen);
 void   scene_close(scene *s);
 bool   scene_is_preset_path(const char *arg);
+/* Command-line overrides "SECTION.KEY=VALUE" (--set), applied to every scene
+ * opened afterwards, after its preset's keys and through the same set
+ * callback; [scene] takes title only. The strings must outlive the scenes. */
+void   scene_set_overrides(const char *const *sets, int n);
 /* Reads only the [scene] kind and title of a preset (for listings); false if
  * the file does not start with a valid [scene] section. */
 bool   preset_peek(const char *path, char *kind, size_t kindlen, char *title, size_t titlelen);

@@ -103,5 +103,16 @@ check "srt cue 2 is beat 3's caption" "1" "$(grep -c '^A window slides' "$T/s.sr
 rm "$T/s.mp4"   # a subtitle file in the way is refused before any frame, like the video
 bad 2 "s.srt: already exists" record calibration --out "$T/s.mp4" --subtitles "${SMALL[@]}" --frames 1
 
+# ---- --set SECTION.KEY=VALUE: checked by the scene's set, like the preset file
+bad 2 "^--set card.grid=0: grid must be 60..240, got 0$" dump calibration --set card.grid=0 --out "$T/d.json"
+bad 2 "^--set card.nokey=1: unknown key 'nokey' in \[card\]$" render calibration --set card.nokey=1 --out "$T/r2"
+bad 2 "^--set cardgrid: expected SECTION.KEY=VALUE$" record calibration --set cardgrid --out "$T/v2.mp4"
+bad 2 "^--set card.grid=999: grid must be" check "$TS_SRC/scenes/calibration.scene" --set card.grid=999
+bad 2 "^--set scene.kind=cnn: \[scene\] takes only title" dump calibration --set scene.kind=cnn --out "$T/d.json"
+"$TS" dump calibration --set card.grid=60 --out "$T/d60.json" 2>/dev/null
+"$TS" dump "$TS_SRC/scenes/calibration.scene" --set card.grid=90 --out "$T/d90.json" 2>/dev/null
+check "--set reaches the scene" '"grid":60' "$(grep -o '"grid":[0-9]*' "$T/d60.json")"
+check "--set wins over the preset's key" '"grid":90' "$(grep -o '"grid":[0-9]*' "$T/d90.json")"
+
 echo "test_video: $pass passed, $fail failed"
 [ "$fail" -eq 0 ]
