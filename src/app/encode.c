@@ -12,6 +12,7 @@
  * maps --quality low|medium|high|lossless to its own encoder settings;
  * --crf and --preset are x264's and go with .mp4 only.
  */
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -92,7 +93,7 @@ bool rec_encoder_available(const char *encoder) {
     }
     if (f) fclose(f); else close(fds[0]);
     int status;
-    while (waitpid(pid, &status, 0) < 0) {}
+    while (waitpid(pid, &status, 0) < 0 && errno == EINTR) {}
     return found;
 }
 
