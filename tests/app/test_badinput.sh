@@ -127,7 +127,8 @@ ok "another machine's temporary stays" test -e "$T/out/.x.mp4.h00000000-$dead.te
 
 # ffmpeg's own failure: its last message, in our one line, and no video
 mkdir -p "$T/fakebin"
-printf '#!/bin/sh\necho "first line" >&2\necho "Unknown encoder libx264" >&2\nexit 1\n' > "$T/fakebin/ffmpeg"
+# (it lists libx264 when asked, so record's encoder check lets it start)
+printf '#!/bin/sh\nfor a; do [ "$a" = -encoders ] && { echo " V....D libx264 H.264"; exit 0; }; done\necho "first line" >&2\necho "Unknown encoder libx264" >&2\nexit 1\n' > "$T/fakebin/ffmpeg"
 chmod +x "$T/fakebin/ffmpeg"
 PREFIX=(env PATH="$T/fakebin:$PATH")
 bad 1 "ffmpeg failed \(exit 1\) writing .*v.mp4: Unknown encoder libx264; nothing was written" \
