@@ -129,7 +129,10 @@ static bool diff_init(void *p, char *err, size_t n) {
         st->fewer[i] = ts_new2(&st->arena, NULL, N, 2);
         ts_tensor_set_name(st->fewer[i], "samples.%d_steps", diff_fewer_steps[i]);
     }
-    if (!rebuild(st, err, n)) return false;
+    if (!rebuild(st, err, n)) {   /* a failed init leaves nothing behind */
+        ts_arena_free(&st->arena);
+        return false;
+    }
     for (int t = 0; t < T; t++) {
         float a = st->m.lin->alpha_bar[t], b = st->m.cos->alpha_bar[t];
         st->ab_lin->data[t] = a;

@@ -141,7 +141,9 @@ static bool gan_init(void *p, char *err, size_t n) {
     st->xgrid = ts_new3(&st->arena, "G(zgrid)", P, 2 * L, 2);
     st->field_before = ts_new2(&st->arena, "field", R, R);
     fill_zgrid(st->zgrid);
-    return rebuild(st, err, n);
+    if (rebuild(st, err, n)) return true;
+    ts_arena_free(&st->arena);   /* a failed init leaves nothing behind */
+    return false;
 }
 
 /* The training step a beat shows at time t (0..1 of the beat). */
