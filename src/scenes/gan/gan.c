@@ -243,6 +243,9 @@ static void controls(gan_state *st, ui_ctx *ui, const scene_clock *c) {
     y += h + GAN_ROW_GAP;
     if (ui_slider_int(ui, "D steps / G step", r.x, y, half, &st->cfg.d_steps, 1, 5)) changed = true;
     if (ui_toggle(ui, "minimax loss", x2, y, half, &st->cfg.minimax)) changed = true;
+    y += h + GAN_ROW_GAP;
+    if (ui_slider_int(ui, "hidden units", r.x, y, half, &st->cfg.hidden, 8, 128)) changed = true;
+    ui_toggle(ui, "slow motion", x2, y, half, &st->slow);
 
     /* Drawing a target: clicks on the plane add points. */
     if (st->cfg.target == GAN_DRAWN && ui->in.mouse_pressed &&
@@ -276,8 +279,10 @@ static void gan_update(void *p, const scene_clock *c, ui_ctx *ui) {
     if (!st->ready) return;
     if (st->live) {
         if (st->shown_step != -2) {
-            /* about 4 steps a frame: over 200 a second at 60 frames a second */
-            if (st->live_step < GAN_MAX_STEPS) st->live_step += 4;
+            /* about 4 steps a frame; slow motion: one step every 8 frames */
+            st->frame++;
+            if (st->live_step < GAN_MAX_STEPS && (!st->slow || st->frame % 8 == 0))
+                st->live_step += st->slow ? 1 : 4;
             bring_to(st, st->live_step, false);
         }
         return;

@@ -20,7 +20,7 @@ gan_layout gan_layout_for(int beat, bool controls) {
     }
     if (controls) {
         dg_rect s = L.side;
-        L.controls = dg_cut_bottom(&s, 4 * ui_row_height() + 3 * 14, DG_GAP);
+        L.controls = dg_cut_bottom(&s, 5 * ui_row_height() + 4 * 14, DG_GAP);
         L.side = s;
     }
     return L;
@@ -244,8 +244,10 @@ static void beat_collapse(const gan_state *st, dg_rect side) {
     snprintf(head, sizeof head, "%d of %d modes covered", st->cover_now, m->modes);
     float h = dg_heading(side, head, NULL);
     dg_cut_top(&side, h, 12);
-    dg_rect rows[2];
-    dg_split_rows(side, 2, DG_GAP, (float[]){ 1.2f, 1 }, rows);
+    /* the coverage plot, and the shares per mode below it where there is room */
+    dg_rect rows[2] = { side, { 0 } };
+    bool shares = side.h >= 520;
+    if (shares) dg_split_rows(side, 2, DG_GAP, (float[]){ 1.2f, 1 }, rows);
     int n = m->step / GAN_COVER_EVERY + 1;
     static float xs[GAN_MAX_STEPS / GAN_COVER_EVERY + 1];
     for (int i = 0; i < n; i++) xs[i] = (float)(i * GAN_COVER_EVERY);
@@ -255,7 +257,8 @@ static void beat_collapse(const gan_state *st, dg_rect side) {
     dg_plot_line(p, &(dg_series){ .label = "coverage", .x = xs, .y = m->hist_cover, .n = n,
                                   .color = th->accent, .width = 4 });
     dg_plot_end(p);
-    dg_bars(rows[1], &(dg_src){ .t = m->mode_share },
+    if (shares)
+        dg_bars(rows[1], &(dg_src){ .t = m->mode_share },
             &(dg_bars_style){ .title = "share of the fakes per mode (fair share 1/modes)",
                               .vertical = true, .mark = -1 });
 }

@@ -29,6 +29,8 @@ typedef struct gan_state {
     /* interactive */
     bool live;                 /* training runs on the user's command */
     bool controls;             /* widgets are shown (the window, or --chrome) */
+    bool slow;                 /* slow motion: one training step every 8 frames */
+    unsigned frame;            /* frames of live training, for slow motion */
     int live_step;
     int shown_step;            /* the step the shown tensors belong to */
     int cover_now;             /* modes covered at the shown step (-1: no modes) */
