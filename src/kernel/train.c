@@ -127,3 +127,12 @@ float ts_accuracy(const float *logits, const int *targets, int B, int C) {
     }
     return (float)right / (float)B;
 }
+
+void ts_moons_point(ts_rng *rng, float noise, float *x, float *y) {
+    const double pi = 3.14159265358979323846;
+    int upper = ts_rng_int(rng, 2) == 0;
+    double a = pi * ts_rng_uniform(rng);
+    double mx = upper ? cos(a) : 1 - cos(a), my = upper ? sin(a) : 0.5 - sin(a);
+    *x = (float)(1.6 * (mx - 0.5)) + noise * ts_rng_normal(rng);
+    *y = (float)(1.6 * (my - 0.25)) + noise * ts_rng_normal(rng);
+}

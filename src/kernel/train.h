@@ -79,6 +79,11 @@ ts_train_stats ts_train(ts_arena *a, const ts_train_desc *desc);
  * rounded down) on the upper moon (label 0), the rest on the lower one,
  * Gaussian noise of std `noise` added, order shuffled; seeded. */
 void ts_two_moons(float *x, int *y, int n, float noise, uint64_t seed);
+/* One point of the two moons drawn from rng (which moon, then where on it),
+ * centred on the origin and scaled by 1.6 to span about -2..2, with
+ * Gaussian noise of std `noise` on each coordinate: for 2-D generative
+ * scenes that sample their data a batch at a time. */
+void ts_moons_point(ts_rng *rng, float noise, float *x, float *y);
 /* Fraction of rows whose argmax (first on ties) equals the target:
  * logits [B,C], targets [B]. */
 float ts_accuracy(const float *logits, const int *targets, int B, int C);

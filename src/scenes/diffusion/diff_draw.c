@@ -14,7 +14,7 @@ diff_layout diff_layout_for(int beat, bool controls) {
         L.side = st;
         return L;
     }
-    L.plane = dg_cut_left(&st, st.h, DG_GAP);
+    L.plane = dg_cut_left(&st, fminf(st.h, st.w * 0.5f), DG_GAP);   /* square; half the stage at most, so 4:3 keeps a side panel */
     L.side = st;
     if (controls) L.controls = dg_cut_bottom(&L.side, 4 * ui_row_height() + 3 * 14, DG_GAP);
     return L;

@@ -5,6 +5,7 @@
 #include <math.h>
 #include <stdio.h>
 #include <string.h>
+#include "kernel/train.h"
 
 #define PI 3.14159265358979323846
 #define SHOW_SEED 0xd1ff
@@ -26,14 +27,9 @@ void diff_sample_data(const diff_config *c, ts_rng *rng, float *xy, int n) {
             y = (float)(r * sin(a)) + 0.05f * ts_rng_normal(rng);
             break;
         }
-        case DIFF_MOONS: {
-            int upper = ts_rng_int(rng, 2) == 0;
-            double a = PI * ts_rng_uniform(rng);
-            double mx = upper ? cos(a) : 1 - cos(a), my = upper ? sin(a) : 0.5 - sin(a);
-            x = (float)(1.6 * (mx - 0.5)) + 0.06f * ts_rng_normal(rng);
-            y = (float)(1.6 * (my - 0.25)) + 0.06f * ts_rng_normal(rng);
+        case DIFF_MOONS:
+            ts_moons_point(rng, 0.06f, &x, &y);
             break;
-        }
         case DIFF_RING: {
             double a = 2 * PI * ts_rng_int(rng, 8) / 8;
             x = (float)(1.8 * cos(a)) + 0.1f * ts_rng_normal(rng);

@@ -248,18 +248,13 @@ static void controls(gan_state *st, ui_ctx *ui, const scene_clock *c) {
     ui_toggle(ui, "slow motion", x2, y, half, &st->slow);
 
     /* Drawing a target: clicks on the plane add points. */
-    if (st->cfg.target == GAN_DRAWN && ui->in.mouse_pressed &&
-        dg_contains(L.plane, ui->in.mouse_x, ui->in.mouse_y) && st->cfg.drawn_n < GAN_MAX_DRAWN) {
-        float s = fminf(L.plane.w, L.plane.h);
-        float x0 = L.plane.x + (L.plane.w - s) / 2, y0 = L.plane.y + (L.plane.h - s) / 2;
-        float px = -GAN_EXTENT + 2 * GAN_EXTENT * (ui->in.mouse_x - x0) / s;
-        float py = GAN_EXTENT - 2 * GAN_EXTENT * (ui->in.mouse_y - y0) / s;
-        if (fabsf(px) <= GAN_EXTENT && fabsf(py) <= GAN_EXTENT) {
-            st->cfg.drawn[st->cfg.drawn_n][0] = px;
-            st->cfg.drawn[st->cfg.drawn_n][1] = py;
-            st->cfg.drawn_n++;
-            if (st->cfg.drawn_n >= 8) changed = true;
-        }
+    float px, py;
+    if (st->cfg.target == GAN_DRAWN && ui->in.mouse_pressed && !ui->mouse_used &&
+        st->cfg.drawn_n < GAN_MAX_DRAWN &&
+        dg_plane_point_at(L.plane, &gan_plane_style, ui->in.mouse_x, ui->in.mouse_y, &px, &py)) {
+        st->cfg.drawn[st->cfg.drawn_n][0] = px;
+        st->cfg.drawn[st->cfg.drawn_n][1] = py;
+        if (++st->cfg.drawn_n >= 8) changed = true;
     }
     if (changed) {
         char err[128];

@@ -6,12 +6,16 @@
 #include <string.h>
 #include "scenes/gan/gan_scene.h"
 
+const dg_plane_style gan_plane_style = { .x_lo = -GAN_EXTENT, .x_hi = GAN_EXTENT,
+                                         .y_lo = -GAN_EXTENT, .y_hi = GAN_EXTENT,
+                                         .xlabel = "x\xe2\x82\x81", .ylabel = "x\xe2\x82\x82" };
+
 /* A big square plane on the left, the side panel on the right; the
  * interactive controls at the bottom of the side panel. */
 gan_layout gan_layout_for(int beat, bool controls) {
     gan_layout L = { 0 };
     dg_rect st = dg_stage();
-    L.plane = dg_cut_left(&st, st.h, DG_GAP);
+    L.plane = dg_cut_left(&st, fminf(st.h, st.w * 0.5f), DG_GAP);   /* square; half the stage at most, so 4:3 keeps a side panel */
     L.side = st;
     if (beat == GB_PLAYERS_MEET || beat == GB_SIDES) {
         L.side = dg_stage();
@@ -53,9 +57,7 @@ static void data_plane(const gan_state *st, dg_rect r, const ts_tensor *field, b
                        bool by_mode, float fade, int mark, dg_pt *mark_at) {
     const gan_model *m = &st->m;
     const ui_theme *th = dg_theme();
-    dg_plane *p = dg_plane_begin(r, &(dg_plane_style){ .x_lo = -GAN_EXTENT, .x_hi = GAN_EXTENT,
-                                                       .y_lo = -GAN_EXTENT, .y_hi = GAN_EXTENT,
-                                                       .xlabel = "x\xe2\x82\x81", .ylabel = "x\xe2\x82\x82" });
+    dg_plane *p = dg_plane_begin(r, &gan_plane_style);
     if (field)
         dg_plane_field(p, &(dg_src){ .t = field, .explain = explain_field, .user = m }, 0, 1,
                        DG_CMAP_DIV, "D(x)");

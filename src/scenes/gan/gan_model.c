@@ -60,15 +60,9 @@ void gan_sample_target(const gan_config *c, ts_rng *rng, float *xy, int n) {
             y = (float)(k / 5 - 2) + 0.05f * ts_rng_normal(rng);
             break;
         }
-        case GAN_MOONS: {
-            /* sklearn's moons, centred and scaled to fill -2..2 */
-            int upper = ts_rng_int(rng, 2) == 0;
-            double a = PI * ts_rng_uniform(rng);
-            double mx = upper ? cos(a) : 1 - cos(a), my = upper ? sin(a) : 0.5 - sin(a);
-            x = (float)(1.6 * (mx - 0.5)) + 0.08f * ts_rng_normal(rng);
-            y = (float)(1.6 * (my - 0.25)) + 0.08f * ts_rng_normal(rng);
+        case GAN_MOONS:
+            ts_moons_point(rng, 0.08f, &x, &y);
             break;
-        }
         case GAN_LINE: {
             float t = 4 * ts_rng_uniform(rng) - 2;
             x = t + 0.03f * ts_rng_normal(rng);

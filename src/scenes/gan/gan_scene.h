@@ -43,6 +43,8 @@ typedef struct gan_layout {
     dg_rect plane, side, top, controls;
 } gan_layout;
 gan_layout gan_layout_for(int beat, bool controls);
+/* The data plane of beats 2-6 (clicks map through it with dg_plane_point_at). */
+extern const dg_plane_style gan_plane_style;
 
 void gan_draw(const void *st, const scene_clock *c, const ui_theme *th);
 
