@@ -20,7 +20,7 @@ static const char usage[] =
 "usage:\n"
 "  tensorstage                         open the window on the scene picker\n"
 "  tensorstage SCENE                   open a scene by name or preset path, or a DECK.deck\n"
-"  tensorstage list                    scenes and presets: name, title\n"
+"  tensorstage list                    scenes, presets and decks: name, title\n"
 "  tensorstage check FILE...           validate preset and deck files (exit 2 if any is bad)\n"
 "  tensorstage render SCENE --out DIR [--size WxH] [--fps F] [--beat K] [--frames N]\n"
 "  tensorstage render SCENE --still --out FILE.png [--beat K]   the settled end of a beat\n"
@@ -82,30 +82,37 @@ static bool parse_size(const char *s, int *w, int *h) {
 
 /* ---- list, check, dump -------------------------------------------------- */
 
+/* Scene names, then the presets and decks of scenes/ by file name, in one
+ * column wide enough for the longest name. */
 static int cmd_list(void) {
-    for (int i = 0; i < scene_kind_count(); i++) {
-        const scene_kind *k = scene_kind_at(i);
-        printf("%-28s %s\n", k->name, k->title);
-    }
     char dir[4200];
     snprintf(dir, sizeof dir, "%s/scenes", scene_data_dir());
+    static char names[256][256];
+    int n = 0, width = 12;
     DIR *d = opendir(dir);
-    if (!d) return APP_OK;
-    char names[256][256];
-    int n = 0;
     struct dirent *e;
-    while ((e = readdir(d)) && n < 256) {
+    while (d && (e = readdir(d)) && n < 256) {
         size_t len = strlen(e->d_name);
-        if (len > 6 && len < 250 && strcmp(e->d_name + len - 6, ".scene") == 0)
-            snprintf(names[n++], sizeof names[0], "%s", e->d_name);
+        if (len < 240 && ((len > 6 && strcmp(e->d_name + len - 6, ".scene") == 0) || deck_is_path(e->d_name))) {
+            snprintf(names[n++], sizeof names[0], "scenes/%s", e->d_name);
+            if ((int)len + 7 > width) width = (int)len + 7;
+        }
     }
-    closedir(d);
+    if (d) closedir(d);
     qsort(names, (size_t)n, sizeof names[0], (int (*)(const void *, const void *))strcmp);
+    for (int i = 0; i < scene_kind_count(); i++)
+        printf("%-*s  %s\n", width, scene_kind_at(i)->name, scene_kind_at(i)->title);
     for (int i = 0; i < n; i++) {
-        char path[4600], title[128];
-        snprintf(path, sizeof path, "%s/%s", dir, names[i]);
-        if (preset_peek(path, NULL, 0, title, sizeof title))
-            printf("scenes/%-21s %s\n", names[i], title);
+        char path[4600], title[128], err[512];
+        snprintf(path, sizeof path, "%s/%s", scene_data_dir(), names[i]);
+        if (deck_is_path(path)) {   /* a lecture: its title and length */
+            deck *dk = deck_open(path, err, sizeof err);
+            if (!dk) continue;
+            printf("%-*s  %s (deck, %d entries)\n", width, names[i], dk->title[0] ? dk->title : "lecture deck", dk->n);
+            deck_close(dk);
+        } else if (preset_peek(path, NULL, 0, title, sizeof title)) {
+            printf("%-*s  %s\n", width, names[i], title);
+        }
     }
     return APP_OK;
 }

@@ -28,6 +28,7 @@ expect 0 '' --version
 ok "--help names every command" bash -c "'$TS' --help | grep -q 'render SCENE' && '$TS' --help | grep -q 'bench SCENE'"
 ok "list names calibration" bash -c "'$TS' list | grep -q '^calibration'"
 ok "list names the calibration preset" bash -c "'$TS' list | grep -q 'scenes/calibration.scene'"
+ok "list names the example deck" bash -c "'$TS' list | grep -q 'scenes/lecture.deck .*(deck, [0-9]* entries)'"
 
 expect 2 "unknown option '--bogus'" --bogus
 expect 2 "render needs a SCENE" render

@@ -325,6 +325,14 @@ static void gan_shutdown(void *p) {
     ts_arena_free(&st->arena);
 }
 
+static const ui_help_key gan_help[] = {
+    {"Train / Pause", "train live from this beat's state"},
+    {"Step D, Step G", "one discriminator or one generator update, then look"},
+    {"Reset", "back to the untrained networks"},
+    {"target: drawn", "click the plane to place target points (8 or more)"},
+    {"sliders", "learning rates, D steps per G step, hidden units, minimax loss, slow motion"},
+    {"hover", "a fake sample or the field: its value and where it came from"},
+};
 const scene_kind scene_gan = {
     .name = "gan",
     .title = "Generative adversarial networks",
@@ -339,4 +347,6 @@ const scene_kind scene_gan = {
     .draw = gan_draw,
     .dump = gan_dump,
     .shutdown = gan_shutdown,
+    .help = gan_help,
+    .help_count = (int)(sizeof gan_help / sizeof gan_help[0]),
 };

@@ -121,6 +121,13 @@ static void lstm_update(void *p, const scene_clock *c, ui_ctx *ui) {
     widgets(st, ui);
 }
 
+static const ui_help_key lstm_help[] = {
+    {",  .", "step the highlighted time step back / forward (beats 2, 3, 4, 7)"},
+    {"click the field", "type a sequence of letters; Enter runs it, Esc leaves"},
+    {"length", "drag: a new sequence of that length, same first letter"},
+    {"forget 0.2, input 0", "clamp a gate and watch the memory fail"},
+    {"hover", "any gate, cell or gradient bar: its exact value and where it came from"},
+};
 const scene_kind scene_lstm = {
     .name = "lstm",
     .title = "Recurrent networks and LSTM gates",
@@ -135,4 +142,6 @@ const scene_kind scene_lstm = {
     .draw = lstm_draw,
     .dump = lstm_scene_dump,
     .shutdown = lstm_scene_shutdown,
+    .help = lstm_help,
+    .help_count = (int)(sizeof lstm_help / sizeof lstm_help[0]),
 };

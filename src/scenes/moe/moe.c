@@ -226,6 +226,14 @@ static void moe_dump(const void *p, const scene_clock *c, ts_dump *d) {
     }
 }
 
+static const ui_help_key moe_help[] = {
+    {"click a point", "follow that input through the router and its experts"},
+    {"click an expert", "beat 2: force the router to pick it; elsewhere: show its region"},
+    {"training controls", "train / pause / step / reset; experts, top-k, capacity, balancing, learning rate"},
+    {"edit shapes", "beat 5: type a published model's shapes; Enter recomputes its parameter count"},
+    {"hover", "any point, bar or expert: its exact value and where it came from"},
+};
+
 const scene_kind scene_moe = {
     .name = "moe",
     .title = "Mixture of experts",
@@ -240,4 +248,6 @@ const scene_kind scene_moe = {
     .draw = moe_draw,
     .dump = moe_dump,
     .shutdown = moe_shutdown,
+    .help = moe_help,
+    .help_count = (int)(sizeof moe_help / sizeof moe_help[0]),
 };
