@@ -14,11 +14,12 @@
 static void bar_rect(const app_session *a, float *x, float *y, float *w, float *h) {
     float W = gfx_canvas_w(), H = gfx_canvas_h();
     (void)a;
-    /* over the lower half of the caption bar: scenes keep their widget strip
-     * just above the bar, and the bar's text is chrome that may be covered
-     * while the mouse moves */
-    *x = 60; *w = W - 120; *h = 56;
-    *y = H - *h - 14;
+    /* over the caption's text, under its title line: scenes keep their
+     * widget strip just above the bar, and the caption is chrome that may be
+     * covered while the mouse moves (covered whole, never half) */
+    *x = 40; *w = W - 80;
+    *y = H - UI_CAPTION_H + 60;
+    *h = H - 4 - *y;
 }
 
 void scrub_range(const app_session *a, double *t0, double *t1) {

@@ -21,6 +21,7 @@ struct gfx_window {
     SDL_Window   *win;
     SDL_GLContext gl;
     bool fullscreen;
+    int windowed_w, windowed_h;   /* the size to return to from full screen */
 };
 
 static char renderer_name[256] = "unknown";
@@ -60,9 +61,17 @@ gfx_window *gfx_window_open(const gfx_window_desc *d, char *err, size_t errlen)
         SDL_QuitSubSystem(SDL_INIT_VIDEO);
         return NULL;
     }
-    gw->win = SDL_CreateWindow(d->title ? d->title : "tensorstage",
-                               SDL_WINDOWPOS_CENTERED, SDL_WINDOWPOS_CENTERED,
-                               w, h, flags);
+    gw->windowed_w = w;
+    gw->windowed_h = h;
+    /* Full screen from the start opens at the display's size and origin: a
+     * kiosk X session without a window manager ignores the full-screen
+     * request, and the window must cover the screen anyway. */
+    int x = SDL_WINDOWPOS_CENTERED, y = SDL_WINDOWPOS_CENTERED;
+    SDL_Rect disp;
+    if (d->fullscreen && SDL_GetDisplayBounds(0, &disp) == 0) {
+        x = disp.x; y = disp.y; w = disp.w; h = disp.h;
+    }
+    gw->win = SDL_CreateWindow(d->title ? d->title : "tensorstage", x, y, w, h, flags);
     if (!gw->win) {
         set_err(err, errlen, "cannot create window");
         goto fail;
@@ -114,8 +123,14 @@ void gfx_window_swap(gfx_window *w)
 void gfx_window_set_fullscreen(gfx_window *w, bool on)
 {
     if (!w || w->fullscreen == on) return;
-    if (SDL_SetWindowFullscreen(w->win, on ? SDL_WINDOW_FULLSCREEN_DESKTOP : 0) == 0)
-        w->fullscreen = on;
+    if (SDL_SetWindowFullscreen(w->win, on ? SDL_WINDOW_FULLSCREEN_DESKTOP : 0) != 0) return;
+    w->fullscreen = on;
+    int cw, ch;
+    SDL_GetWindowSize(w->win, &cw, &ch);
+    if (!on && (cw != w->windowed_w || ch != w->windowed_h)) {   /* opened full screen */
+        SDL_SetWindowSize(w->win, w->windowed_w, w->windowed_h);
+        SDL_SetWindowPosition(w->win, SDL_WINDOWPOS_CENTERED, SDL_WINDOWPOS_CENTERED);
+    }
 }
 
 bool gfx_window_fullscreen(const gfx_window *w)
