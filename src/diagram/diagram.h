@@ -305,8 +305,9 @@ dg_plane *dg_plane_begin(dg_rect r, const dg_plane_style *s);
 void dg_plane_field(dg_plane *p, const dg_src *src, float lo, float hi, int cmap,
                     const char *unit);
 /* A categorical field (the index of the winner per cell), in dg_category
- * colours at alpha 0.35. */
-void dg_plane_regions(dg_plane *p, const int *cls, int rows, int cols);
+ * colours at alpha 0.35; hovering a cell says "region of WHAT k" (what:
+ * "class", "expert"...). */
+void dg_plane_regions(dg_plane *p, const int *cls, int rows, int cols, const char *what);
 /* Points xy [n, 2] from src's tensor (the last dim is 2); classes [n] or
  * NULL picks dg_category(classes[i]) per point (a negative class, none:
  * color), else color. */

@@ -205,7 +205,7 @@ void dg_plane_field(dg_plane *p, const dg_src *src, float lo, float hi, int cmap
     }
 }
 
-void dg_plane_regions(dg_plane *p, const int *cls, int rows, int cols)
+void dg_plane_regions(dg_plane *p, const int *cls, int rows, int cols, const char *what)
 {
     if (!p || !cls || rows <= 0 || cols <= 0) return;
     dg_rect a = p->area;
@@ -232,7 +232,7 @@ void dg_plane_regions(dg_plane *p, const int *cls, int rows, int cols)
     int row, col;
     if (pointer_cell(p, rows, cols, &row, &col))
         dg_hover_text((dg_rect){a.x + (float)col * cw, a.y + (float)row * ch, cw, ch},
-                      "region of class %d", cls[row * cols + col]);
+                      "region of %s %d", what ? what : "class", cls[row * cols + col]);
 }
 
 static void explain_point(const void *user, const int *idx, char *buf, size_t n)

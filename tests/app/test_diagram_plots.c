@@ -320,7 +320,7 @@ static void gallery(void) {
     dg_plane_arrows(q, pts->data, dxy, 20, 1, (gfx_color){ 0 });
     dg_plane_end(q);
     q = dg_plane_begin(top[2], &(dg_plane_style){ .title = "regions", .no_legend = true });
-    dg_plane_regions(q, regions, 16, 16);
+    dg_plane_regions(q, regions, 16, 16, "class");
     dg_plane_trails(q, traj, 12, 10, (gfx_color){ 0 });
     dg_plane_end(q);
 

@@ -89,11 +89,11 @@ static void draw_plane_beat(const calib_dg *d, const scene_clock *c)
     dg_plane_style s0 = plane_style(t0), s1 = plane_style(t1);
     s0.no_legend = s1.no_legend = true;
     dg_plane *p = dg_plane_begin(cols[0], &s0);
-    dg_plane_regions(p, d->sgd_region, CALIB_G, CALIB_G);
+    dg_plane_regions(p, d->sgd_region, CALIB_G, CALIB_G, "class");
     dg_plane_points(p, &(dg_src){.t = d->x}, CALIB_N, d->cls, (gfx_color){0}, 6);
     dg_plane_end(p);
     dg_plane *q = dg_plane_begin(cols[1], &s1);
-    dg_plane_regions(q, d->adam_region, CALIB_G, CALIB_G);
+    dg_plane_regions(q, d->adam_region, CALIB_G, CALIB_G, "class");
     dg_plane_points(q, &(dg_src){.t = d->x}, CALIB_N, d->cls, (gfx_color){0}, 6);
     int steps = 2 + (int)(scene_between_linear(c, 0.1f, 0.85f) * (float)(CALIB_S - 2));
     dg_plane_points(q, &(dg_src){.t = d->kx}, CALIB_K, NULL, dg_theme()->text, 7);

@@ -48,7 +48,7 @@ void moe_points_plane(const moe_state *st, const moe_acts *x, dg_rect r, const c
     const ui_theme *th = dg_theme();
     dg_plane *p = dg_plane_begin(r, &(dg_plane_style){.title = title, .xlabel = "x\xe2\x82\x81",
                                                       .ylabel = "x\xe2\x82\x82", .no_legend = true});
-    if (regions) dg_plane_regions(p, regions, MOE_GRID, MOE_GRID);
+    if (regions) dg_plane_regions(p, regions, MOE_GRID, MOE_GRID, "expert");
     if (dropped && st->x_dropped->shape[0] > 0)
         dg_plane_points(p, &(dg_src){.t = st->x_dropped}, st->x_dropped->shape[0], NULL, th->negative, 22);
     dg_plane_points(p, &(dg_src){.t = &st->focus_view, .lead = {st->focus}, .explain = moe_explain_point,
