@@ -21,17 +21,7 @@
 #include "scene/scene.h"
 #include "ui/ui.h"
 
-static int passed, failed;
-#define CHECK(cond, ...)                                                              \
-    do {                                                                              \
-        if (cond) passed++;                                                           \
-        else {                                                                        \
-            failed++;                                                                 \
-            fprintf(stderr, "%s:%d: check failed: %s: ", __FILE__, __LINE__, #cond);  \
-            fprintf(stderr, __VA_ARGS__);                                             \
-            fputc('\n', stderr);                                                      \
-        }                                                                             \
-    } while (0)
+#include "app_check.h"
 
 static char scene_check_dir[] = "/tmp/ts-scene-XXXXXX";
 

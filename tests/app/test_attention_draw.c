@@ -19,11 +19,8 @@
 #include "layout_check.h"
 #include "scenes/attention/attention_scene.h"
 
-static int passed, failed;
+#include "app_check.h"
 static char dir[] = "/tmp/ts-attn-draw-XXXXXX";
-
-#define CHECK(cond, ...) do { if (cond) passed++; else { failed++; \
-    fprintf(stderr, "FAIL %s:%d: ", __FILE__, __LINE__); fprintf(stderr, __VA_ARGS__); fputc('\n', stderr); } } while (0)
 
 static gfx_target *target;
 static int tw, th;

@@ -32,11 +32,8 @@
 #include "scenes/attention/attention_scene.h"
 #include "ui/ui.h"
 
-static int passed, failed;
+#include "app_check.h"
 static char dir[] = "/tmp/ts-attn-XXXXXX";
-
-#define CHECK(cond, ...) do { if (cond) passed++; else { failed++; \
-    fprintf(stderr, "FAIL %s:%d: ", __FILE__, __LINE__); fprintf(stderr, __VA_ARGS__); fputc('\n', stderr); } } while (0)
 
 static int run(const char *args) {
     char cmd[1024];

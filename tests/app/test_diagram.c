@@ -25,19 +25,7 @@
 #include "kernel/tensor.h"
 #include "layout_check.h"
 
-static int passed, failed;
-
-#define CHECK(cond, ...)                                                              \
-    do {                                                                              \
-        if (cond) {                                                                   \
-            passed++;                                                                 \
-        } else {                                                                      \
-            failed++;                                                                 \
-            fprintf(stderr, "%s:%d: check failed: %s: ", __FILE__, __LINE__, #cond); \
-            fprintf(stderr, __VA_ARGS__);                                             \
-            fputc('\n', stderr);                                                      \
-        }                                                                             \
-    } while (0)
+#include "app_check.h"
 
 static bool near(float a, float b) { return fabsf(a - b) < 0.01f; }
 

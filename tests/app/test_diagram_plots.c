@@ -31,19 +31,7 @@
 #include "kernel/train.h"
 #include "layout_check.h"
 
-static int passed, failed;
-
-#define CHECK(cond, ...)                                                              \
-    do {                                                                              \
-        if (cond) {                                                                   \
-            passed++;                                                                 \
-        } else {                                                                      \
-            failed++;                                                                 \
-            fprintf(stderr, "%s:%d: check failed: %s: ", __FILE__, __LINE__, #cond); \
-            fprintf(stderr, __VA_ARGS__);                                             \
-            fputc('\n', stderr);                                                      \
-        }                                                                             \
-    } while (0)
+#include "app_check.h"
 
 /* ---- axes ------------------------------------------------------------------------ */
 

@@ -26,9 +26,7 @@
 #include <unistd.h>
 #include "app/session.h"
 
-static int passed, failed;
-#define CHECK(cond, ...) do { if (cond) passed++; else { failed++; \
-    fprintf(stderr, "FAIL %s:%d: ", __FILE__, __LINE__); fprintf(stderr, __VA_ARGS__); fputc('\n', stderr); } } while (0)
+#include "app_check.h"
 
 enum { TW = 960, TH = 540 };   /* the target: half the canvas, so window = canvas / 2 */
 static gfx_target *target;

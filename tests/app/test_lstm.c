@@ -40,10 +40,7 @@
 #include "scenes/lstm/lstm_scene.h"
 #include "ui/ui.h"
 
-static int passed, failed;
-
-#define CHECK(cond, ...) do { if (cond) passed++; else { failed++; fprintf(stderr, "FAIL %s:%d: ", __FILE__, __LINE__); \
-    fprintf(stderr, __VA_ARGS__); fputc('\n', stderr); } } while (0)
+#include "app_check.h"
 
 #define H LSTM_H
 #define I LSTM_I
