@@ -218,27 +218,38 @@ static int handler(void *user, const char *section, const char *key, const char 
     return 1;
 }
 
+/* The deck's text: the file, or the text a take embedded for path (errors
+ * then name the take and its line: scene.h, scene_sources_set). */
 static char *read_file(const char *path, char *err, size_t errlen) {
-    FILE *f = ts_in_open(path, err, errlen);   /* a regular file: a FIFO would block */
-    if (!f) return NULL;
-    char *buf = malloc(DECK_MAX_BYTES + 1);
-    size_t n = buf ? fread(buf, 1, DECK_MAX_BYTES + 1, f) : 0;
-    bool bad = ferror(f);
-    fclose(f);
-    if (!buf) { snprintf(err, errlen, "%s: out of memory", path); return NULL; }
-    if (bad) { snprintf(err, errlen, "%s: cannot read (is it a directory?)", path); free(buf); return NULL; }
-    if (n > DECK_MAX_BYTES) { snprintf(err, errlen, "%s: larger than 1 MiB; not a deck", path); free(buf); return NULL; }
+    const scene_source *src = scene_source_find(path);
+    const char *P = src ? src->shown : path;
+    int line0 = src ? src->line0 : 0;
+    char *buf = malloc(DECK_MAX_BYTES + 2);
+    size_t n = 0;
+    if (!buf) { snprintf(err, errlen, "%s: out of memory", P); return NULL; }
+    if (src) {
+        n = strlen(src->text);
+        memcpy(buf, src->text, n > DECK_MAX_BYTES ? DECK_MAX_BYTES + 1 : n);
+    } else {
+        FILE *f = ts_in_open(path, err, errlen);   /* a regular file: a FIFO would block */
+        if (!f) { free(buf); return NULL; }
+        n = fread(buf, 1, DECK_MAX_BYTES + 1, f);
+        bool bad = ferror(f);
+        fclose(f);
+        if (bad) { snprintf(err, errlen, "%s: cannot read (is it a directory?)", path); free(buf); return NULL; }
+    }
+    if (n > DECK_MAX_BYTES) { snprintf(err, errlen, "%s: larger than 1 MiB; not a deck", P); free(buf); return NULL; }
     buf[n] = 0;
     int line = 1, col = 0;
     for (size_t i = 0; i < n; i++) {
         unsigned char c = (unsigned char)buf[i];
         if (c == 0 || (c < 32 && c != '\n' && c != '\r' && c != '\t')) {
-            snprintf(err, errlen, "%s:%d: binary data (byte 0x%02x); not a deck", path, line, c);
+            snprintf(err, errlen, "%s:%d: binary data (byte 0x%02x); not a deck", P, line0 + line, c);
             free(buf); return NULL;
         }
         if (c == '\n') { line++; col = 0; continue; }
         if (++col > DECK_MAX_LINE) {
-            snprintf(err, errlen, "%s:%d: line is longer than %d characters", path, line, DECK_MAX_LINE);
+            snprintf(err, errlen, "%s:%d: line is longer than %d characters", P, line0 + line, DECK_MAX_LINE);
             free(buf); return NULL;
         }
     }
@@ -270,7 +281,9 @@ deck *deck_open(const char *path, char *err, size_t errlen) {
     bool ok = !L->err[0];
     if (!ok) {
         char sh[128];
-        snprintf(err, errlen, "%s:%d: %s", ts_path_shown(path, sh, sizeof sh), L->err_line, L->err);
+        const scene_source *src = scene_source_find(path);
+        snprintf(err, errlen, "%s:%d: %s", ts_path_shown(src ? src->shown : path, sh, sizeof sh),
+                 (src ? src->line0 : 0) + L->err_line, L->err);
         for (char *p = err; *p; p++)   /* one line: a key or value may hold a stray CR */
             if ((unsigned char)*p < 32 || *p == 127) *p = ' ';
     }

@@ -89,6 +89,12 @@ void gfx_frame_end(void);
  * frame (gfx_frame_begin does it too), so code that lays out before drawing
  * (a scene's update) sees this frame's canvas, not the last one's. */
 void gfx_canvas_fit(int fb_w, int fb_h);
+/* The canvas a drawable of fb_w x fb_h pixels gets, computed without changing
+ * anything: its size in canvas units, pixels per unit, and the rectangle it
+ * covers in pixels (the rest is letterbox). Before gfx_init it assumes the
+ * default 1920x1080 design. gfx_canvas_fit applies it. */
+typedef struct gfx_canvas_layout { float w, h, ppu; int px_x, px_y, px_w, px_h; } gfx_canvas_layout;
+gfx_canvas_layout gfx_canvas_layout_for(int fb_w, int fb_h);
 
 float gfx_canvas_w(void);
 float gfx_canvas_h(void);

@@ -190,27 +190,39 @@ static void update_xform(void)
     gfx_st.xf.by = gfx_st.off_y + gfx_st.ppu * ty;
 }
 
+gfx_canvas_layout gfx_canvas_layout_for(int fb_w, int fb_h)
+{
+    float cw_units = gfx_st.inited ? gfx_st.canvas_w : 1920.0f;
+    float design_h = gfx_st.inited ? gfx_st.design_h : 1080.0f;
+    gfx_canvas_layout L = { .w = cw_units, .h = gfx_st.inited ? gfx_st.canvas_h : 1080.0f };
+    if (fb_w <= 0 || fb_h <= 0) return L;
+    if (design_h > 0) {
+        /* taller than the design aspect: grow the canvas, up to 5:4 */
+        float h = roundf(cw_units * (float)fb_h / (float)fb_w);
+        float hmax = cw_units * 0.8f;
+        L.h = h < design_h ? design_h : h > hmax ? hmax : h;
+    }
+    float sx = fb_w / L.w, sy = fb_h / L.h;
+    L.ppu = sx < sy ? sx : sy;
+    int cw = (int)lroundf(L.w * L.ppu);
+    int ch = (int)lroundf(L.h * L.ppu);
+    if (cw > fb_w) cw = fb_w;
+    if (ch > fb_h) ch = fb_h;
+    L.px_x = (fb_w - cw) / 2; L.px_y = (fb_h - ch) / 2; L.px_w = cw; L.px_h = ch;
+    return L;
+}
+
 void gfx_canvas_fit(int fb_w, int fb_h)
 {
     if (!gfx_st.inited || fb_w <= 0 || fb_h <= 0) return;
+    gfx_canvas_layout L = gfx_canvas_layout_for(fb_w, fb_h);
     gfx_st.fb_w = fb_w;
     gfx_st.fb_h = fb_h;
-    if (gfx_st.design_h > 0) {
-        /* taller than the design aspect: grow the canvas, up to 5:4 */
-        float h = roundf(gfx_st.canvas_w * (float)fb_h / (float)fb_w);
-        float hmax = gfx_st.canvas_w * 0.8f;
-        gfx_st.canvas_h = h < gfx_st.design_h ? gfx_st.design_h : h > hmax ? hmax : h;
-    }
-    float sx = fb_w / gfx_st.canvas_w, sy = fb_h / gfx_st.canvas_h;
-    gfx_st.ppu = sx < sy ? sx : sy;
-    int cw = (int)lroundf(gfx_st.canvas_w * gfx_st.ppu);
-    int ch = (int)lroundf(gfx_st.canvas_h * gfx_st.ppu);
-    if (cw > fb_w) cw = fb_w;
-    if (ch > fb_h) ch = fb_h;
-    int ox = (fb_w - cw) / 2, oy = (fb_h - ch) / 2;
-    gfx_st.off_x = (float)ox;
-    gfx_st.off_y = (float)oy;
-    gfx_st.canvas_px = (gfx_irect){ ox, oy, cw, ch };
+    gfx_st.canvas_h = L.h;
+    gfx_st.ppu = L.ppu;
+    gfx_st.off_x = (float)L.px_x;
+    gfx_st.off_y = (float)L.px_y;
+    gfx_st.canvas_px = (gfx_irect){ L.px_x, L.px_y, L.px_w, L.px_h };
 }
 
 void gfx_frame_begin(int fb_w, int fb_h, gfx_color bg, gfx_color letterbox)

@@ -149,50 +149,83 @@ static int handler(void *user, const char *section, const char *name, const char
     return 1;
 }
 
-/* Reads the file and checks what inih cannot: a regular file (a FIFO would
- * block), size, NUL bytes, long lines, and a section header without its ']'
- * (inih would report it only after the keys below it). */
+/* ---- embedded sources (takes) --------------------------------------------- */
+
+static const scene_source *sources;
+static int source_n;
+
+void scene_sources_set(const scene_source *src, int n) { sources = src; source_n = src ? n : 0; }
+
+const scene_source *scene_source_find(const char *path) {
+    for (int i = 0; i < source_n; i++)
+        if (strcmp(sources[i].path, path) == 0) return &sources[i];
+    return NULL;
+}
+
+/* The name errors give for path, and the line its first line is on. */
+static const char *shown_name(const char *path, char *buf, size_t len, int *line0) {
+    const scene_source *src = scene_source_find(path);
+    *line0 = src ? src->line0 : 0;
+    return ts_path_shown(src ? src->shown : path, buf, len);
+}
+
+/* Reads the file (or its embedded text) and checks what inih cannot: a
+ * regular file (a FIFO would block), size, NUL bytes, long lines, and a
+ * section header without its ']' (inih would report it only after the keys
+ * below it). */
 static char *read_preset(const char *path, char *err, size_t errlen) {
     char sh[128];
-    const char *P = ts_path_shown(path, sh, sizeof sh);
-    FILE *f = ts_in_open(path, err, errlen);
-    if (!f) return NULL;
-    struct stat st;
-    if (fstat(fileno(f), &st) == 0 && st.st_size > PRESET_MAX_BYTES) {
+    int line0;
+    const char *P = shown_name(path, sh, sizeof sh, &line0);
+    const scene_source *src = scene_source_find(path);
+    char *buf;
+    size_t n;
+    if (src) {
+        n = strlen(src->text);
+        if (n > PRESET_MAX_BYTES) { snprintf(err, errlen, "%s: larger than 1 MiB; not a preset", P); return NULL; }
+        buf = malloc(n + 1);
+        if (!buf) { snprintf(err, errlen, "%s: out of memory", P); return NULL; }
+        memcpy(buf, src->text, n + 1);
+    } else {
+        FILE *f = ts_in_open(path, err, errlen);
+        if (!f) return NULL;
+        struct stat st;
+        if (fstat(fileno(f), &st) == 0 && st.st_size > PRESET_MAX_BYTES) {
+            fclose(f);
+            snprintf(err, errlen, "%s: larger than 1 MiB; not a preset", P);
+            return NULL;
+        }
+        size_t cap = (size_t)st.st_size + 1;   /* a regular file: its size is known */
+        buf = malloc(cap + 1);
+        n = buf ? fread(buf, 1, cap, f) : 0;
+        bool read_error = ferror(f);
         fclose(f);
-        snprintf(err, errlen, "%s: larger than 1 MiB; not a preset", P);
-        return NULL;
+        if (!buf) { snprintf(err, errlen, "%s: out of memory", P); return NULL; }
+        if (read_error) { snprintf(err, errlen, "%s: cannot read", P); free(buf); return NULL; }
+        if (n >= cap) { snprintf(err, errlen, "%s: changed while it was read", P); free(buf); return NULL; }
+        buf[n] = 0;
     }
-    size_t cap = (size_t)st.st_size + 1;   /* a regular file: its size is known */
-    char *buf = malloc(cap + 1);
-    size_t n = buf ? fread(buf, 1, cap, f) : 0;
-    bool read_error = ferror(f);
-    fclose(f);
-    if (!buf) { snprintf(err, errlen, "%s: out of memory", P); return NULL; }
-    if (read_error) { snprintf(err, errlen, "%s: cannot read", P); free(buf); return NULL; }
-    if (n >= cap) { snprintf(err, errlen, "%s: changed while it was read", P); free(buf); return NULL; }
-    buf[n] = 0;
     int line = 1, col = 0;
     bool header = false, closed = false;   /* this line opens a [section]; its ']' was seen */
     for (size_t i = 0; i <= n; i++) {
         unsigned char c = (unsigned char)buf[i];
         if (c == '\n' || i == n) {
             if (header && !closed) {
-                snprintf(err, errlen, "%s:%d: section header has no closing ']'", P, line);
+                snprintf(err, errlen, "%s:%d: section header has no closing ']'", P, line0 + line);
                 free(buf); return NULL;
             }
             line++; col = 0; header = closed = false;
             continue;
         }
         if (c == 0 || (c < 32 && c != '\r' && c != '\t')) {
-            snprintf(err, errlen, "%s:%d: binary data (byte 0x%02x); not a preset", P, line, c);
+            snprintf(err, errlen, "%s:%d: binary data (byte 0x%02x); not a preset", P, line0 + line, c);
             free(buf); return NULL;
         }
         if (col == 0) header = buf[i + strspn(buf + i, " \t")] == '[';
         if (header && c == ']') closed = true;
         if (++col > PRESET_MAX_LINE) {
             snprintf(err, errlen, "%s:%d: line is longer than %d characters (split a matrix over indented lines)",
-                     P, line, PRESET_MAX_LINE);
+                     P, line0 + line, PRESET_MAX_LINE);
             free(buf); return NULL;
         }
     }
@@ -211,6 +244,11 @@ static const char *const *overrides;
 static int override_n;
 
 void scene_set_overrides(const char *const *sets, int n) { overrides = sets; override_n = n; }
+
+int scene_overrides(const char *const **sets) {
+    *sets = overrides;
+    return override_n;
+}
 
 /* Sets every override on s after its preset's keys (so they win), through
  * the same set callback; a relative path in a value is from the current
@@ -268,11 +306,12 @@ static scene *load_preset(const char *path, bool start, char *err, size_t errlen
     if (!L->err[0] && rc < 0) fail(L, 0, "cannot parse", NULL, NULL);
     bool ok = !L->err[0];
     char sh[128];
-    const char *P = ts_path_shown(path, sh, sizeof sh);
-    if (ok && !L->saw_kind) { snprintf(err, errlen, "%s:1: missing [scene] section with kind = NAME", P); ok = false; }
-    else if (ok && !L->saw_title) { snprintf(err, errlen, "%s:1: [scene] needs title = TEXT", P); ok = false; }
+    int line0;
+    const char *P = shown_name(path, sh, sizeof sh, &line0);
+    if (ok && !L->saw_kind) { snprintf(err, errlen, "%s:%d: missing [scene] section with kind = NAME", P, line0 + 1); ok = false; }
+    else if (ok && !L->saw_title) { snprintf(err, errlen, "%s:%d: [scene] needs title = TEXT", P, line0 + 1); ok = false; }
     else if (!ok) {
-        if (L->err_line > 0) snprintf(err, errlen, "%s:%d: %s", P, L->err_line, L->err);
+        if (L->err_line > 0) snprintf(err, errlen, "%s:%d: %s", P, line0 + L->err_line, L->err);
         else snprintf(err, errlen, "%s: %s", P, L->err);
     }
     if (ok && !apply_overrides(s, err, errlen)) ok = false;
@@ -281,7 +320,7 @@ static scene *load_preset(const char *path, bool start, char *err, size_t errlen
         loading = L;
         if (!s->kind->init(s->state, ierr, sizeof ierr)) {
             const char *why = ierr[0] ? ierr : "the scene could not start";
-            if (L->init_err_line > 0) snprintf(err, errlen, "%s:%d: %s", P, L->init_err_line, why);
+            if (L->init_err_line > 0) snprintf(err, errlen, "%s:%d: %s", P, line0 + L->init_err_line, why);
             else snprintf(err, errlen, "%s: %s", P, why);
             ok = false;
         }

@@ -105,6 +105,16 @@ bool   scene_is_preset_path(const char *arg);
  * opened afterwards, after its preset's keys and through the same set
  * callback; [scene] takes title only. The strings must outlive the scenes. */
 void   scene_set_overrides(const char *const *sets, int n);
+/* The overrides in effect (what a take records). */
+int    scene_overrides(const char *const **sets);
+/* Embedded sources: a take (app/take.h) carries the preset and deck files it
+ * was recorded from. While a list is set, opening PATH as a preset (or as a
+ * deck) reads TEXT instead of the file, and an error in it names SHOWN at
+ * line LINE0 + its line. The strings must live until the list is unset
+ * (scene_sources_set(NULL, 0)). */
+typedef struct scene_source { const char *path, *text, *shown; int line0; } scene_source;
+void   scene_sources_set(const scene_source *src, int n);
+const scene_source *scene_source_find(const char *path);
 /* Reads only the [scene] kind and title of a preset (for listings); false if
  * the file does not start with a valid [scene] section. */
 bool   preset_peek(const char *path, char *kind, size_t kindlen, char *title, size_t titlelen);
