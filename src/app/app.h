@@ -36,6 +36,8 @@ typedef struct app_options {
     bool kiosk;                /* chrome stays hidden: a teaching profile */
     bool presenter;            /* open the presenter window too */
     const ui_theme *theme;
+    bool theme_set;            /* --theme was given (a take starts with it) */
+    bool no_cursor;            /* a take's export leaves the pointer out */
     /* export: part of the story, formats, extras */
     int  beat_from, beat_to;   /* --beats A-B (1-based, inclusive); 0: unset */
     bool has_from, has_to;

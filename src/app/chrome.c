@@ -1,8 +1,15 @@
 /* chrome.c: what the window draws over the scene: the timeline, pen strokes
  * and laser pointer, the G go-to list, a beat number being typed, the quit
- * question and the blank (black or white) screen. All in overlay canvas
- * units, inside the safe margin when it is on; called by app_frame through
- * app_frame_opts.overlay, so exports never contain any of it.
+ * question, the blank (black or white) screen and the REC mark of a take.
+ * All in overlay canvas units, inside the safe margin when it is on; called
+ * by app_frame through app_frame_opts.overlay, so exports of a scene never
+ * contain any of it.
+ *
+ * The export of a take (take.c) replays the session, and keeps what was
+ * part of the performance: pen strokes, the laser, a blank screen, and the
+ * pointer, drawn here as an arrow (the window shows the system's). The
+ * timeline, the go-to list, a typed beat number and the quit question are
+ * left out unless --chrome; the REC mark is never in it.
  */
 #include <stdio.h>
 #include "app/session.h"
@@ -64,26 +71,43 @@ void session_draw_confirm(const app_session *a) {
                   : "Q or Enter quits \xc2\xb7 any other key stays");
 }
 
+/* An arrow pointer with its tip at (x, y), 48 canvas units long: light with
+ * a dark rim, readable on either theme and at any export size. */
+static void draw_pointer(float x, float y) {
+    gfx_arrow(x + 20, y + 48, x - 1.5f, y - 3.2f, 12, gfx_hex(0x101010e6));
+    gfx_arrow(x + 18.5f, y + 44.5f, x + 0.7f, y + 1.6f, 6, gfx_hex(0xffffffff));
+}
+
+/* The pointer of a replayed take: where it was, while it showed live. */
+static void draw_export_pointer(const app_session *a) {
+    if (!a->out.on || !a->out.cursor || !a->mouse_in || a->now - a->last_motion >= CHROME_SECONDS) return;
+    if (a->mouse_x < 0 || a->mouse_y < 0 || a->mouse_x >= (float)a->win_w || a->mouse_y >= (float)a->win_h) return;
+    draw_pointer(a->ox, a->oy);
+}
+
 void session_draw_overlay(app_session *a) {
     scene *s = app_session_scene(a);
     const ui_theme *th = a->th;
     float W = gfx_canvas_w(), H = gfx_canvas_h();
+    bool chrome = !a->out.on || a->out.chrome;
     if (a->blank) {   /* covers everything, margin and letterbox included */
         gfx_rect(-W, -H, 3 * W, 3 * H, a->blank == 'w' ? gfx_hex(0xffffffff) : gfx_hex(0x000000ff));
         if (a->ink.laser) ink_draw(&a->ink, -1, -1, th, a->now, a->ox, a->oy);
-        return;
+    } else {
+        if (chrome) scrub_draw(a, a->ox, a->oy);
+        ink_draw(&a->ink, a->entry, s->clock.beat, th, a->now, a->ox, a->oy);
+        if (a->ink.pen && !a->ink.laser)   /* where the pen will write */
+            gfx_circle_line(a->ox, a->oy, 10, 3, th->accent);
+        if (chrome && a->digits[0]) {
+            char msg[64];
+            snprintf(msg, sizeof msg, "go to beat %s \xe2\x86\xb5", a->digits);
+            float w = gfx_text_width(UI_H2, GFX_BOLD, msg) + 60;
+            panel(th, (W - w) / 2, 60, w, 80);
+            gfx_text(W / 2, 100, UI_H2, GFX_BOLD, GFX_CENTER | GFX_MIDDLE, th->text, msg);
+        }
+        if (chrome && a->go_open) draw_go_list(a);
+        if (chrome && a->confirm_quit) session_draw_confirm(a);
     }
-    scrub_draw(a, a->ox, a->oy);
-    ink_draw(&a->ink, a->entry, s->clock.beat, th, a->now, a->ox, a->oy);
-    if (a->ink.pen && !a->ink.laser)   /* where the pen will write */
-        gfx_circle_line(a->ox, a->oy, 10, 3, th->accent);
-    if (a->digits[0]) {
-        char msg[64];
-        snprintf(msg, sizeof msg, "go to beat %s \xe2\x86\xb5", a->digits);
-        float w = gfx_text_width(UI_H2, GFX_BOLD, msg) + 60;
-        panel(th, (W - w) / 2, 60, w, 80);
-        gfx_text(W / 2, 100, UI_H2, GFX_BOLD, GFX_CENTER | GFX_MIDDLE, th->text, msg);
-    }
-    if (a->go_open) draw_go_list(a);
-    if (a->confirm_quit) session_draw_confirm(a);
+    draw_export_pointer(a);
+    take_draw_mark(a);
 }

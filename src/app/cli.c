@@ -15,19 +15,21 @@
 #include "kernel/fileio.h"
 #include "app/deck.h"
 #include "app/encode.h"
+#include "app/take.h"
 
 static const char usage[] =
 "usage:\n"
 "  tensorstage                         open the window on the scene picker\n"
 "  tensorstage SCENE                   open a scene by name or preset path, or a DECK.deck\n"
 "  tensorstage list                    scenes, presets and decks: name, title\n"
-"  tensorstage check FILE...           validate preset and deck files (exit 2 if any is bad)\n"
+"  tensorstage check FILE...           validate preset, deck and take files (exit 2 if any is bad)\n"
 "  tensorstage render SCENE --out DIR [--size WxH] [--fps F] [--beat K] [--frames N]\n"
 "  tensorstage render SCENE --still --out FILE.png [--beat K]   the settled end of a beat\n"
 "  tensorstage record SCENE --out FILE.mp4|.webm|.gif|.mov [--size WxH] [--fps F]\n"
 "      [--quality low|medium|high|lossless] [--crf N] [--preset P] [--subtitles]\n"
 "  tensorstage dump SCENE --out FILE.json [--beat K]\n"
 "  tensorstage bench SCENE [--size WxH] [--frames N]\n"
+"  render and record take a NAME.take (F9 in the window records one) in place of SCENE\n"
 "  tensorstage --help | --version\n"
 "options:\n"
 "  --force          overwrite existing outputs\n"
@@ -41,6 +43,7 @@ static const char usage[] =
 "  --set SECTION.KEY=VALUE  override a preset key (repeatable; checked like the preset)\n"
 "  --transparent    alpha 0 background (PNG frames, .mov)\n"
 "  --subtitles      record: NAME.srt and NAME.vtt with each beat's caption\n"
+"  --no-cursor      a take's export leaves the pointer out\n"
 "beats are numbered from 1, as on screen.\n"
 "render and record take a DECK.deck too: the whole lecture, entry after entry.\n";
 
@@ -127,6 +130,15 @@ static int cmd_check(int argc, char **argv) {
             if (!d) { app_error("%s", err); rc = APP_USAGE; continue; }
             printf("%s: ok (deck, %d entries)\n", argv[i], d->n);
             deck_close(d);
+            continue;
+        }
+        if (take_is_path(argv[i])) {   /* a take: its scenes are opened and its events checked */
+            take_player *p = take_player_open(argv[i], err, sizeof err);
+            if (!p) { app_error("%s", err); rc = APP_USAGE; continue; }
+            const take *t = take_player_take(p);
+            printf("%s: ok (take of %s, %.1f s, %ld events, %dx%d window)\n", argv[i], t->source, t->duration,
+                   t->n, t->size[0], t->size[1]);
+            take_player_close(p);
             continue;
         }
         scene *s = scene_open(argv[i], err, sizeof err);
@@ -230,6 +242,8 @@ static int export_combination(const app_options *o, const char *cmd) {
     if (o->still && !render) return bad("--still goes with render, not %s", cmd);
     if (o->transparent && !render && !record) return bad("--transparent goes with render or record, not %s", cmd);
     if (o->subtitles && !record) return bad("--subtitles goes with record, not %s", cmd);
+    if (o->no_cursor && !((render || record) && take_is_path(o->scene)))
+        return bad("--no-cursor goes with a take (render or record NAME.take)%s", "");
     if ((o->has_crf || o->preset || o->quality != REC_HIGH) && !record)
         return bad("--quality, --crf and --preset go with record, not %s", cmd);
     return APP_OK;
@@ -256,6 +270,7 @@ int app_main(int argc, char **argv) {
         if (strcmp(a, "--still") == 0) { o.still = true; continue; }
         if (strcmp(a, "--transparent") == 0) { o.transparent = true; continue; }
         if (strcmp(a, "--subtitles") == 0) { o.subtitles = true; continue; }
+        if (strcmp(a, "--no-cursor") == 0) { o.no_cursor = true; continue; }
         if (strcmp(a, "--set") == 0) {
             if (!next) return bad("--set needs SECTION.KEY=VALUE%s", "");
             if (nsets == 64) return bad("too many --set options (at most 64)%s", "");
@@ -282,6 +297,7 @@ int app_main(int argc, char **argv) {
             } else if (strcmp(a, "--frames") == 0) {
                 if (!parse_int(next, 1, 1000000, &o.frames)) return bad("--frames must be 1..1000000, got '%s'", next);
             } else {
+                o.theme_set = true;
                 if (strcmp(next, "dark") == 0) o.theme = &ui_theme_dark;
                 else if (strcmp(next, "light") == 0) o.theme = &ui_theme_light;
                 else return bad("--theme must be dark or light, got '%s'", next);
@@ -318,6 +334,9 @@ int app_main(int argc, char **argv) {
         if (o.out) return bad("--out goes with render, record or dump%s", "");
         o.scene = npos ? positional[0] : NULL;
         if (nsets && !o.scene) return bad("--set needs a SCENE to set keys of%s", "");
+        if (o.scene && take_is_path(o.scene))
+            return bad("a take is exported, not opened: tensorstage record %s --out video.mp4 (or render)", o.scene);
+        if (o.no_cursor) return bad("--no-cursor goes with a take (render or record NAME.take)%s", "");
         return app_interactive(&o);
     }
     if (strcmp(cmd, "list") == 0) {
@@ -332,6 +351,13 @@ int app_main(int argc, char **argv) {
     bool needs_out = strcmp(cmd, "bench") != 0;
     if (needs_out && !o.out) return bad("%s needs --out", cmd);
     if (!needs_out && o.out) return bad("bench takes no --out%s", "");
+    bool take = take_is_path(o.scene);
+    if (take && strcmp(cmd, "render") != 0 && strcmp(cmd, "record") != 0)
+        return bad(strcmp(cmd, "dump") == 0 ? "dump takes a scene, not a take ('%s'); render and record export takes"
+                                            : "bench takes a scene, not a take ('%s'); render and record export takes",
+                   o.scene);
+    /* a take exports at its window's drawable size (made even) unless --size says */
+    if (!o.width && take && take_peek_size(o.scene, &o.width, &o.height)) { o.width &= ~1; o.height &= ~1; }
     if (!o.width) { o.width = 1920; o.height = 1080; }
     if (!o.fps) o.fps = 60;
     int ec = export_combination(&o, cmd);

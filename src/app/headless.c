@@ -1,6 +1,7 @@
 /* headless.c: render (PNG frames, or one --still), record (a video through
  * ffmpeg, formats in encode.c, captions in subtitles.c) and bench,
- * all drawn offscreen with the same app_frame as the window.
+ * all drawn offscreen with the same app_frame as the window. render and
+ * record take a recorded take too: its session draws each frame (take.h).
  *
  * Time is exact: frame i is at i / fps seconds (from the start of the story,
  * or of beat K with --beat, where it holds at the beat's end), never an
@@ -33,6 +34,7 @@
 #include "app/deck.h"
 #include "app/encode.h"
 #include "app/subtitles.h"
+#include "app/take.h"
 
 typedef struct headless {
     gfx_window *win;
@@ -47,6 +49,8 @@ typedef struct headless {
     int last_beat;             /* --beats: the range's last beat (0-based), held at its end */
     ui_theme theme;            /* the theme, its background cleared with --transparent */
     app_frame_opts frame;
+    take_player *take;         /* a take: frames take_first, ... of its replay */
+    long take_first;
 } headless;
 
 /* ---- stopping on SIGINT / SIGTERM ------------------------------------------ */
@@ -81,6 +85,11 @@ static int stopped(const char *what, long done, long n) {
 static int headless_scene(headless *H, const app_options *o, long default_frames) {
     char err[512];
     memset(H, 0, sizeof *H);
+    if (take_is_path(o->scene)) {
+        int rc = take_export_open(o, &H->take, &H->take_first, &H->frames);
+        if (!rc) H->s = take_player_scene(H->take);
+        return rc;
+    }
     H->deck = deck_open_any(o->scene, err, sizeof err);
     if (!H->deck) { app_error("%s", err); return APP_USAGE; }
     H->s = H->deck->e[0].s;
@@ -161,7 +170,14 @@ fail_win:
 fail:
     app_error("tensorstage: %s", err);
     deck_close(H->deck);
+    take_player_close(H->take);
     return APP_FAIL;
+}
+
+/* What headless_scene opened, before headless_gl. */
+static void headless_drop(headless *H) {
+    deck_close(H->deck);
+    take_player_close(H->take);
 }
 
 static void headless_close(headless *H) {
@@ -170,7 +186,7 @@ static void headless_close(headless *H) {
     gfx_target_free(H->target);
     gfx_shutdown();
     gfx_window_close(H->win);
-    deck_close(H->deck);
+    headless_drop(H);
 }
 
 /* The picture at the scene's current clock, read back top row first. */
@@ -204,8 +220,15 @@ static void headless_seek(headless *H, const app_options *o, long i) {
     } else H->s = H->deck->e[deck_seek(H->deck, t)].s;   /* a deck's entries, one after another */
 }
 
-/* Frame i of the export: its clock, then the picture. */
+/* Frame i of the export: its clock, then the picture. A take's session
+ * steps to the frame and draws it. */
 static void headless_frame(headless *H, const app_options *o, long i, bool read) {
+    if (H->take) {
+        take_player_frame(H->take, H->target, H->take_first + i);
+        H->s = take_player_scene(H->take);
+        if (read) gfx_target_read(H->target, H->pixels);
+        return;
+    }
     headless_seek(H, o, i);
     headless_draw(H, read);
 }
@@ -304,7 +327,7 @@ int app_render(const app_options *o) {
     long n = H.frames;
     if (!render_outputs_ok(o, n, err, sizeof err)) {
         app_error("tensorstage: %s", err);
-        deck_close(H.deck);
+        headless_drop(&H);
         return APP_USAGE;
     }
     if ((rc = headless_gl(&H, o))) return rc;
@@ -412,19 +435,19 @@ int app_record(const app_options *o) {
         (o->subtitles && (!ts_out_check(subs[0], o->force, err, sizeof err) ||
                           !ts_out_check(subs[1], o->force, err, sizeof err)))) {
         app_error("tensorstage: %s", err);
-        deck_close(H.deck);
+        headless_drop(&H);
         return APP_USAGE;
     }
     if (!find_in_path("ffmpeg")) {
         app_error("tensorstage: record needs ffmpeg, which is not installed "
                         "(apt-get install ffmpeg); 'tensorstage render' writes PNG frames without it");
-        deck_close(H.deck);
+        headless_drop(&H);
         return APP_FAIL;
     }
     if (!rec_encoder_available(fmt->encoder)) {
         app_error("tensorstage: this ffmpeg has no %s encoder, which %s needs ('ffmpeg -encoders' lists "
                   "what it has); choose another format", fmt->encoder, fmt->name);
-        deck_close(H.deck);
+        headless_drop(&H);
         return APP_USAGE;
     }
     if ((rc = headless_gl(&H, o))) return rc;

@@ -42,13 +42,13 @@ static const ui_help_key help_keys[] = {
     {"H  F1", "this help"},
     {"Tab", "scene picker (the open scene keeps its state)"},
     {"S", "screenshot (PNG in the current folder)"},
+    {"F9", "record a take: F9 again stops and saves NAME.take (export it with record)"},
     {"mouse", "hover: values; move: timeline (drag to scrub); wheel: zoom; right-drag: pan"},
     {"0", "reset zoom and pan"},
     {"Q", "quit (asks if you drew or typed)"},
 };
 #define HELP_COUNT (int)(sizeof help_keys / sizeof help_keys[0])
 
-#define CHROME_SECONDS 3.0
 
 scene *app_session_scene(const app_session *a) {
     return a->d && !a->in_picker ? a->d->e[a->entry].s : NULL;
@@ -118,6 +118,7 @@ static void frame_step(app_session *a, int dir) {
 bool app_session_load(app_session *a, const char *arg, char *err, size_t errlen) {
     deck *d = deck_open_any(arg, err, errlen);
     if (!d) return false;
+    take_end(a);   /* a take is of one scene or deck */
     deck_close(a->d);
     ink_free(&a->ink);
     a->d = d;
@@ -151,6 +152,7 @@ app_session *app_session_open(const app_options *o, gfx_window *win, char *err, 
 
 void app_session_close(app_session *a) {
     if (!a) return;
+    take_end(a);
     presenter_close(a);
     ui_shutdown(&a->ui);
     ink_free(&a->ink);
@@ -162,14 +164,21 @@ bool app_session_idle(const app_session *a) {
     scene *s = app_session_scene(a);
     bool animating = s && a->playing && !scene_clock_at_end(s->kind, &s->clock);
     bool fading = a->now - a->last_motion < CHROME_SECONDS + 1 || a->toast_until > a->now;
-    return !animating && !fading && !a->ink.laser && !a->ui.focus && !a->scrubbing;
+    return !animating && !fading && !a->ink.laser && !a->ui.focus && !a->scrubbing && !a->rec;
 }
 
 /* ---- keys -------------------------------------------------------------------- */
 
-static bool fullscreen(const app_session *a) { return a->win && gfx_window_fullscreen(a->win); }
+/* A replayed take has no window: its full-screen state is the recorded one. */
+static bool fullscreen(const app_session *a) { return a->win ? gfx_window_fullscreen(a->win) : a->out.fullscreen; }
+
+static void set_fullscreen(app_session *a, bool on) {
+    if (a->win) gfx_window_set_fullscreen(a->win, on);
+    else a->out.fullscreen = on;
+}
 
 static void to_picker(app_session *a) {
+    take_end(a);
     picker_fill(&a->pick);
     a->in_picker = true;
     a->help = false;
@@ -209,6 +218,10 @@ static void set_speed(app_session *a, double v) {
 /* Returns true if the app used the key (the scene does not see it). */
 static bool on_key(app_session *a, SDL_Keycode k, bool repeat) {
     scene *s = app_session_scene(a);
+    if (k == SDLK_F9) {   /* takes: whatever is open or focused */
+        if (!repeat) a->take_key = true;
+        return true;
+    }
     if (a->confirm_open[0]) {
         char err[512], arg[512];
         snprintf(arg, sizeof arg, "%s", a->confirm_open);
@@ -256,18 +269,19 @@ static bool on_key(app_session *a, SDL_Keycode k, bool repeat) {
         else a->running = false;
         return true;
     case SDLK_ESCAPE:
-        if (fullscreen(a)) gfx_window_set_fullscreen(a->win, false);
+        if (fullscreen(a)) set_fullscreen(a, false);
         else if (a->ink.pen) a->ink.pen = false;
         else if (a->in_picker && a->d) a->in_picker = false;
         else if (a->in_picker) toast(a, 3, "Q quits%s", "");
         else toast(a, 3, "Tab opens the scene picker \xc2\xb7 Q quits%s", "");
         return true;
     case SDLK_F11: case SDLK_f:
-        if (a->win) gfx_window_set_fullscreen(a->win, !fullscreen(a));
+        set_fullscreen(a, !fullscreen(a));
         return true;
     case SDLK_t: a->th = a->th == &ui_theme_dark ? &ui_theme_light : &ui_theme_dark; return true;
     case SDLK_h: case SDLK_F1: a->help = !a->help; return true;
     case SDLK_TAB:
+        if (a->out.on) return true;   /* a replay stays on its scene */
         if (a->in_picker && a->d) a->in_picker = false;
         else if (!a->in_picker) to_picker(a);
         return true;
@@ -277,7 +291,7 @@ static bool on_key(app_session *a, SDL_Keycode k, bool repeat) {
     switch (k) {
     case SDLK_c: a->captions = !a->captions; return true;
     case SDLK_0: case SDLK_KP_0: a->view = (app_view){.zoom = 1}; return true;
-    case SDLK_s: a->want_shot = true; return true;
+    case SDLK_s: a->want_shot = !a->out.on; return true;
     case SDLK_SPACE: a->playing = !a->playing; return true;
     case SDLK_HOME: story_enter(a, a->entry, a->d->e[a->entry].first, false); return true;
     case SDLK_RIGHT: case SDLK_PAGEDOWN: story_next(a); return true;
@@ -294,7 +308,7 @@ static bool on_key(app_session *a, SDL_Keycode k, bool repeat) {
         toast(a, 1.5, a->ink.pen ? "pen on: draw with the left button (D: off, E: erase)" : "pen off%s", "");
         return true;
     case SDLK_e: ink_clear(&a->ink, a->entry, s->clock.beat); return true;
-    case SDLK_p: a->presenter_toggle = true; return true;
+    case SDLK_p: a->presenter_toggle = !a->out.on; return true;
     case SDLK_g:
         a->go_open = true;
         a->go_sel = a->entry;
@@ -307,10 +321,13 @@ static bool on_key(app_session *a, SDL_Keycode k, bool repeat) {
 void app_session_event(app_session *a, const SDL_Event *ev) {
     ui_input *in = &a->in;
     if (presenter_event(a, ev)) return;
+    if (a->rec) take_note(a, ev);
     switch (ev->type) {
     case SDL_QUIT: a->running = false; break;
     case SDL_WINDOWEVENT:
         if (ev->window.event == SDL_WINDOWEVENT_CLOSE) a->running = false;
+        if (ev->window.event == SDL_WINDOWEVENT_ENTER) a->mouse_in = true;
+        if (ev->window.event == SDL_WINDOWEVENT_LEAVE) a->mouse_in = false;
         break;
     case SDL_MOUSEBUTTONDOWN:
         a->mouse_x = (float)ev->button.x; a->mouse_y = (float)ev->button.y;
@@ -326,7 +343,7 @@ void app_session_event(app_session *a, const SDL_Event *ev) {
         break;
     case SDL_MOUSEMOTION:
         a->mouse_x = (float)ev->motion.x; a->mouse_y = (float)ev->motion.y;
-        a->mouse_moved = true;
+        a->mouse_moved = a->mouse_in = true;
         a->last_motion = a->now;
         if (a->panning && app_session_scene(a)) {
             float ax, ay, bx, by;
@@ -458,7 +475,7 @@ static void scene_step(app_session *a, double dt) {
     bool chrome = !a->kiosk && a->now - a->last_motion < CHROME_SECONDS;
     a->ui.show_widgets = chrome || a->ui.focus || a->ui.active;
     ui_begin_frame(&a->ui, &in);
-    app_frame_opts fo = {.theme = a->th, .captions = a->captions,
+    app_frame_opts fo = {.theme = a->th, .captions = a->captions && !a->out.no_captions,
                          .holding = scene_clock_at_end(s->kind, &s->clock), .view = a->view,
                          .safe = safe, .overlay = overlay, .overlay_user = a};
     if (a->want_shot) {   /* the picture as it stands, without help, toast or overlays */
@@ -467,9 +484,10 @@ static void scene_step(app_session *a, double dt) {
         screenshot(a, &shot);
         ui_begin_frame(&a->ui, &(ui_input){.mouse_x = -1e9f, .mouse_y = -1e9f});
     }
-    if (a->help && !a->blank) { fo.help = help_keys; fo.help_count = HELP_COUNT; }
+    bool chrome_out = !a->out.on || a->out.chrome;   /* an export keeps help and toasts out */
+    if (a->help && !a->blank && chrome_out) { fo.help = help_keys; fo.help_count = HELP_COUNT; }
     fo.toast = a->toast;
-    fo.toast_alpha = a->blank ? 0 : toast_alpha(a);
+    fo.toast_alpha = a->blank || !chrome_out ? 0 : toast_alpha(a);
     ui_theme blank_theme;
     if (a->blank) {   /* a blank screen covers the letterbox too */
         blank_theme = *a->th;
@@ -480,15 +498,32 @@ static void scene_step(app_session *a, double dt) {
     app_frame(s, &a->ui, a->fb_w, a->fb_h, &fo);
 }
 
-bool app_session_step(app_session *a, double dt) {
+static void step_begin(app_session *a, double dt) {
     a->in = (ui_input){.mouse_x = -1e9f, .mouse_y = -1e9f};
     a->mouse_moved = false;
     a->want_shot = false;
     a->presenter_toggle = false;
     a->now += dt;
+}
+
+static bool step_end(app_session *a, double dt);
+
+bool app_session_step(app_session *a, double dt) {
+    step_begin(a, dt);
     SDL_Event ev;
     while (SDL_PollEvent(&ev)) app_session_event(a, &ev);
+    return step_end(a, dt);
+}
+
+bool app_session_step_events(app_session *a, double dt, const SDL_Event *ev, int n) {
+    step_begin(a, dt);
+    for (int i = 0; i < n; i++) app_session_event(a, &ev[i]);
+    return step_end(a, dt);
+}
+
+static bool step_end(app_session *a, double dt) {
     if (a->presenter_toggle) presenter_toggle(a);
+    if (a->out.on) a->running = true;   /* a replay ends with its take, not with Q */
     if (!a->running) return false;
     if (a->target) {
         a->win_w = a->fb_w = a->target_w;
@@ -496,7 +531,8 @@ bool app_session_step(app_session *a, double dt) {
     } else {
         gfx_window_size(a->win, &a->win_w, &a->win_h, &a->fb_w, &a->fb_h);
     }
-    SDL_ShowCursor(a->now - a->last_motion < CHROME_SECONDS || a->in_picker || !a->d ? SDL_ENABLE : SDL_DISABLE);
+    if (!a->out.on)
+        SDL_ShowCursor(a->now - a->last_motion < CHROME_SECONDS || a->in_picker || !a->d ? SDL_ENABLE : SDL_DISABLE);
     if (!app_session_scene(a)) {
         gfx_target_bind(a->target);
         picker_step(a);
@@ -505,5 +541,6 @@ bool app_session_step(app_session *a, double dt) {
     }
     if (!a->target && a->win) gfx_window_swap(a->win);
     presenter_frame(a);
+    take_step_end(a);
     return a->running;
 }

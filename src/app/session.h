@@ -14,7 +14,8 @@
  *
  * Files: session.c (keys, story navigation, the frame), picker.c, winconf.c
  * (window size and position), deck.c, ink.c (pen, pointer, blank screen),
- * scrub.c (the timeline bar), presenter.c (the second window).
+ * scrub.c (the timeline bar), presenter.c (the second window), take.c
+ * (recording a take with F9, and replaying one for an export).
  */
 #ifndef TS_SESSION_H
 #define TS_SESSION_H
@@ -80,6 +81,22 @@ void ink_draw(const ink *k, int entry, int beat, const ui_theme *th, double now,
 
 /* ---- the session ------------------------------------------------------------ */
 
+/* Widgets, timeline and pointer hide this long after the mouse last moved. */
+#define CHROME_SECONDS 3.0
+
+typedef struct take_rec take_rec;   /* a take being recorded (take.c) */
+
+/* A session replaying a take for an export (take.c) has no window: it draws
+ * into its target, writes no files, opens no presenter, and keeps of the
+ * window's chrome only what the export asks for. */
+typedef struct session_export {
+    bool on;
+    bool chrome;        /* --chrome: timeline, toasts, help and dialogs as live */
+    bool cursor;        /* the pointer, drawn by the app (off with --no-cursor) */
+    bool no_captions;   /* --no-captions */
+    bool fullscreen;    /* the window's full-screen state, as recorded */
+} session_export;
+
 typedef struct app_session {
     gfx_window *win;
     gfx_target *target;          /* tests: draw here instead of the window */
@@ -118,6 +135,10 @@ typedef struct app_session {
     SDL_Window *pwin;            /* the presenter window, or NULL */
     SDL_Window *pmain;           /* the stage's window and their shared context */
     SDL_GLContext pgl;
+    bool mouse_in;               /* the pointer is over the window */
+    take_rec *rec;               /* the take being recorded, or NULL */
+    bool take_key;               /* F9 this step: start or stop a take */
+    session_export out;
 } app_session;
 
 app_session *app_session_open(const app_options *o, gfx_window *win, char *err, size_t errlen);
@@ -125,6 +146,8 @@ void         app_session_close(app_session *a);
 /* Handles every queued SDL event, advances the clock by dt * speed, draws
  * one frame. Returns false once the app should quit. */
 bool         app_session_step(app_session *a, double dt);
+/* The same step with the given events instead of SDL's queue (a take's replay). */
+bool         app_session_step_events(app_session *a, double dt, const SDL_Event *ev, int n);
 void         app_session_event(app_session *a, const SDL_Event *ev);
 /* The scene on screen, or NULL in the picker. */
 scene       *app_session_scene(const app_session *a);
@@ -159,6 +182,19 @@ bool presenter_event(app_session *a, const SDL_Event *ev);
 void presenter_draw(const app_session *a, int fb_w, int fb_h);
 /* Draws and shows the presenter window, then makes the stage current again. */
 void presenter_frame(app_session *a);
+
+/* ---- takes (take.c) --------------------------------------------------------- */
+
+/* Called with every event the stage takes while a take records. */
+void take_note(app_session *a, const SDL_Event *ev);
+/* Called at the end of every step: F9 starts or stops a take here, between
+ * two frames; a recording follows the window's size. */
+void take_step_end(app_session *a);
+/* Ends the take being recorded (if any) and saves it: on quit, and before
+ * the stage leaves its scene or deck. */
+void take_end(app_session *a);
+/* The REC mark of a recording window (drawn by the overlay, never exported). */
+void take_draw_mark(const app_session *a);
 
 /* ---- the timeline bar (scrub.c) ------------------------------------------- */
 

@@ -50,6 +50,11 @@ void dg_frame_begin(const ui_theme *th, float mouse_x, float mouse_y, double tim
     F.element_count = 0;
 }
 
+void dg_hover_forget(void) {
+    memset(&F.prev, 0, sizeof F.prev);
+    memset(&F.cur, 0, sizeof F.cur);
+}
+
 const ui_theme *dg_theme(void) { return F.th ? F.th : &ui_theme_dark; }
 double dg_time(void) { return F.time; }
 

@@ -77,6 +77,9 @@ enum {
 void dg_frame_begin(const ui_theme *th, float mouse_x, float mouse_y, double time);
 /* Draws the tooltip of the hovered item, if any. */
 void dg_frame_end(void);
+/* Forgets the element hovered in the last frame, so the next frame starts
+ * from none (a take's first frame, live and replayed alike). */
+void dg_hover_forget(void);
 const ui_theme *dg_theme(void);
 double dg_time(void);
 

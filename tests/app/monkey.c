@@ -18,8 +18,10 @@
  * return of the loop, and on a loop that ends when no quitting event (Q,
  * Esc) came in its last QUIT_CONFIRM_FRAMES frames (room for a confirming
  * key). A loop that was asked to quit is started again until all the events
- * were delivered. Screenshots (S) go to
- * a temporary folder made the working folder for the run, removed after.
+ * were delivered. Screenshots (S) and takes (F9) go to a temporary folder
+ * made the working folder for the run, removed after; before that every
+ * take the window saved is read back and replayed at its recorded size, as
+ * `record` would (a take the app wrote that does not replay is a failure).
  */
 #include <SDL2/SDL.h>
 #include <dirent.h>
@@ -27,7 +29,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
-#include "app/app.h"
+#include "app/take.h"
 
 #define QUIT_CONFIRM_FRAMES 30
 
@@ -59,6 +61,7 @@ static SDL_Keycode random_key(monkey *m) {
     if (r < 4) return SDLK_ESCAPE;
     if (r < 10) return SDLK_TAB;
     if (r < 14) return SDLK_s;   /* a screenshot renders a full frame again: keep it rare */
+    if (r < 18) return SDLK_F9;  /* takes start and stop */
     if (r < 800) return app_keys[rnd(m, sizeof app_keys / sizeof app_keys[0])];
     return (SDL_Keycode)(SDLK_a + (SDL_Keycode)rnd(m, 26));
 }
@@ -163,6 +166,46 @@ static int run_target(const char *scene, long events, unsigned long long seed) {
     return 0;
 }
 
+/* Replays every take in the working folder at its recorded size, 30 fps
+ * (at most 900 frames each). 0 if all open and play. */
+static int replay_takes(void) {
+    char err[512];
+    gfx_window *win = gfx_window_open(&(gfx_window_desc){.title = "monkey", .width = 64, .height = 64, .hidden = true},
+                                      err, sizeof err);
+    if (!win || !gfx_init(&(gfx_desc){0}, err, sizeof err)) {
+        fprintf(stderr, "FAIL: no GL for the replays: %s\n", err);
+        gfx_window_close(win);
+        return 1;
+    }
+    int failed = 0, n = 0;
+    long frames = 0;
+    DIR *d = opendir(".");
+    struct dirent *e;
+    while (d && (e = readdir(d)) && !failed) {
+        if (!take_is_path(e->d_name)) continue;
+        take_player *p = take_player_open(e->d_name, err, sizeof err);
+        const take *t = p ? take_player_take(p) : NULL;
+        gfx_target *tg = p ? gfx_target_new(t->size[2], t->size[3], err, sizeof err) : NULL;
+        if (!tg || !take_player_begin(p, &(take_play_opts){.w = t->size[2], .h = t->size[3], .fps = 30,
+                                                           .cursor = true}, err, sizeof err)) {
+            fprintf(stderr, "FAIL: a take the window saved does not replay: %s\n", err);
+            failed = 1;
+        } else {
+            long k = take_player_steps(p) < 900 ? take_player_steps(p) : 900;
+            for (long i = 0; i < k; i++) take_player_frame(p, tg, i);
+            frames += k;
+            n++;
+        }
+        gfx_target_free(tg);
+        take_player_close(p);
+    }
+    if (d) closedir(d);
+    gfx_shutdown();
+    gfx_window_close(win);
+    printf("monkey replayed %d take%s, %ld frames\n", n, n == 1 ? "" : "s", frames);
+    return failed;
+}
+
 /* Removes the screenshots and the folder (several passes: entries removed
  * while a folder is read may hide others). */
 static void remove_folder(const char *dir) {
@@ -195,6 +238,7 @@ int main(int argc, char **argv) {
     } else {
         failed = run_target(strcmp(target, "picker") == 0 ? NULL : target, events, seed);
     }
+    if (!failed) failed = replay_takes();
     remove_folder(dir);
     return failed;
 }
