@@ -42,7 +42,7 @@ static const ui_help_key help_keys[] = {
     {"H  F1", "this help"},
     {"Tab", "scene picker (the open scene keeps its state)"},
     {"S", "screenshot (PNG in the current folder)"},
-    {"F9", "record a take: F9 again stops and saves NAME.take (export it with record)"},
+    {"F9", "record a take; F9 again stops and saves it (export it with record)"},
     {"mouse", "hover: values; move: timeline (drag to scrub); wheel: zoom; right-drag: pan"},
     {"0", "reset zoom and pan"},
     {"Q", "quit (asks if you drew or typed)"},

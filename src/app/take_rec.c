@@ -217,14 +217,14 @@ void take_end(app_session *a) {
     free(r);
 }
 
+/* Small, in the top right corner: the performer's reminder, not a banner. */
 void take_draw_mark(const app_session *a) {
     if (!a->rec || a->target || a->out.on) return;
     long secs = (long)(a->now - a->rec->start);
     char label[32];
     snprintf(label, sizeof label, "REC %ld:%02ld", secs / 60, secs % 60);
-    float tw = gfx_text_width(UI_LABEL, GFX_BOLD, label);
-    float w = tw + 76, h = 52, x = gfx_canvas_w() - w - 24, y = 24;
-    gfx_rrect(x, y, w, h, h / 2, gfx_hex(0x000000c0));
-    gfx_circle(x + 30, y + h / 2, 11, gfx_hex(0xff2a2aff));
-    gfx_text(x + 52, y + h / 2, UI_LABEL, GFX_BOLD, GFX_LEFT | GFX_MIDDLE, gfx_hex(0xffffffff), label);
+    float h = 34, w = gfx_text_width(UI_SMALL, GFX_BOLD, label) + 50, x = gfx_canvas_w() - w - 6, y = 4;
+    gfx_rrect(x, y, w, h, h / 2, gfx_hex(0x000000b0));
+    gfx_circle(x + 19, y + h / 2, 8, gfx_hex(0xff2a2aff));
+    gfx_text(x + 34, y + h / 2, UI_SMALL, GFX_BOLD, GFX_LEFT | GFX_MIDDLE, gfx_hex(0xffffffff), label);
 }
