@@ -292,7 +292,7 @@ static bool header_key(take_reader *R, const char *key, char *value, unsigned *s
     if (k < 0) return bad(R, "unknown key '%.60s' in the take's header", key);
     if (k < 14 && (*seen & (1u << k))) return bad(R, "'%s' is set twice", key);
     *seen |= 1u << k;
-    char *w[8];
+    char *w[DECK_MAX_ENTRIES];   /* words() fills up to its max: kinds need them all */
     double d[4];
     long l[4];
     int n;
