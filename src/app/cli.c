@@ -133,6 +133,13 @@ static int cmd_check(int argc, char **argv) {
             continue;
         }
         if (take_is_path(argv[i])) {   /* a take: its scenes are opened and its events checked */
+            const char *const *sets;
+            if (scene_overrides(&sets) > 0) {
+                app_error("tensorstage: --set goes with a scene; a take carries the keys it was recorded with (%s)",
+                          argv[i]);
+                rc = APP_USAGE;
+                continue;
+            }
             take_player *p = take_player_open(argv[i], err, sizeof err);
             if (!p) { app_error("%s", err); rc = APP_USAGE; continue; }
             const take *t = take_player_take(p);

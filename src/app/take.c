@@ -50,7 +50,7 @@
 #include "kernel/fileio.h"
 
 #define TAKE_MAX_BYTES (64L << 20)
-#define TAKE_MAX_LINE 1024
+#define TAKE_MAX_LINE 70000          /* a --set value (16 KiB) with every byte escaped */
 #define TAKE_MAX_EVENTS 4000000L
 #define TAKE_MAX_TEXT (2L << 20)     /* an embedded file (presets and decks stop at 1 MiB) */
 
@@ -373,10 +373,10 @@ static bool header_key(take_reader *R, const char *key, char *value, unsigned *s
         return true;
     default:
         if (t->nsets == TAKE_MAX_SETS) return bad(R, "too many 'set' lines (at most %d)", TAKE_MAX_SETS);
-        char v[1100];
-        if (!unescape(value, v, sizeof v) || !strchr(v, '=')) return bad(R, "set must be SECTION.KEY=VALUE");
-        if (!(t->sets[t->nsets] = strdup(v))) return bad(R, "out of memory");
-        t->nsets++;
+        char *v = malloc(strlen(value) + 1);
+        if (!v) return bad(R, "out of memory");
+        t->sets[t->nsets++] = v;   /* take_free frees it */
+        if (!unescape(value, v, strlen(value) + 1) || !strchr(v, '=')) return bad(R, "set must be SECTION.KEY=VALUE");
         return true;
     }
 }

@@ -97,13 +97,11 @@ static bool take_start(app_session *a, char *err, size_t errlen) {
         scene_sources_set(NULL, 0);
         ok = d != NULL;
     }
-    const deck_entry *e = &a->d->e[a->entry];
     if (ok && (d->n != a->d->n || s->clock.beat < d->e[a->entry].first || s->clock.beat > d->e[a->entry].last)) {
         snprintf(err, errlen, "%s changed on disk since it was opened: open it again (Tab)", t->source);
         ok = false;
     }
     if (!ok) { deck_close(d); take_free(t); free(r); return false; }
-    (void)e;
     t->nkinds = d->n;
     for (int i = 0; i < d->n; i++) snprintf(t->kinds[i], sizeof t->kinds[i], "%s", d->e[i].s->kind->name);
     t->size[0] = a->win_w; t->size[1] = a->win_h; t->size[2] = a->fb_w; t->size[3] = a->fb_h;

@@ -132,6 +132,7 @@ bad 2 "--beat and --beats go with a scene" render "$T/good.take" --out "$T/r" --
 bad 2 "--still renders a beat of a scene" render "$T/good.take" --still --out "$T/x.png"
 bad 2 "--transparent goes with a scene" record "$T/good.take" --out "$T/x.mov" --transparent
 bad 2 "--set goes with a scene" record "$T/good.take" --out "$T/x.mp4" --set card.grid=80
+bad 2 "--set goes with a scene" check "$T/good.take" --set card.grid=80
 bad 2 "--from/--to must satisfy 0 <= from < to <= 1.000 s \(the take\)" record "$T/good.take" --out "$T/x.mp4" --to 5
 bad 2 "dump takes a scene, not a take" dump "$T/good.take" --out "$T/x.json"
 bad 2 "bench takes a scene, not a take" bench "$T/good.take"
