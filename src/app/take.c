@@ -92,11 +92,14 @@ static bool *flag_field(take *t, int i) {
     return f[i];
 }
 
-/* s with control characters and backslashes (with space, spaces too) as \xHH. */
-static void put_escaped(FILE *f, const char *s, bool space) {
+/* s with control characters and backslashes as \xHH; spaces too if all,
+ * else only a first or last one (a value's ends are trimmed when read). */
+static void put_escaped(FILE *f, const char *s, bool all) {
     for (const unsigned char *p = (const unsigned char *)s; *p; p++)
-        if (*p < 32 || *p == 127 || *p == '\\' || (space && *p == ' ')) fprintf(f, "\\x%02x", *p);
-        else fputc(*p, f);
+        if (*p < 32 || *p == 127 || *p == '\\' || (*p == ' ' && (all || p == (const unsigned char *)s || !p[1])))
+            fprintf(f, "\\x%02x", *p);
+        else
+            fputc(*p, f);
 }
 
 static void put_key(FILE *f, SDL_Keycode k) {
@@ -534,7 +537,8 @@ bool take_read(take *t, const char *path, char *err, size_t errlen) {
         unsigned char c = (unsigned char)buf[i];
         if (c == '\n') { line++; col = 0; continue; }
         R.line = line;
-        if (c == 0 || (c < 32 && c != '\r' && c != '\t')) ok = bad(&R, "binary data (byte 0x%02x); not a take", c);
+        if (c == 0 || (c < 32 && c != '\t' && !(c == '\r' && buf[i + 1] == '\n')))   /* CRLF is a line end */
+            ok = bad(&R, "binary data (byte 0x%02x); not a take", c);
         else if (++col > TAKE_MAX_LINE) ok = bad(&R, "line is longer than %d characters", TAKE_MAX_LINE);
     }
     R.line = 0;

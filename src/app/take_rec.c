@@ -31,7 +31,8 @@ struct take_rec {
     int size[4];       /* the window's size, last seen */
 };
 
-/* A file's text for a take, '\r\n' made '\n' and ending in '\n'. */
+/* A file's text for a take, without '\r' (the loaders read CRLF and LF
+ * alike) and ending in '\n'. */
 static char *read_text(const char *path, char *err, size_t errlen) {
     FILE *f = ts_in_open(path, err, errlen);
     if (!f) return NULL;
@@ -48,7 +49,7 @@ static char *read_text(const char *path, char *err, size_t errlen) {
     }
     size_t m = 0;
     for (size_t i = 0; i < n; i++)
-        if (!(buf[i] == '\r' && i + 1 < n && buf[i + 1] == '\n')) buf[m++] = buf[i];
+        if (buf[i] != '\r') buf[m++] = buf[i];
     if (m && buf[m - 1] != '\n') buf[m++] = '\n';
     buf[m] = 0;
     return buf;

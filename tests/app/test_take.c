@@ -19,10 +19,7 @@
 #include <string.h>
 #include <unistd.h>
 #include "app/take.h"
-
-static int passed, failed;
-#define CHECK(cond, ...) do { if (cond) passed++; else { failed++; \
-    fprintf(stderr, "FAIL %s:%d: ", __FILE__, __LINE__); fprintf(stderr, __VA_ARGS__); fputc('\n', stderr); } } while (0)
+#include "app_check.h"
 
 enum { TW = 960, TH = 540, MAXF = 2000 };   /* the target: half the canvas */
 static gfx_target *target;
