@@ -13,8 +13,8 @@
  * units with the recorded drawable's layout, and back to pixels with the
  * export's. A take from a 1280x720 window exported at 3840x2160 has its
  * pointer on the same cell of the diagram. At the recorded size nothing is
- * mapped. An export whose canvas differs from the recorded one (another
- * shape, so the layout itself differs) is refused.
+ * mapped. An export whose canvas differs from the recorded one by more than
+ * half a percent (another shape, so the layout itself differs) is refused.
  *
  * A replaying session has no window (session.h, session_export): it writes
  * no screenshot, opens no presenter or picker, and never quits; its
@@ -121,7 +121,7 @@ static Sint32 rounded(double v) { return (Sint32)lround(v); }
 bool take_player_begin(take_player *p, const take_play_opts *o, char *err, size_t errlen) {
     const take *t = &p->t;
     gfx_canvas_layout R = gfx_canvas_layout_for(t->size[2], t->size[3]), E = gfx_canvas_layout_for(o->w, o->h);
-    if (R.h != E.h) {
+    if (fabsf(R.h - E.h) > 0.005f * E.h) {   /* a unit or two (an odd window) moves nothing */
         int w = (t->size[2] * 2 + 2) / 4 * 2, h = (t->size[3] * 2 + 2) / 4 * 2;
         snprintf(err, errlen, "the take was recorded in a %dx%d window, whose canvas is %.0fx%.0f; %dx%d makes a "
                               "%.0fx%.0f canvas, so the performance would not land on the same picture: give "

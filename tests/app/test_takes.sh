@@ -53,6 +53,9 @@ mkdir "$T/v"
 check "record a take at 160x90, 10 fps: one frame per 1/10 s of it" "160,90,10" "$(frames "$T/v/a.mp4")"
 "$TS" record "$T/good.take" --out "$T/v/b.mp4" --fps 10 --no-cursor 2>/dev/null
 check "record without --size: the window's size" "320,180,10" "$(frames "$T/v/b.mp4")"
+sed 's/^window = .*/window = 641 361 641 361/' "$T/good.take" > "$T/odd.take"
+"$TS" record "$T/odd.take" --out "$T/v/c.mp4" --fps 10 2>/dev/null
+check "an odd window exports at the even size below it" "640,360,10" "$(frames "$T/v/c.mp4")"
 "$TS" render "$T/good.take" --out "$T/v/r" --size 160x90 --fps 10 --from 0.5 --to 1 2>/dev/null
 check "render --from 0.5 --to 1 at 10 fps: frames at 0.5 .. 1.0 s" "6" "$(ls "$T/v/r" | wc -l | tr -d ' ')"
 rm -rf "$T/v"
