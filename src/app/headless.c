@@ -11,13 +11,16 @@
  * Every export runs in the same order: the scene is opened and validated,
  * then every output the run will write is checked (outputs_check: the
  * user's mistakes exit 2 before any work), then the GL context is opened and
- * frames are made. Outputs are all or nothing (kernel/fileio.h): render
+ * frames are made. Frames go through export.c: drawing frame i+1 overlaps
+ * reading back frame i and writing frame i-1 (a PNG, or ffmpeg's pipe) on a
+ * worker thread. Outputs are all or nothing (kernel/fileio.h): render
  * writes each frame to a hidden temporary and renames them all once the last
- * frame is done; record has ffmpeg write a temporary that is renamed when
- * ffmpeg succeeds. SIGINT and SIGTERM set a flag that the frame loops check
- * every frame: the run stops, removes its temporaries and exits 128 + the
- * signal (130 for Ctrl-C). SDL's own handlers are kept out (they would only
- * queue a quit event that no headless loop reads).
+ * frame is done; record has ffmpeg write a temporary and writes the
+ * subtitles to temporaries, all renamed together when ffmpeg succeeds.
+ * SIGINT and SIGTERM set a flag that the frame loops check every frame: the
+ * run stops (record kills ffmpeg), joins the worker, removes its temporaries
+ * and exits 128 + the signal (130 for Ctrl-C). SDL's own handlers are kept
+ * out (they would only queue a quit event that no headless loop reads).
  */
 #include <dirent.h>
 #include <errno.h>
@@ -27,12 +30,14 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/uio.h>
 #include <sys/wait.h>
 #include <unistd.h>
 #include "app/app.h"
 #include "kernel/fileio.h"
 #include "app/deck.h"
 #include "app/encode.h"
+#include "app/export.h"
 #include "app/subtitles.h"
 #include "app/take.h"
 
@@ -42,7 +47,6 @@ typedef struct headless {
     deck *deck;                /* a deck, or one scene as a deck of one entry */
     scene *s;                  /* the entry the last frame showed */
     ui_ctx ui;
-    uint8_t *pixels;
     int w, h;
     long frames;               /* how many frames the run makes */
     double t0, t1;             /* --beats / --from / --to: story seconds; t1 < 0: unset */
@@ -154,8 +158,6 @@ static int headless_gl(headless *H, const app_options *o) {
     H->target = gfx_target_new(o->width, o->height, err, sizeof err);
     if (!H->target) goto fail_gfx;
     H->w = o->width; H->h = o->height;
-    H->pixels = malloc((size_t)H->w * (size_t)H->h * 4);
-    if (!H->pixels) { snprintf(err, sizeof err, "out of memory for %dx%d frames", H->w, H->h); goto fail_gfx; }
     H->theme = *o->theme;
     if (o->transparent) H->theme.bg = H->theme.letterbox = (gfx_color){0, 0, 0, 0};
     ui_init(&H->ui, &H->theme);
@@ -181,7 +183,6 @@ static void headless_drop(headless *H) {
 }
 
 static void headless_close(headless *H) {
-    free(H->pixels);
     ui_shutdown(&H->ui);
     gfx_target_free(H->target);
     gfx_shutdown();
@@ -189,21 +190,21 @@ static void headless_close(headless *H) {
     headless_drop(H);
 }
 
-/* The picture at the scene's current clock, read back top row first. */
-static void headless_draw(headless *H, bool read) {
+/* Draws the picture at the scene's current clock into the target. */
+static void headless_draw(headless *H) {
     ui_begin_frame(&H->ui, &(ui_input){.mouse_x = -1e9f, .mouse_y = -1e9f});
     gfx_target_bind(H->target);
     app_frame(H->s, &H->ui, H->w, H->h, &H->frame);
-    if (read) gfx_target_read(H->target, H->pixels);
-    if (read && H->theme.bg.a <= 0) {   /* premultiplied (the blend) -> straight alpha for files */
-        size_t n = (size_t)H->w * (size_t)H->h;
-        for (uint8_t *p = H->pixels; n--; p += 4)
-            if (p[3] && p[3] < 255)
-                for (int c = 0; c < 3; c++) {
-                    unsigned v = (p[c] * 255u + p[3] / 2u) / p[3];
-                    p[c] = (uint8_t)(v > 255 ? 255 : v);
-                }
-    }
+}
+
+/* The frame pipeline for this run, writing each frame through sink. */
+static export *headless_export(headless *H, export_sink sink, void *user) {
+    char err[512];
+    export *x = export_open(&(export_desc){.target = H->target, .w = H->w, .h = H->h, .sink = sink,
+                                           .user = user, .straight_alpha = H->theme.bg.a <= 0,
+                                           .stop = &stop_signal}, err, sizeof err);
+    if (!x) app_error("tensorstage: %s", err);
+    return x;
 }
 
 /* Sets the clock for frame i of the export: i / fps from the start of the
@@ -222,15 +223,14 @@ static void headless_seek(headless *H, const app_options *o, long i) {
 
 /* Frame i of the export: its clock, then the picture. A take's session
  * steps to the frame and draws it. */
-static void headless_frame(headless *H, const app_options *o, long i, bool read) {
+static void headless_frame(headless *H, const app_options *o, long i) {
     if (H->take) {
         take_player_frame(H->take, H->target, H->take_first + i);
         H->s = take_player_scene(H->take);
-        if (read) gfx_target_read(H->target, H->pixels);
         return;
     }
     headless_seek(H, o, i);
-    headless_draw(H, read);
+    headless_draw(H);
 }
 
 /* ---- checking outputs before any work -------------------------------------- */
@@ -267,12 +267,14 @@ static bool render_outputs_ok(const app_options *o, long n, char *err, size_t er
 
 /* ---- render ------------------------------------------------------------------ */
 
-/* Writes the frame's pixels to its temporary (committed at the end). */
-static bool write_frame_temp(const headless *H, const char *path, char *err, size_t errlen) {
-    char tmp[TS_PATH_MAX];
+/* render's sink: the frame as a PNG in its temporary (committed at the end);
+ * user is the folder. */
+static bool write_frame_temp(void *user, const export_frame *fr, char *err, size_t errlen) {
+    char path[TS_PATH_MAX], tmp[TS_PATH_MAX];
+    frame_path(path, sizeof path, user, fr->index);
     FILE *f = ts_out_open(path, tmp, sizeof tmp, err, errlen);
     if (!f) return false;
-    bool ok = gfx_png_write_stream(f, path, H->pixels, H->w, H->h, err, errlen);
+    bool ok = gfx_png_write_rows(f, path, fr->rows, fr->w, fr->h, err, errlen);
     if (ferror(f) && ok) { snprintf(err, errlen, "%s: write failed: %s", path, strerror(errno)); ok = false; }
     if (fclose(f) != 0 && ok) { snprintf(err, errlen, "%s: write failed: %s", path, strerror(errno)); ok = false; }
     if (!ok) unlink(tmp);
@@ -297,13 +299,21 @@ static int render_still(headless *H, const app_options *o) {
     int rc = headless_gl(H, o);
     if (rc) return rc;
     H->s->clock = scene_clock_beat(k, beat - 1, 1e9);
-    headless_draw(H, true);
-    FILE *f = ts_out_open(o->out, tmp, sizeof tmp, err, sizeof err);
-    bool ok = f && gfx_png_write_stream(f, o->out, H->pixels, H->w, H->h, err, sizeof err);
+    headless_draw(H);
+    size_t n = (size_t)H->w * (size_t)H->h;
+    uint8_t *px = malloc(n * 4);
+    FILE *f = px ? ts_out_open(o->out, tmp, sizeof tmp, err, sizeof err) : NULL;
+    if (!px) snprintf(err, sizeof err, "out of memory for a %dx%d picture", H->w, H->h);
+    if (f) {
+        gfx_target_read(H->target, px);
+        if (H->theme.bg.a <= 0) export_straight_alpha(px, n);
+    }
+    bool ok = f && gfx_png_write_stream(f, o->out, px, H->w, H->h, err, sizeof err);
     if (f && ok) ok = ts_out_close_commit(f, tmp, o->out, err, sizeof err);
     else if (f) ts_out_close_discard(f, tmp);
     if (!ok) app_error("tensorstage: %s", err);
     else fprintf(stderr, "rendered the end of beat %d of %s at %dx%d to %s\n", beat, k->name, H->w, H->h, o->out);
+    free(px);
     headless_close(H);
     return ok ? APP_OK : APP_FAIL;
 }
@@ -341,16 +351,18 @@ int app_render(const app_options *o) {
         }
         made = true;
     }
-    long done = 0;
-    for (; done < n && !rc && !stop_signal; done++) {
-        headless_frame(&H, o, done, true);
-        frame_path(path, sizeof path, o->out, done);
-        if (!write_frame_temp(&H, path, err, sizeof err)) {
-            app_error("tensorstage: %s", err);
-            rc = APP_FAIL;
-            break;
-        }
+    long done = 0;   /* frames drawn and pushed: each may have a temporary */
+    export *x = headless_export(&H, write_frame_temp, (void *)o->out);
+    if (!x) rc = APP_FAIL;
+    for (bool go = x != NULL; go && done < n && !stop_signal; done++) {
+        headless_frame(&H, o, done);
+        go = export_push(x);
     }
+    if (x && !stop_signal && !export_finish(x, err, sizeof err) && !stop_signal) {
+        app_error("tensorstage: %s", err);
+        rc = APP_FAIL;
+    }
+    export_close(x);   /* the worker is joined: no temporary appears after this */
     bool interrupted = stop_signal != 0;
     long published = 0;
     if (!rc && !interrupted) {   /* every frame is complete: publish them all */
@@ -393,13 +405,29 @@ static bool find_in_path(const char *prog) {
     return false;
 }
 
-/* False when the reader is gone or a stop signal arrived. */
-static bool write_all(int fd, const uint8_t *p, size_t n) {
-    while (n > 0) {
-        ssize_t k = write(fd, p, n);
-        if (k < 0 && errno == EINTR && !stop_signal) continue;
-        if (k <= 0) return false;
-        p += k; n -= (size_t)k;
+/* record's sink: the frame's rows, top first, into ffmpeg's pipe (user: the
+ * fd), gathered with writev so rows are never copied into one block. False
+ * when ffmpeg is gone; the caller reports why from ffmpeg's own message. */
+static bool write_to_ffmpeg(void *user, const export_frame *f, char *err, size_t errlen) {
+    int fd = *(const int *)user;
+    size_t row = (size_t)f->w * 4, off = 0;   /* bytes of row y already written */
+    (void)errlen;
+    err[0] = 0;
+    for (int y = 0; y < f->h;) {
+        struct iovec iov[64];
+        int k = 0;
+        for (; k < 64 && y + k < f->h; k++) {
+            iov[k].iov_base = (void *)(f->rows[y + k] + (k ? 0 : off));
+            iov[k].iov_len = row - (k ? 0 : off);
+        }
+        ssize_t got = writev(fd, iov, k);
+        if (got < 0 && errno == EINTR) continue;
+        if (got <= 0) return false;
+        for (size_t g = (size_t)got; g > 0;) {   /* move past what was written */
+            size_t left = row - off;
+            if (g < left) { off += g; g = 0; }
+            else { g -= left; off = 0; y++; }
+        }
     }
     return true;
 }
@@ -482,54 +510,63 @@ int app_record(const app_options *o) {
         return APP_FAIL;
     }
 
-    long n = H.frames, done = 0;
-    double t0 = scene_seconds(), render_s = 0, last_report = 0;
-    bool tty = isatty(2);
-    bool ok = true;
+    long n = H.frames, done = 0;   /* frames drawn and pushed */
+    double t0 = scene_seconds(), last_report = 0;
+    bool tty = isatty(2);   /* a live progress line on a terminal; in a log only the summary */
+    export *x = headless_export(&H, write_to_ffmpeg, &fds[1]);
+    bool ok = x != NULL;
     for (; done < n && ok && !stop_signal; done++) {
-        double a = scene_seconds();
-        headless_frame(&H, o, done, true);
+        headless_frame(&H, o, done);
         if (o->subtitles) subtitle_cues_add(&cues, H.s, done);
-        render_s += scene_seconds() - a;
-        ok = write_all(fds[1], H.pixels, (size_t)H.w * (size_t)H.h * 4);
+        ok = export_push(x);
         double now = scene_seconds() - t0;
-        /* a live line on a terminal; a line every 5 s in a log */
-        if (!stop_signal && (now - last_report > (tty ? 0.25 : 5.0) || done == n - 1)) {
+        if (tty && !stop_signal && (now - last_report > 0.25 || done == n - 1)) {
             double f = (double)(done + 1) / (now > 0 ? now : 1e-9);
-            fprintf(stderr, "%srecording %s: frame %ld/%ld  %.1f fps  ETA %.0f s   %s",
-                    tty ? "\r" : "", H.s->kind->name, done + 1, n, f, (double)(n - done - 1) / f,
-                    tty ? "" : "\n");
+            fprintf(stderr, "\rrecording %s: frame %ld/%ld  %.1f fps  %.0f s left   ",
+                    H.s->kind->name, done + 1, n, f, (double)(n - done - 1) / f);
             last_report = now;
         }
     }
-    if (stop_signal) kill(pid, SIGKILL);   /* its output is discarded anyway */
+    char why[512] = "";
+    if (ok && !stop_signal) ok = export_finish(x, why, sizeof why);
+    if (stop_signal) kill(pid, SIGKILL);   /* unblocks the worker; its output is discarded anyway */
+    else if (!ok) kill(pid, SIGTERM);      /* the export failed: ffmpeg must not wait for more */
+    double busy = scene_seconds() - t0 - (x ? export_wait_seconds(x) : 0);
+    export_close(x);   /* the worker is joined on every path */
     close(fds[1]);
     int status = 0;
     while (waitpid(pid, &status, 0) < 0 && errno == EINTR) {}
     double total = scene_seconds() - t0;
     if (tty) fprintf(stderr, "\n");
+    char subs_tmp[2][TS_PATH_MAX];
     if (stop_signal) {
         unlink(tmp);
         rc = stopped("record", done, n);
+    } else if (!x || (!ok && why[0])) {   /* ours, not ffmpeg's (a read-back the driver refused) */
+        if (x) app_error("tensorstage: %s; nothing was written", why);
+        unlink(tmp);
+        rc = APP_FAIL;
     } else if (!ok || !WIFEXITED(status) || WEXITSTATUS(status) != 0) {
-        char why[300];
         last_line(ffmpeg_err, why, sizeof why);
         app_error("tensorstage: ffmpeg failed (exit %d) writing %s%s%s; nothing was written",
                 WIFEXITED(status) ? WEXITSTATUS(status) : -1, ts_path_shown(o->out, sh, sizeof sh),
                 why[0] ? ": " : "", why);
         unlink(tmp);
         rc = APP_FAIL;
-    } else if (!ts_out_commit(tmp, o->out, err, sizeof err)) {
-        app_error("tensorstage: %s", err);
+    } else if (o->subtitles && !subtitle_write_temps(&cues, n, o->fps, subs[0], subs[1], subs_tmp[0],
+                                                     subs_tmp[1], err, sizeof err)) {
+        app_error("tensorstage: %s; nothing was written", err);
+        unlink(tmp);
         rc = APP_FAIL;
-    } else if (o->subtitles && !subtitle_write(&cues, n, o->fps, subs[0], subs[1], err, sizeof err)) {
-        app_error("tensorstage: %s (the video was written)", err);
+    } else if (!ts_out_commit_all((const char *const[]){tmp, subs_tmp[0], subs_tmp[1]},
+                                  (const char *const[]){o->out, subs[0], subs[1]}, o->subtitles ? 3 : 1,
+                                  err, sizeof err)) {
+        app_error("tensorstage: %s; nothing was written", err);
         rc = APP_FAIL;
     } else {
         fprintf(stderr, "recorded %ld frames at %s, %d fps in %.1f s: %.1f frames/s exported; "
-                        "render + read-back %.1f ms/frame (%.0f frames/s alone)\n",
-                n, size, o->fps, total, (double)n / total, 1e3 * render_s / (double)n,
-                (double)n / render_s);
+                        "drawing and reading back %.1f ms/frame (%.0f frames/s alone)\n",
+                n, size, o->fps, total, (double)n / total, 1e3 * busy / (double)n, (double)n / busy);
     }
     if (ffmpeg_err) fclose(ffmpeg_err);
     subtitle_cues_free(&cues);
@@ -559,7 +596,7 @@ int app_bench(const app_options *o) {
         double a = scene_seconds();
         /* frames spread evenly over the whole story, so every beat is measured */
         H.s->clock = scene_clock_at(H.s->kind, i < 0 ? 0 : dur * (double)i / (double)n);
-        headless_draw(&H, false);
+        headless_draw(&H);
         gfx_read_pixels(1, 1, px);   /* wait for the GPU: a frame is done when it can be read */
         double b = scene_seconds();
         if (i < 0) startup = b;

@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 #include "app/subtitles.h"
 #include "kernel/fileio.h"
 
@@ -34,10 +35,11 @@ static void stamp(char *out, size_t len, long f, int fps, char sep) {
     snprintf(out, len, "%02ld:%02ld:%02ld%c%03ld", ms / 3600000, ms / 60000 % 60, ms / 1000 % 60, sep, ms % 1000);
 }
 
-static bool write_one(const subtitle_cues *c, long frames, int fps, const char *path, bool vtt,
+/* Writes the cues to path's temporary (tmp receives its name). */
+static bool write_one(const subtitle_cues *c, long frames, int fps, const char *path, char *tmp, bool vtt,
                       char *err, size_t errlen) {
-    char tmp[TS_PATH_MAX], a[32], b[32];
-    FILE *f = ts_out_open(path, tmp, sizeof tmp, err, errlen);
+    char a[32], b[32];
+    FILE *f = ts_out_open(path, tmp, TS_PATH_MAX, err, errlen);
     if (!f) return false;
     if (vtt) fputs("WEBVTT\n\n", f);
     int k = 0;
@@ -50,10 +52,13 @@ static bool write_one(const subtitle_cues *c, long frames, int fps, const char *
         stamp(b, sizeof b, end, fps, vtt ? '.' : ',');
         fprintf(f, "%d\n%s --> %s\n%s\n\n", ++k, a, b, text);
     }
-    return ts_out_close_commit(f, tmp, path, err, errlen);
+    return ts_out_close(f, tmp, path, err, errlen);
 }
 
-bool subtitle_write(const subtitle_cues *c, long frames, int fps, const char *srt, const char *vtt,
-                    char *err, size_t errlen) {
-    return write_one(c, frames, fps, srt, false, err, errlen) && write_one(c, frames, fps, vtt, true, err, errlen);
+bool subtitle_write_temps(const subtitle_cues *c, long frames, int fps, const char *srt, const char *vtt,
+                          char *srt_tmp, char *vtt_tmp, char *err, size_t errlen) {
+    if (!write_one(c, frames, fps, srt, srt_tmp, false, err, errlen)) return false;
+    if (write_one(c, frames, fps, vtt, vtt_tmp, true, err, errlen)) return true;
+    unlink(srt_tmp);
+    return false;
 }

@@ -3,7 +3,8 @@
  *
  *   subtitle_cues c = {0};
  *   for each frame i: subtitle_cues_add(&c, scene_shown, i);
- *   subtitle_write(&c, frames, fps, srt, vtt, err, sizeof err);
+ *   subtitle_write_temps(&c, frames, fps, srt, vtt, srt_tmp, vtt_tmp, err, sizeof err);
+ *   ts_out_commit_all(...) with the video: all three files land, or none
  *   subtitle_cues_free(&c);
  */
 #ifndef TS_APP_SUBTITLES_H
@@ -28,9 +29,12 @@ typedef struct subtitle_cues {
 void subtitle_paths(const char *video, char *srt, char *vtt, size_t len);
 /* Frame i shows s at its current clock: starts a cue when the beat changes. */
 void subtitle_cues_add(subtitle_cues *c, const scene *s, long i);
-/* Writes both files (atomically, kernel/fileio.h); false and err on failure. */
-bool subtitle_write(const subtitle_cues *c, long frames, int fps, const char *srt, const char *vtt,
-                    char *err, size_t errlen);
+/* Writes both files to complete temporaries beside them (kernel/fileio.h;
+ * srt_tmp and vtt_tmp receive their names, TS_PATH_MAX bytes each), for the
+ * caller to commit with the video. False and err on failure, and no
+ * temporary left. */
+bool subtitle_write_temps(const subtitle_cues *c, long frames, int fps, const char *srt, const char *vtt,
+                          char *srt_tmp, char *vtt_tmp, char *err, size_t errlen);
 void subtitle_cues_free(subtitle_cues *c);
 
 #endif

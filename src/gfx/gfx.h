@@ -203,6 +203,19 @@ void        gfx_target_read(gfx_target *t, uint8_t *rgba);
 /* Reads the bound framebuffer region (0,0,w,h) the same way. */
 void        gfx_read_pixels(int w, int h, uint8_t *rgba);
 
+/* Asynchronous read-back through a ring of n (1..GFX_READBACK_MAX) pixel
+ * buffers (see target.c): start queues a copy of the target's picture into
+ * slot k; map waits for it and returns w*h*4 bytes RGBA with GL's rows
+ * bottom-up (NULL if the driver cannot map), valid on any thread until
+ * unmap; a mapped slot is not started again until unmapped. */
+#define GFX_READBACK_MAX 4
+typedef struct gfx_readback gfx_readback;
+gfx_readback  *gfx_readback_new(gfx_target *t, int n, char *err, size_t errlen);
+void           gfx_readback_free(gfx_readback *r);
+void           gfx_readback_start(gfx_readback *r, int k);
+const uint8_t *gfx_readback_map(gfx_readback *r, int k);
+void           gfx_readback_unmap(gfx_readback *r, int k);
+
 /* PNG writing with libpng; false and a message on failure. The file is
  * written to a temporary beside path and renamed when complete, so path
  * never holds a partial PNG (kernel/fileio.h). */
@@ -212,6 +225,9 @@ bool gfx_png_write(const char *path, const uint8_t *rgba, int w, int h,
  * where names the file in messages. */
 bool gfx_png_write_stream(FILE *f, const char *where, const uint8_t *rgba, int w, int h,
                           char *err, size_t errlen);
+/* The same from h row pointers (w*4 bytes each, top row first). */
+bool gfx_png_write_rows(FILE *f, const char *where, const uint8_t *const *rows, int w, int h,
+                        char *err, size_t errlen);
 /* Images larger than this on either side are refused from the header,
  * before anything is decoded. */
 #define GFX_PNG_MAX_SIDE 4096

@@ -1,6 +1,7 @@
 /* png.c: PNG files with libpng: 8-bit RGBA in, 8-bit RGBA out.
  *
- * gfx_png_write writes rgba (w*h*4 bytes, top row first) as a non-interlaced
+ * gfx_png_write writes rgba (w*h*4 bytes, top row first; gfx_png_write_rows
+ * takes a pointer per row instead, so rows may lie anywhere) as a non-interlaced
  * RGBA PNG with fixed settings (default compression, no timestamps), so the
  * same pixels always give the same file. gfx_png_read accepts any PNG and
  * converts it to 8-bit RGBA (palette, grey, 16-bit, missing alpha); the
@@ -37,45 +38,54 @@ static void on_warning(png_structp png, png_const_charp msg)
     (void)msg;
 }
 
-bool gfx_png_write_stream(FILE *f, const char *where, const uint8_t *rgba, int w, int h,
-                          char *err, size_t errlen)
+bool gfx_png_write_rows(FILE *f, const char *where, const uint8_t *const *rows, int w, int h,
+                        char *err, size_t errlen)
 {
     char sh[128];
-    if (!f || !rgba || w <= 0 || h <= 0) {
+    if (!f || !rows || w <= 0 || h <= 0) {
         if (err && errlen) snprintf(err, errlen, "png write: bad arguments");
         return false;
     }
     png_ctx ctx = { "" };
     png_structp png = png_create_write_struct(PNG_LIBPNG_VER_STRING, &ctx, on_error, on_warning);
     png_infop info = png ? png_create_info_struct(png) : NULL;
-    /* volatile: modified between setjmp and a possible longjmp */
-    png_bytep *volatile rows = NULL;
     if (!png || !info) {
         snprintf(ctx.msg, sizeof ctx.msg, "out of memory");
         goto fail;
     }
     if (setjmp(png_jmpbuf(png))) goto fail;
-    rows = malloc((size_t)h * sizeof *rows);
-    if (!rows) {
-        snprintf(ctx.msg, sizeof ctx.msg, "out of memory");
-        goto fail;
-    }
-    for (int y = 0; y < h; y++) rows[y] = (png_bytep)(rgba + (size_t)y * w * 4);
     png_init_io(png, f);
     png_set_IHDR(png, info, (png_uint_32)w, (png_uint_32)h, 8, PNG_COLOR_TYPE_RGBA,
                  PNG_INTERLACE_NONE, PNG_COMPRESSION_TYPE_DEFAULT, PNG_FILTER_TYPE_DEFAULT);
     png_write_info(png, info);
-    png_write_image(png, rows);
+    png_write_image(png, (png_bytepp)rows);   /* libpng only reads them */
     png_write_end(png, NULL);
     png_destroy_write_struct(&png, &info);
-    free(rows);
     return true;
 
 fail:
     if (png) png_destroy_write_struct(&png, info ? &info : NULL);
-    free(rows);
     if (err && errlen) snprintf(err, errlen, "%s: cannot write PNG: %s", ts_path_shown(where, sh, sizeof sh), ctx.msg);
     return false;
+}
+
+bool gfx_png_write_stream(FILE *f, const char *where, const uint8_t *rgba, int w, int h,
+                          char *err, size_t errlen)
+{
+    if (!rgba || w <= 0 || h <= 0) {
+        if (err && errlen) snprintf(err, errlen, "png write: bad arguments");
+        return false;
+    }
+    const uint8_t **rows = malloc((size_t)h * sizeof *rows);
+    if (!rows) {
+        char sh[128];
+        if (err && errlen) snprintf(err, errlen, "%s: cannot write PNG: out of memory", ts_path_shown(where, sh, sizeof sh));
+        return false;
+    }
+    for (int y = 0; y < h; y++) rows[y] = rgba + (size_t)y * w * 4;
+    bool ok = gfx_png_write_rows(f, where, rows, w, h, err, errlen);
+    free(rows);
+    return ok;
 }
 
 bool gfx_png_write(const char *path, const uint8_t *rgba, int w, int h, char *err, size_t errlen)

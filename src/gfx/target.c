@@ -7,6 +7,20 @@
  *   gfx_target_bind(NULL);                    // back to the window
  *   gfx_target_free(t);
  *
+ * Asynchronous read-back (exports): a ring of pixel buffer objects.
+ *
+ *   gfx_readback *r = gfx_readback_new(t, 3, err, sizeof err);
+ *   draw frame i; gfx_readback_start(r, i % 3);   // the copy is queued, not waited for
+ *   draw frame i+1; ... p = gfx_readback_map(r, i % 3);   // waits for frame i's copy
+ *   ... p may be read on any thread ...
+ *   gfx_readback_unmap(r, i % 3);             // before slot i % 3 is started again
+ *   gfx_readback_free(r);
+ *
+ * A mapped slot holds GL's rows as they are, bottom-up (the top row of the
+ * picture is last): the reader flips while it copies or writes, so no pass
+ * is spent flipping. Map and unmap are GL calls (the context's thread); the
+ * mapped bytes are plain memory until unmapped.
+ *
  * A target is a framebuffer object with one RGBA8 colour texture, no depth.
  * GL stores rows bottom-up; reads flip them so row 0 is the top of the image,
  * like PNG. Reading flushes any pending batch first, so it is safe mid-frame.
@@ -21,6 +35,13 @@
 struct gfx_target {
     GLuint fbo, tex;
     int w, h;
+};
+
+struct gfx_readback {
+    gfx_target *t;
+    int n;
+    GLuint pbo[GFX_READBACK_MAX];
+    bool mapped[GFX_READBACK_MAX];
 };
 
 gfx_target *gfx_target_new(int w, int h, char *err, size_t errlen)
@@ -108,4 +129,74 @@ void gfx_read_pixels(int w, int h, uint8_t *rgba)
 {
     if (w <= 0 || h <= 0 || !rgba) return;
     read_flipped(w, h, rgba);
+}
+
+gfx_readback *gfx_readback_new(gfx_target *t, int n, char *err, size_t errlen)
+{
+    if (!t || n < 1 || n > GFX_READBACK_MAX) {
+        if (err && errlen) snprintf(err, errlen, "read-back: 1..%d buffers, got %d", GFX_READBACK_MAX, n);
+        return NULL;
+    }
+    gfx_readback *r = calloc(1, sizeof *r);
+    if (!r) {
+        if (err && errlen) snprintf(err, errlen, "out of memory");
+        return NULL;
+    }
+    r->t = t;
+    r->n = n;
+    glGenBuffers(n, r->pbo);
+    for (int k = 0; k < n; k++) {
+        glBindBuffer(GL_PIXEL_PACK_BUFFER, r->pbo[k]);
+        glBufferData(GL_PIXEL_PACK_BUFFER, (GLsizeiptr)t->w * t->h * 4, NULL, GL_STREAM_READ);
+    }
+    glBindBuffer(GL_PIXEL_PACK_BUFFER, 0);
+    if (glGetError() == GL_OUT_OF_MEMORY) {
+        if (err && errlen) snprintf(err, errlen, "out of memory for %d read-back buffers of %dx%d", n, t->w, t->h);
+        gfx_readback_free(r);
+        return NULL;
+    }
+    return r;
+}
+
+void gfx_readback_free(gfx_readback *r)
+{
+    if (!r) return;
+    for (int k = 0; k < r->n; k++) gfx_readback_unmap(r, k);
+    glDeleteBuffers(r->n, r->pbo);
+    free(r);
+}
+
+void gfx_readback_start(gfx_readback *r, int k)
+{
+    if (!r || k < 0 || k >= r->n || r->mapped[k]) return;
+    gfx_batch_flush();
+    GLint prev = 0;
+    glGetIntegerv(GL_READ_FRAMEBUFFER_BINDING, &prev);
+    glBindFramebuffer(GL_READ_FRAMEBUFFER, r->t->fbo);
+    glPixelStorei(GL_PACK_ALIGNMENT, 1);
+    glPixelStorei(GL_PACK_ROW_LENGTH, 0);
+    glBindBuffer(GL_PIXEL_PACK_BUFFER, r->pbo[k]);
+    glReadPixels(0, 0, r->t->w, r->t->h, GL_RGBA, GL_UNSIGNED_BYTE, NULL);   /* into the buffer */
+    glBindBuffer(GL_PIXEL_PACK_BUFFER, 0);
+    glBindFramebuffer(GL_READ_FRAMEBUFFER, (GLuint)prev);
+    glFlush();   /* the GPU starts now, not when the buffer is mapped */
+}
+
+const uint8_t *gfx_readback_map(gfx_readback *r, int k)
+{
+    if (!r || k < 0 || k >= r->n || r->mapped[k]) return NULL;
+    glBindBuffer(GL_PIXEL_PACK_BUFFER, r->pbo[k]);
+    void *p = glMapBufferRange(GL_PIXEL_PACK_BUFFER, 0, (GLsizeiptr)r->t->w * r->t->h * 4, GL_MAP_READ_BIT);
+    glBindBuffer(GL_PIXEL_PACK_BUFFER, 0);
+    r->mapped[k] = p != NULL;
+    return p;
+}
+
+void gfx_readback_unmap(gfx_readback *r, int k)
+{
+    if (!r || k < 0 || k >= r->n || !r->mapped[k]) return;
+    glBindBuffer(GL_PIXEL_PACK_BUFFER, r->pbo[k]);
+    glUnmapBuffer(GL_PIXEL_PACK_BUFFER);
+    glBindBuffer(GL_PIXEL_PACK_BUFFER, 0);
+    r->mapped[k] = false;
 }

@@ -111,7 +111,7 @@ bool ts_out_commit(const char *tmp, const char *path, char *err, size_t errlen) 
     return false;
 }
 
-bool ts_out_close_commit(FILE *f, const char *tmp, const char *path, char *err, size_t errlen) {
+bool ts_out_close(FILE *f, const char *tmp, const char *path, char *err, size_t errlen) {
     bool ok = !ferror(f);
     int saved = errno;
     if (fclose(f) != 0 && ok) { ok = false; saved = errno; }
@@ -119,9 +119,21 @@ bool ts_out_close_commit(FILE *f, const char *tmp, const char *path, char *err, 
         char sh[128];
         snprintf(err, errlen, "%s: write failed: %s", ts_path_shown(path, sh, sizeof sh), strerror(saved));
         unlink(tmp);
-        return false;
     }
-    return ts_out_commit(tmp, path, err, errlen);
+    return ok;
+}
+
+bool ts_out_close_commit(FILE *f, const char *tmp, const char *path, char *err, size_t errlen) {
+    return ts_out_close(f, tmp, path, err, errlen) && ts_out_commit(tmp, path, err, errlen);
+}
+
+bool ts_out_commit_all(const char *const *tmp, const char *const *path, int n, char *err, size_t errlen) {
+    int i = 0;
+    while (i < n && ts_out_commit(tmp[i], path[i], err, errlen)) i++;   /* a failed one removes its temporary */
+    if (i == n) return true;
+    for (int k = 0; k < i; k++) unlink(path[k]);
+    for (int k = i + 1; k < n; k++) unlink(tmp[k]);
+    return false;
 }
 
 void ts_out_close_discard(FILE *f, const char *tmp) {

@@ -59,9 +59,19 @@ FILE *ts_out_open(const char *path, char *tmp, size_t tmplen, char *err, size_t 
 /* Renames a complete temporary to path; on failure removes it. */
 bool ts_out_commit(const char *tmp, const char *path, char *err, size_t errlen);
 
+/* Closes f, reporting a failed flush: on failure the temporary is removed
+ * and false returned; on success it waits, complete, for a commit. */
+bool ts_out_close(FILE *f, const char *tmp, const char *path, char *err, size_t errlen);
+
 /* Closes f (reporting a failed flush), then commits; on any failure the
  * temporary is removed and false returned. */
 bool ts_out_close_commit(FILE *f, const char *tmp, const char *path, char *err, size_t errlen);
+
+/* Commits n complete temporaries together (a video and its subtitles): all
+ * land under their final names, or none does. If a rename fails, the files
+ * already renamed in this call and the temporaries left are removed (an old
+ * file that --force replaced stays gone), and false returned. */
+bool ts_out_commit_all(const char *const *tmp, const char *const *path, int n, char *err, size_t errlen);
 
 /* Closes f (if any) and removes the temporary. */
 void ts_out_close_discard(FILE *f, const char *tmp);
