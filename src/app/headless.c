@@ -22,8 +22,10 @@
  * and exits 128 + the signal (130 for Ctrl-C). SDL's own handlers are kept
  * out (they would only queue a quit event that no headless loop reads).
  */
+#define _GNU_SOURCE   /* F_SETPIPE_SZ */
 #include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <math.h>
 #include <signal.h>
 #include <stdio.h>
@@ -502,6 +504,9 @@ int app_record(const app_options *o) {
         _exit(127);
     }
     close(fds[0]);
+#ifdef F_SETPIPE_SZ
+    fcntl(fds[1], F_SETPIPE_SZ, 1 << 20);   /* fewer trips between us and ffmpeg (Linux; best effort) */
+#endif
     if (pid < 0) {
         perror("tensorstage: fork");
         close(fds[1]);
