@@ -80,7 +80,8 @@ static bool parse_size(const char *s, int *w, int *h) {
     if (!x || x - s >= 15 || strlen(x + 1) >= 15) return false;
     snprintf(a, sizeof a, "%.*s", (int)(x - s), s);
     snprintf(b, sizeof b, "%s", x + 1);
-    return parse_int(a, 16, 8192, w) && parse_int(b, 16, 8192, h);
+    /* at most 4K UHD: 3840x2160, or the same pixels upright (2160x3840) */
+    return parse_int(a, 16, 3840, w) && parse_int(b, 16, 3840, h) && (long)*w * *h <= 3840L * 2160;
 }
 
 /* ---- list, check, dump -------------------------------------------------- */
@@ -296,9 +297,9 @@ int app_main(int argc, char **argv) {
             if (strcmp(a, "--out") == 0) o.out = next;
             else if (strcmp(a, "--size") == 0) {
                 if (!parse_size(next, &o.width, &o.height))
-                    return bad("--size must be WxH with each side 16..8192, got '%s'", next);
+                    return bad("--size must be WxH, each side 16..3840, at most 3840x2160 pixels in all, got '%s'", next);
             } else if (strcmp(a, "--fps") == 0) {
-                if (!parse_int(next, 1, 240, &o.fps)) return bad("--fps must be 1..240, got '%s'", next);
+                if (!parse_int(next, 1, 120, &o.fps)) return bad("--fps must be 1..120, got '%s'", next);
             } else if (strcmp(a, "--beat") == 0) {
                 if (!parse_int(next, 1, 999, &o.beat)) return bad("--beat must be a beat number from 1, got '%s'", next);
             } else if (strcmp(a, "--frames") == 0) {

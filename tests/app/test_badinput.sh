@@ -50,7 +50,16 @@ bad 2 "unknown option '--bogus'" --bogus
 bad 2 "render needs --out" render calibration
 bad 2 -- "--size must be WxH" render calibration --out "$T/n" --size 99999x99999
 bad 2 -- "--frames must be 1..1000000" render calibration --out "$T/n" --frames 0
-bad 2 -- "--fps must be 1..240, got '1 2'" render calibration --out "$T/n" --fps $'1\n2'
+bad 2 -- "--fps must be 1..120, got '1 2'" render calibration --out "$T/n" --fps $'1\n2'
+# exports go up to 4K UHD (either way up) and 120 fps: the limits pass the
+# command line (the unknown scene is what is refused), one more does not
+bad 2 -- "--size must be WxH, each side 16..3840, at most 3840x2160 pixels in all, got '3841x2160'" \
+  render calibration --out "$T/n" --size 3841x2160
+bad 2 -- "--size must be WxH, each side 16..3840, at most 3840x2160 pixels in all, got '3840x2161'" \
+  record calibration --out "$T/n.mp4" --size 3840x2161
+bad 2 -- "--fps must be 1..120, got '121'" record calibration --out "$T/n.mp4" --fps 121
+bad 2 "unknown scene 'nosuch'" record nosuch --out "$T/n.mp4" --size 3840x2160 --fps 120
+bad 2 "unknown scene 'nosuch'" render nosuch --out "$T/n" --size 2160x3840
 bad 2 "unknown scene '.*\.\.\..*x'" render "$(printf 'x%.0s' {1..3000})" --out "$T/n"
 bad 2 "unknown scene 'a b'" dump $'a\nb' --out "$T/n.json"
 

@@ -36,7 +36,7 @@ expect 2 "render needs --out" render calibration
 expect 2 "unknown scene 'nosuch'" render nosuch --out "$T/x"
 expect 2 -- "--size must be WxH" render calibration --out "$T/x" --size 12x9
 expect 2 -- "--size must be WxH" render calibration --out "$T/x" --size banana
-expect 2 -- "--fps must be 1..240" render calibration --out "$T/x" --fps 0
+expect 2 -- "--fps must be 1..120" render calibration --out "$T/x" --fps 0
 expect 2 -- "--fps needs a value" render calibration --out "$T/x" --fps
 expect 2 -- "--beat must be 1..6 for calibration" render calibration --out "$T/x" --beat 9
 expect 2 -- "--beat must be a beat number" dump calibration --out "$T/x.json" --beat -1
