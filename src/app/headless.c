@@ -100,7 +100,8 @@ static int headless_scene(headless *H, const app_options *o, long default_frames
     if (!H->deck) { app_error("%s", err); return APP_USAGE; }
     H->s = H->deck->e[0].s;
     const scene_kind *k = H->s->kind;
-    if (o->beat && H->deck->n > 1) {
+    bool deck = deck_is_path(o->scene);   /* a deck records whole, even one of one entry */
+    if (o->beat && deck) {
         app_error("tensorstage: --beat goes with a scene, not a deck (%s)", o->scene);
         deck_close(H->deck);
         return APP_USAGE;
@@ -113,8 +114,9 @@ static int headless_scene(headless *H, const app_options *o, long default_frames
     H->t1 = -1;
     H->last_beat = -1;
     bool ranged = o->beat_from || o->has_from || o->has_to;
-    if (ranged && H->deck->n > 1) {
-        app_error("tensorstage: --beats, --from and --to go with a scene, not a deck (%s)", o->scene);
+    if (ranged && deck) {
+        app_error("tensorstage: --beats, --from and --to go with a scene, not a deck: a deck is exported whole (%s)",
+                  o->scene);
         deck_close(H->deck);
         return APP_USAGE;
     }
@@ -288,7 +290,7 @@ static int render_still(headless *H, const app_options *o) {
     char err[512], tmp[TS_PATH_MAX];
     const scene_kind *k = H->s->kind;
     int beat = o->beat ? o->beat : o->beat_to ? o->beat_to : k->beat_count;
-    if (H->deck->n > 1 || o->has_from || o->has_to || (o->beat_from && o->beat_from != o->beat_to)) {
+    if (deck_is_path(o->scene) || o->has_from || o->has_to || (o->beat_from && o->beat_from != o->beat_to)) {
         app_error("tensorstage: --still takes one scene and at most one beat (--beat K), not a range or a deck");
         deck_close(H->deck);
         return APP_USAGE;

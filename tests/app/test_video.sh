@@ -50,13 +50,35 @@ bad 2 "--still writes one PNG" render calibration --still --out "$T/x"
 bad 2 "--still goes with render" record calibration --still --out "$T/v.mp4"
 bad 2 "--subtitles goes with record" render calibration --subtitles --out "$T/r"
 bad 2 "--quality, --crf and --preset go with record" render calibration --quality low --out "$T/r"
-# a missing encoder is found by asking ffmpeg (-encoders), before any frame
+# A stand-in ffmpeg (in $T/bin, first on PATH when asked for): it logs each
+# call to $T/bin/calls, lists only the encoder $FAKE_ENC when asked, and
+# otherwise reads the frames and leaves an empty video; with $FAKE_HOLD set it
+# then writes $FAKE_HOLD.started and waits for $FAKE_HOLD.go before exiting.
 mkdir "$T/bin"
-printf '#!/bin/sh\necho " V....D libx264   libx264 H.264"\n' > "$T/bin/ffmpeg"; chmod +x "$T/bin/ffmpeg"
-PREFIX=(env "PATH=$T/bin:$PATH")
-bad 2 "this ffmpeg has no libvpx-vp9 encoder" record calibration --out "$T/bin/v.webm"
+cat > "$T/bin/ffmpeg" <<'EOF'
+#!/bin/sh
+echo "$*" >> "${0%/*}/calls"
+for a; do [ "$a" = -encoders ] && { echo " V....D ${FAKE_ENC:-libx264}   the encoder"; exit 0; }; done
+cat > /dev/null
+if [ -n "${FAKE_HOLD:-}" ]; then
+  : > "$FAKE_HOLD.started"
+  while [ ! -e "$FAKE_HOLD.go" ]; do sleep 0.05; done
+fi
+for a; do out=$a; done
+: > "$out"
+EOF
+chmod +x "$T/bin/ffmpeg"
+FAKE=(env "PATH=$T/bin:$PATH")
+# a missing encoder is found by asking ffmpeg (-encoders), before any frame:
+# the stand-in is asked that and nothing else
+for c in "libx264 v.webm libvpx-vp9" "libvpx-vp9 v.mp4 libx264" "libx264 v.mov prores_ks" "libx264 v.gif gif"; do
+  set -- $c
+  rm -f "$T/bin/calls"
+  PREFIX=("${FAKE[@]}" "FAKE_ENC=$1")
+  bad 2 "this ffmpeg has no $3 encoder" record calibration --out "$T/$2"
+  check "only -encoders asked before refusing $2" "-hide_banner -nostdin -encoders" "$(cat "$T/bin/calls")"
+done
 PREFIX=(env)
-rm -rf "$T/bin"
 
 # ---- every format, checked with ffprobe (beat 2 of calibration: 3 s = 31 frames)
 "$TS" record calibration --out "$T/v.mp4" "${SMALL[@]}" --beats 2 2>/dev/null
@@ -102,6 +124,49 @@ check "vtt header and cues" "WEBVTT|00:00:00.000 --> 00:00:03.000|00:00:03.000 -
 check "srt cue 2 is beat 3's caption" "1" "$(grep -c '^A window slides' "$T/s.srt")"
 rm "$T/s.mp4"   # a subtitle file in the way is refused before any frame, like the video
 bad 2 "s.srt: already exists" record calibration --out "$T/s.mp4" --subtitles "${SMALL[@]}" --frames 1
+
+# subtitles land with the video or not at all: a subtitle that cannot be
+# written (no room: a file size limit of 0) leaves no video either ...
+PREFIX=(bash -c 'ulimit -f 0; trap "" XFSZ; exec "$@"' limit "${FAKE[@]}")
+bad 1 "u.srt: write failed: File too large; nothing was written" \
+  record calibration --out "$T/u.mp4" --subtitles "${SMALL[@]}" --frames 3
+PREFIX=(env)
+# ... and one that cannot be renamed into place (a folder appeared there while
+# recording) takes back the video and the other subtitle already renamed
+FAKE_HOLD=$T/bin/hold "${FAKE[@]}" "$TS" record calibration --out "$T/u.mp4" --subtitles "${SMALL[@]}" \
+  --frames 3 2> "$T/bin/err" &
+pid=$!
+for ((i = 0; i < 1200; i++)); do [ -e "$T/bin/hold.started" ] && break; sleep 0.05; done
+mkdir "$T/u.vtt"; touch "$T/bin/hold.go"
+wait $pid; rc=$?
+check "a subtitle that cannot be renamed: exit 1" "1" "$rc"
+check "... one line saying so" "tensorstage: $T/u.vtt: cannot rename the finished file into place: Is a directory; nothing was written" \
+  "$(cat "$T/bin/err")"
+check "... and nothing else under a final name, no temporary" "u.vtt" "$(ls -A "$T" | grep '^u\.\|^\.u\.')"
+rmdir "$T/u.vtt"
+
+# ---- progress: a live line on a terminal, only the summary in a log --------
+err=$("$TS" record calibration --out "$T/p.mp4" "${SMALL[@]}" --beats 2 2>&1 >/dev/null)
+check "record in a log: one summary line" "1 recorded 31 frames at 160x90, 10 fps" \
+  "$(printf '%s\n' "$err" | awk '{ s = $0 } END { print NR, s }' | cut -d' ' -f1-8)"
+if command -v script >/dev/null; then
+  script -qec "'$TS' record calibration --out '$T/q.mp4' ${SMALL[*]} --beats 2" /dev/null > "$T/tty.txt"
+  check "record on a terminal: the progress line reaches the last frame" "1" \
+    "$(tr '\r' '\n' < "$T/tty.txt" | grep -c '^recording calibration: frame 31/31 .* fps .* s left')"
+  check "... then the summary" "1" "$(grep -c '^recorded 31 frames' "$T/tty.txt")"
+else
+  echo "note: no 'script' here to give record a terminal; its progress line is not checked"
+fi
+
+# ---- a deck is exported whole: its entries' own beats, no --beats/--from/--to
+printf '[deck]\ntitle = one\n\n[entry]\nscene = calibration\nbeats = 2-3\n' > "$T/one.deck"
+bad 2 "^tensorstage: --beats, --from and --to go with a scene, not a deck: a deck is exported whole" \
+  record "$T/one.deck" --out "$T/d.mp4" --beats 1
+bad 2 "--beats, --from and --to go with a scene, not a deck" record "$TS_SRC/scenes/lecture.deck" --out "$T/d.mp4" --to 3
+bad 2 "--beats, --from and --to go with a scene, not a deck" render "$TS_SRC/scenes/lecture.deck" --out "$T/d" --from 1
+bad 2 "--beat goes with a scene, not a deck" render "$T/one.deck" --out "$T/d" --beat 1
+"$TS" record "$T/one.deck" --out "$T/d.mp4" "${SMALL[@]}" 2>/dev/null
+check "a deck of calibration's beats 2-3: 3 s + 4 s + the settled frame" "h264,160,90,yuv420p,71" "$(probe "$T/d.mp4")"
 
 # ---- --set SECTION.KEY=VALUE: checked by the scene's set, like the preset file
 bad 2 "^--set card.grid=0: grid must be 60..240, got 0$" dump calibration --set card.grid=0 --out "$T/d.json"
