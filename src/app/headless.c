@@ -57,6 +57,8 @@ typedef struct headless {
     app_frame_opts frame;
     take_player *take;         /* a take: frames take_first, ... of its replay */
     long take_first;
+    bool tty;                  /* stderr is a terminal: a live progress line */
+    double started, shown;     /* progress: when the frames started, when last shown */
 } headless;
 
 /* ---- stopping on SIGINT / SIGTERM ------------------------------------------ */
@@ -82,6 +84,25 @@ static int stopped(const char *what, long done, long n) {
     app_error("tensorstage: %s stopped by %s after %ld of %ld frames; nothing was written",
             what, stop_signal == SIGINT ? "SIGINT (Ctrl-C)" : "SIGTERM", done, n);
     return 128 + stop_signal;
+}
+
+/* ---- progress ------------------------------------------------------------- */
+
+/* On a terminal, a live line: frames done, frames per second, time left
+ * (at most four times a second, and at the last frame); in a log nothing,
+ * the command's one summary line says it all. */
+static void progress(headless *H, const char *verb, long done, long n) {
+    if (!H->tty || stop_signal) return;
+    double now = scene_seconds() - H->started;
+    if (now - H->shown < 0.25 && done < n) return;
+    H->shown = now;
+    double f = (double)done / (now > 0 ? now : 1e-9);
+    fprintf(stderr, "\r%s %s: frame %ld/%ld  %.1f fps  %.0f s left   ", verb, H->s->kind->name, done, n, f,
+            (double)(n - done) / f);
+}
+
+static void progress_end(const headless *H) {
+    if (H->tty) fprintf(stderr, "\n");
 }
 
 /* ---- opening -------------------------------------------------------------- */
@@ -167,6 +188,8 @@ static int headless_gl(headless *H, const app_options *o) {
     ui_init(&H->ui, &H->theme);
     H->ui.show_widgets = o->chrome;
     H->frame = (app_frame_opts){.theme = &H->theme, .captions = !o->no_captions, .view = {.zoom = 1}};
+    H->tty = isatty(2);
+    H->started = scene_seconds();
     return APP_OK;
 fail_gfx:
     if (H->target) gfx_target_free(H->target);
@@ -361,12 +384,14 @@ int app_render(const app_options *o) {
     for (bool go = x != NULL; go && done < n && !stop_signal; done++) {
         headless_frame(&H, o, done);
         go = export_push(x);
+        progress(&H, "rendering", done + 1, n);
     }
     if (x && !stop_signal && !export_finish(x, err, sizeof err) && !stop_signal) {
         app_error("tensorstage: %s", err);
         rc = APP_FAIL;
     }
     export_close(x);   /* the worker is joined: no temporary appears after this */
+    progress_end(&H);
     bool interrupted = stop_signal != 0;
     long published = 0;
     if (!rc && !interrupted) {   /* every frame is complete: publish them all */
@@ -518,21 +543,14 @@ int app_record(const app_options *o) {
     }
 
     long n = H.frames, done = 0;   /* frames drawn and pushed */
-    double t0 = scene_seconds(), last_report = 0;
-    bool tty = isatty(2);   /* a live progress line on a terminal; in a log only the summary */
+    double t0 = scene_seconds();
     export *x = headless_export(&H, write_to_ffmpeg, &fds[1]);
     bool ok = x != NULL;
     for (; done < n && ok && !stop_signal; done++) {
         headless_frame(&H, o, done);
         if (o->subtitles) subtitle_cues_add(&cues, H.s, done);
         ok = export_push(x);
-        double now = scene_seconds() - t0;
-        if (tty && !stop_signal && (now - last_report > 0.25 || done == n - 1)) {
-            double f = (double)(done + 1) / (now > 0 ? now : 1e-9);
-            fprintf(stderr, "\rrecording %s: frame %ld/%ld  %.1f fps  %.0f s left   ",
-                    H.s->kind->name, done + 1, n, f, (double)(n - done - 1) / f);
-            last_report = now;
-        }
+        progress(&H, "recording", done + 1, n);
     }
     char why[512] = "";
     if (ok && !stop_signal) ok = export_finish(x, why, sizeof why);
@@ -544,7 +562,7 @@ int app_record(const app_options *o) {
     int status = 0;
     while (waitpid(pid, &status, 0) < 0 && errno == EINTR) {}
     double total = scene_seconds() - t0;
-    if (tty) fprintf(stderr, "\n");
+    progress_end(&H);
     char subs_tmp[2][TS_PATH_MAX];
     if (stop_signal) {
         unlink(tmp);

@@ -154,6 +154,9 @@ if command -v script >/dev/null; then
   check "record on a terminal: the progress line reaches the last frame" "1" \
     "$(tr '\r' '\n' < "$T/tty.txt" | grep -c '^recording calibration: frame 31/31 .* fps .* s left')"
   check "... then the summary" "1" "$(grep -c '^recorded 31 frames' "$T/tty.txt")"
+  script -qec "'$TS' render calibration --out '$T/pr' ${SMALL[*]} --frames 5" /dev/null > "$T/tty.txt"
+  check "render on a terminal: the same progress line" "1" \
+    "$(tr '\r' '\n' < "$T/tty.txt" | grep -c '^rendering calibration: frame 5/5 .* fps .* s left')"
 else
   echo "note: no 'script' here to give record a terminal; its progress line is not checked"
 fi
