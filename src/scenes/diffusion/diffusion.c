@@ -370,6 +370,15 @@ static void diff_shutdown(void *p) {
     ts_arena_free(&st->arena);
 }
 
+static const ui_help_key diff_help[] = {
+    {"Train / Pause", "train the denoiser live on the 2-D data; Reset starts again"},
+    {"New seed", "sample again from fresh noise"},
+    {"data: drawn", "click the plane to place your own points (8 or more), then it trains"},
+    {"schedule, lr", "linear or cosine noise schedule; the learning rate"},
+    {"t", "drag to scrub the timestep from 1 to 999"},
+    {"hover", "any point or curve: its value at every stage and where it came from"},
+};
+
 const scene_kind scene_diffusion = {
     .name = "diffusion",
     .title = "Diffusion models",
@@ -384,4 +393,6 @@ const scene_kind scene_diffusion = {
     .draw = diff_draw,
     .dump = diff_dump,
     .shutdown = diff_shutdown,
+    .help = diff_help,
+    .help_count = (int)(sizeof diff_help / sizeof diff_help[0]),
 };
