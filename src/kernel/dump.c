@@ -6,8 +6,9 @@
  * itself, its strings and tensors), so resetting that arena ends it and
  * ts_dump_free on it does nothing.
  *
- * Writing. Floats are printed as "%.9g" of the float, which reads back as the
- * same float; params (doubles) as "%.17g". JSON has no NaN or infinity, so a
+ * Writing. Floats are printed with the fewest digits (6 to 9, "%.9g" always
+ * suffices) that read back as the same float, so rounded weights stay short
+ * in a file; params (doubles) as "%.17g". JSON has no NaN or infinity, so a
  * dump holding a non-finite value is refused (ts_dump_write says which tensor
  * and element; ts_dump_to_string returns NULL).
  *
@@ -149,6 +150,17 @@ static void sb_puts(strbuf *b, const char *s) {
     b->len += n;
 }
 
+/* v in the fewest significant digits (6..9) that read back as v. */
+static void sb_float(strbuf *b, float v) {
+    char tmp[32];
+    int prec = 6;
+    for (;; prec++) {
+        snprintf(tmp, sizeof tmp, "%.*g", prec, (double)v);
+        if (prec == 9 || (float)strtod(tmp, NULL) == v) break;
+    }
+    sb_puts(b, tmp);
+}
+
 /* A JSON string literal: quotes, backslashes and control bytes escaped,
  * other bytes (UTF-8) passed through. */
 static void sb_json_string(strbuf *b, const char *s) {
@@ -205,7 +217,10 @@ char *ts_dump_to_string(const ts_dump *d) {
         for (int k = 0; k < t->ndim; k++) sb_printf(&b, k ? ",%d" : "%d", t->shape[k]);
         sb_puts(&b, "],\"data\":[");
         size_t n = ts_numel(t);
-        for (size_t k = 0; k < n; k++) sb_printf(&b, k ? ",%.9g" : "%.9g", (double)t->data[k]);
+        for (size_t k = 0; k < n; k++) {
+            if (k) sb_puts(&b, ",");
+            sb_float(&b, t->data[k]);
+        }
         sb_puts(&b, "]}");
     }
     sb_puts(&b, "}}\n");

@@ -49,26 +49,56 @@ void ts_linear_forward(float *out, const float *inp, const float *weight,
     }
 }
 
+/* y[c] += a0 x0[c], then += a1 x1[c], ... (n_terms of them, 1..4), in that
+ * order for every c: the same sums as n_terms separate passes, with y read
+ * and written once. */
+static void axpy_n(float *restrict y, const float *const *x, const float *a, int n_terms, int n) {
+    int c = 0;
+    if (n_terms == 4) {
+        const float *restrict x0 = x[0], *restrict x1 = x[1], *restrict x2 = x[2], *restrict x3 = x[3];
+        for (; c + 8 <= n; c += 8)
+            for (int k = 0; k < 8; k++)
+                y[c + k] = (((y[c + k] + a[0] * x0[c + k]) + a[1] * x1[c + k]) + a[2] * x2[c + k]) + a[3] * x3[c + k];
+    }
+    for (; c < n; c++) {
+        float s = y[c];
+        for (int r = 0; r < n_terms; r++) s += a[r] * x[r][c];
+        y[c] = s;
+    }
+}
+
 void ts_linear_backward(float *dinp, float *dweight, float *dbias, const float *dout,
                         const float *inp, const float *weight, int B, int C, int OC) {
     /* dinp [B,C], dweight [OC,C], dbias [OC] (each may be NULL), dout [B,OC],
-     * inp [B,C], weight [OC,C]. Row by row so the inner loops are contiguous:
-     * dinp[b,:] += dout[b,o] * weight[o,:], dweight[o,:] += dout[b,o] * inp[b,:]. */
-    for (int b = 0; b < B; b++) {
-        const float *x = inp + (size_t)b * C;
-        const float *dy = dout + (size_t)b * OC;
-        float *dx = dinp ? dinp + (size_t)b * C : NULL;
-        for (int o = 0; o < OC; o++) {
-            float d = dy[o];
-            if (dbias) dbias[o] += d;
-            if (dx) {
-                const float *w = weight + (size_t)o * C;
-                for (int c = 0; c < C; c++) dx[c] += d * w[c];
+     * inp [B,C], weight [OC,C]:
+     *   dinp[b,:] += dout[b,o] * weight[o,:]  for o in order,
+     *   dweight[o,:] += dout[b,o] * inp[b,:]  for b in order, dbias[o] += dout[b,o].
+     * Four terms per pass over a row (axpy_n), each element summed in the
+     * same order as one term at a time. */
+    if (dinp)
+        for (int b = 0; b < B; b++) {
+            const float *dy = dout + (size_t)b * OC;
+            float *dx = dinp + (size_t)b * C;
+            for (int o = 0; o < OC; o += 4) {
+                int n = OC - o < 4 ? OC - o : 4;
+                const float *w[4];
+                for (int r = 0; r < n; r++) w[r] = weight + (size_t)(o + r) * C;
+                axpy_n(dx, w, dy + o, n, C);
             }
-            if (dweight) {
-                float *dw = dweight + (size_t)o * C;
-                for (int c = 0; c < C; c++) dw[c] += d * x[c];
+        }
+    if (!dweight && !dbias) return;
+    for (int o = 0; o < OC; o++) {
+        float *dw = dweight ? dweight + (size_t)o * C : NULL;
+        for (int b = 0; b < B; b += 4) {
+            int n = B - b < 4 ? B - b : 4;
+            const float *x[4];
+            float a[4];
+            for (int r = 0; r < n; r++) {
+                x[r] = inp + (size_t)(b + r) * C;
+                a[r] = dout[(size_t)(b + r) * OC + o];
+                if (dbias) dbias[o] += a[r];
             }
+            if (dw) axpy_n(dw, x, a, n, C);
         }
     }
 }
