@@ -617,6 +617,7 @@ int app_bench(const app_options *o) {
     uint8_t px[4];
     double dur = scene_duration(H.s->kind);
     double startup = 0;
+    long work0 = 0;
     for (long i = -1; i < n && !stop_signal; i++) {   /* frame -1: the first frame, for start-up */
         double a = scene_seconds();
         /* frames spread evenly over the whole story, so every beat is measured */
@@ -626,6 +627,7 @@ int app_bench(const app_options *o) {
         double b = scene_seconds();
         if (i < 0) startup = b;
         else ms[i] = 1e3 * (b - a);
+        if (i < 0 && H.s->kind->work) work0 = H.s->kind->work(H.s->state);
     }
     if (stop_signal) {
         free(ms);
@@ -641,6 +643,10 @@ int app_bench(const app_options *o) {
     printf("frame time: median %.2f ms, p95 %.2f ms, mean %.2f ms\n", med, p95, sum / (double)n);
     printf("fps: %.1f (median), %.1f (p95)\n", 1e3 / med, 1e3 / p95);
     printf("start-up: %.0f ms from launch to the first finished frame\n", 1e3 * startup);
+    if (H.s->kind->work) {   /* over the measured frames, per second of their time */
+        long w = H.s->kind->work(H.s->state) - work0;
+        printf("%s: %ld in %ld frames, %.0f per second\n", H.s->kind->work_name, w, n, 1e3 * (double)w / sum);
+    }
     free(ms);
     headless_close(&H);
     return APP_OK;

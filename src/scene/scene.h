@@ -74,6 +74,12 @@ typedef struct scene_kind {
      * the query, editing), listed under the app's own in the help overlay. */
     const ui_help_key *help;
     int help_count;
+
+    /* Optional: work the scene does by itself as frames go by (live
+     * training), counted for `bench`: a total that only grows, and its name
+     * ("live training steps"). bench reports it per second of frame time. */
+    long (*work)(const void *st);
+    const char *work_name;
 } scene_kind;
 
 /* ---- registry ------------------------------------------------------------ */
