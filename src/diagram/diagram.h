@@ -203,7 +203,8 @@ typedef struct dg_matrix_style {
                                   the edge: those cells are zero padding */
     const dg_window *windows;  /* outlines drawn over the cells */
     int window_count;
-    float max_cell;            /* largest cell side; 0 = 120 */
+    float max_cell;            /* largest cell height; 0 = 120 */
+    float aspect;              /* cell width over height; 0 = 1 (square) */
     float reveal;              /* 0 or 1 = all cells; in (0,1) cells appear in
                                   reading order, for animations */
 } dg_matrix_style;
@@ -232,6 +233,7 @@ typedef struct dg_strip_style {
     const char *const *labels; /* one per value, or NULL */
     bool no_title, no_legend;
     float max_cell;            /* 0 = 90 */
+    float aspect;              /* colour cells' width over height; 0 = 1 */
     int start, count;          /* a range of the last dim; count 0 = all */
 } dg_strip_style;
 

@@ -8,8 +8,8 @@
  * Layout, inside the rect: the title on top (the tensor name and slice by
  * default), column labels over the grid, row labels left of it, the colour
  * legend right of the grid (or under it when that leaves bigger cells). Cells
- * are square, as large as fit but at most max_cell, and the whole block is
- * centred in the rect. Labels shrink toward DG_TEXT_MIN to fit their cell;
+ * are square (or `aspect` times as wide as tall), as large as fit but at most
+ * max_cell tall, and the whole block is centred in the rect. Labels shrink toward DG_TEXT_MIN to fit their cell;
  * column labels wider than a cell alternate between two lines, or turn up
  * (gfx_text_up) when two cells are not enough; labels that still collide
  * are thinned (every k-th shown). Numbers are
@@ -161,10 +161,10 @@ static void label_up(float cx, float bottom, float size, float h, gfx_color c, c
 
 /* ---- numbers ------------------------------------------------------------------ */
 
-/* The size and width at which every shown number fits a cell of side cs, or 0
- * when none fits (then cells show only colour). */
-static float numbers_fit(dg__grid *m, float cs, int *max_chars) {
-    float s0 = fminf(DG_TEXT_BODY, (cs - 3) / 1.17f);   /* a line box is 1.17 em */
+/* The size and width at which every shown number fits a cell cw wide and ch
+ * tall, or 0 when none fits (then cells show only colour). */
+static float numbers_fit(dg__grid *m, float cw, float ch, int *max_chars) {
+    float s0 = fminf(DG_TEXT_BODY, (ch - 3) / 1.17f);   /* a line box is 1.17 em */
     if (s0 < DG_TEXT_MIN) return 0;
     for (int mc = 6; mc >= 4; mc--) {
         float wmax = 0;
@@ -176,7 +176,7 @@ static float numbers_fit(dg__grid *m, float cs, int *max_chars) {
                 float w = gfx_text_width(1, NUM_FONT, dg_fmt(buf, sizeof buf, v, 3, mc, false));
                 if (w > wmax) wmax = w;
             }
-        float s = wmax > 0 ? fminf(s0, (cs - fmaxf(5, 0.08f * cs)) / wmax) : s0;
+        float s = wmax > 0 ? fminf(s0, (cw - fmaxf(5, 0.08f * cw)) / wmax) : s0;
         if (s >= DG_TEXT_MIN) {
             *max_chars = mc;
             return floorf(s);
@@ -188,7 +188,8 @@ static float numbers_fit(dg__grid *m, float cs, int *max_chars) {
 /* ---- layout ------------------------------------------------------------------- */
 
 typedef struct mlayout {
-    float cs;                 /* cell side */
+    float cs, cw;             /* cell height, and width (cs * aspect) */
+    float aspect;
     float gx, gy;             /* grid's top-left */
     float title_h, col_h, row_w;
     bool legend, legend_right;
@@ -201,12 +202,12 @@ static float cell_side(dg_rect r, const dg__grid *m, const mlayout *L, bool lege
     float w = r.w - L->row_w, h = r.h - L->title_h - L->col_h;
     if (legend && right) w -= leg_w + LEGEND_GAP;
     if (legend && !right) h -= LEGEND_H_H + LEGEND_GAP;
-    float cs = fminf(fminf(w / (float)m->cols, h / (float)m->rows), max_cell);
+    float cs = fminf(fminf(w / ((float)m->cols * L->aspect), h / (float)m->rows), max_cell);
     if (legend && right && cs * (float)m->rows < LEGEND_V_MIN_H) {
         /* a vertical legend as tall as the grid must still hold its ticks */
         if (h < LEGEND_V_MIN_H) return 0;
     }
-    if (legend && !right && cs * (float)m->cols < LEGEND_H_MIN_W && w < LEGEND_H_MIN_W) return 0;
+    if (legend && !right && cs * L->aspect * (float)m->cols < LEGEND_H_MIN_W && w < LEGEND_H_MIN_W) return 0;
     return cs > 0 ? cs : 0;
 }
 
@@ -220,10 +221,12 @@ static void fit_cells(dg_rect r, const dg__grid *m, mlayout *L, bool legend, flo
         float b = cell_side(r, m, L, true, false, max_cell, leg_w);
         L->legend_right = a >= b;
         L->cs = fmaxf(a, b);
+        L->cw = L->cs * L->aspect;
         if (L->cs > 0) return;
         L->legend = false;
     }
     L->cs = cell_side(r, m, L, false, false, max_cell, leg_w);
+    L->cw = L->cs * L->aspect;
 }
 
 /* ---- drawing ------------------------------------------------------------------ */
@@ -232,16 +235,16 @@ static void draw_heat(const dg__grid *m0, const float *buf, const mlayout *L, in
                       float hi, int gc) {
     int full = visible / m0->cols, part = visible % m0->cols;
     if (full > 0)
-        gfx_heatmap(L->gx, L->gy, L->cs * (float)m0->cols, L->cs * (float)full, buf, full,
+        gfx_heatmap(L->gx, L->gy, L->cw * (float)m0->cols, L->cs * (float)full, buf, full,
                     m0->cols, lo, hi, gc);
     if (part > 0)
-        gfx_heatmap(L->gx, L->gy + L->cs * (float)full, L->cs * (float)part, L->cs,
+        gfx_heatmap(L->gx, L->gy + L->cs * (float)full, L->cw * (float)part, L->cs,
                     buf + (size_t)full * (size_t)m0->cols, 1, part, lo, hi, gc);
 }
 
 static void draw_windows(const dg__grid *m, const dg_matrix_style *s, const mlayout *L) {
     const ui_theme *th = dg_theme();
-    float thick = fminf(6, fmaxf(3, L->cs * 0.08f));
+    float thick = fminf(6, fmaxf(3, fminf(L->cs, L->cw) * 0.08f));
     for (int k = 0; k < s->window_count; k++) {
         const dg_window *w = &s->windows[k];
         /* slice coordinates -> shown cells, clipped to the window */
@@ -253,8 +256,8 @@ static void draw_windows(const dg__grid *m, const dg_matrix_style *s, const mlay
         if (c1 > m->cols) c1 = m->cols;
         if (r1 <= r0 || c1 <= c0) continue;
         gfx_color c = w->color.a > 0 ? w->color : th->accent;
-        gfx_rrect_line(L->gx + (float)c0 * L->cs - thick / 2, L->gy + (float)r0 * L->cs - thick / 2,
-                       (float)(c1 - c0) * L->cs + thick, (float)(r1 - r0) * L->cs + thick,
+        gfx_rrect_line(L->gx + (float)c0 * L->cw - thick / 2, L->gy + (float)r0 * L->cs - thick / 2,
+                       (float)(c1 - c0) * L->cw + thick, (float)(r1 - r0) * L->cs + thick,
                        thick, thick, c);
     }
 }
@@ -305,7 +308,7 @@ dg_cells dg__grid_draw(dg_rect r, dg__grid *mp, const dg_src *src, const dg_matr
     /* label arrays are indexed by slice row/column; padding rows have none */
     int rl_from = m.r0 > 0 ? m.r0 : 0, rl_n = (m.r0 + m.rows < m.R ? m.r0 + m.rows : m.R) - rl_from;
     int cl_from = m.c0 > 0 ? m.c0 : 0, cl_n = (m.c0 + m.cols < m.C ? m.c0 + m.cols : m.C) - cl_from;
-    mlayout L = { 0 };
+    mlayout L = { .aspect = s.aspect > 0 ? s.aspect : 1 };
     L.title_h = s.no_title ? 0 : DG_TEXT_H2 * 1.2f + 12;
     L.col_h = cl && cl_n > 0 ? DG_TEXT_LABEL * 1.2f + LABEL_GAP : 0;
     L.row_w = rl && rl_n > 0 ? fminf(widest(rl, rl_from, rl_n, DG_TEXT_LABEL, GFX_SANS), r.w * 0.3f)
@@ -320,7 +323,7 @@ dg_cells dg__grid_draw(dg_rect r, dg__grid *mp, const dg_src *src, const dg_matr
     /* Numbers-only grids get colour (and a legend) when cells are too small. */
     float cs_plain = cell_side(r, &m, &L, false, false, max_cell, leg_w);
     int max_chars = 4;
-    bool numbers = s.mode != DG_HEAT && numbers_fit(&m, cs_plain, &max_chars) > 0;
+    bool numbers = s.mode != DG_HEAT && numbers_fit(&m, cs_plain * L.aspect, cs_plain, &max_chars) > 0;
     bool heat = want_heat || !numbers;
     /* Cells, legend side and column labels (flat, staggered or turned)
      * depend on each other: settle them in a few rounds. */
@@ -329,19 +332,19 @@ dg_cells dg__grid_draw(dg_rect r, dg__grid *mp, const dg_src *src, const dg_matr
     for (int round = 0; round < 3; round++) {
         fit_cells(r, &m, &L, heat && !s.no_legend, max_cell, leg_w);
         if (L.col_h <= 0) break;
-        colplan np = col_plan(cl, cl_from, cl_n, L.cs, up_max, -1);
+        colplan np = col_plan(cl, cl_from, cl_n, L.cw, up_max, -1);
         if (round > 0 && np.mode == cp.mode) break;
         cp = np;
         L.col_h = cp.h;
     }
     if (!(L.cs > 0.5f)) { free(buf); return g; }
     float num_size = 0;
-    if (s.mode != DG_HEAT) num_size = numbers_fit(&m, L.cs, &max_chars);
+    if (s.mode != DG_HEAT) num_size = numbers_fit(&m, L.cw, L.cs, &max_chars);
     if (s.mode == DG_NUMBERS && num_size <= 0) heat = true;
 
     /* Centre the block (title, labels, grid, legend) in the rect; a vertical
      * legend taller than the grid sets the height of the grid's zone. */
-    float gw = L.cs * (float)m.cols, gh = L.cs * (float)m.rows;
+    float gw = L.cw * (float)m.cols, gh = L.cs * (float)m.rows;
     float zone_h = L.legend && L.legend_right ? fmaxf(gh, LEGEND_V_MIN_H) : gh;
     float bw = L.row_w + gw + (L.legend && L.legend_right ? LEGEND_GAP + leg_w : 0);
     float bh = L.title_h + L.col_h + zone_h + (L.legend && !L.legend_right ? LEGEND_GAP + LEGEND_H_H : 0);
@@ -360,7 +363,7 @@ dg_cells dg__grid_draw(dg_rect r, dg__grid *mp, const dg_src *src, const dg_matr
         bounds.w = x1 - bounds.x;
     }
 
-    g = (dg_cells){ L.gx, L.gy, L.cs, L.cs, m.rows, m.cols, -1, -1, bounds };
+    g = (dg_cells){ L.gx, L.gy, L.cw, L.cs, m.rows, m.cols, -1, -1, bounds };
     int visible = s.reveal > 0 && s.reveal < 1 ? (int)ceilf(s.reveal * (float)n) : n;
 
     /* Cells. */
@@ -370,7 +373,7 @@ dg_cells dg__grid_draw(dg_rect r, dg__grid *mp, const dg_src *src, const dg_matr
         int i = k / m.cols, j = k % m.cols;
         float v;
         if (slice_at(&m, i, j, &v)) continue;
-        gfx_rect(L.gx + (float)j * L.cs, L.gy + (float)i * L.cs, L.cs, L.cs,
+        gfx_rect(L.gx + (float)j * L.cw, L.gy + (float)i * L.cs, L.cw, L.cs,
                  gfx_mix(th->bg, th->panel, 0.5f));
     }
     /* Grid lines where cells are big enough to read one by one (lines over
@@ -383,7 +386,7 @@ dg_cells dg__grid_draw(dg_rect r, dg__grid *mp, const dg_src *src, const dg_matr
             gfx_line(L.gx, L.gy + (float)i * L.cs, L.gx + gw, L.gy + (float)i * L.cs, lw, gcol);
         for (int j = 1; j < m.cols; j++) {
             float h = L.cs * (float)(full + (j < visible % m.cols ? 1 : 0));
-            if (h > 0) gfx_line(L.gx + (float)j * L.cs, L.gy, L.gx + (float)j * L.cs, L.gy + h, lw, gcol);
+            if (h > 0) gfx_line(L.gx + (float)j * L.cw, L.gy, L.gx + (float)j * L.cw, L.gy + h, lw, gcol);
         }
     }
     if (visible == n) {   /* a frame of four edges: one stroked quad would shade the whole grid */
@@ -401,7 +404,7 @@ dg_cells dg__grid_draw(dg_rect r, dg__grid *mp, const dg_src *src, const dg_matr
             bool in = slice_at(&m, i, j, &v);
             gfx_color ink = !in ? th->text_dim
                           : heat ? dg__ink_on(gfx_cmap_color(gc, dg__unit(v, lo, hi))) : th->text;
-            gfx_text(L.gx + ((float)j + 0.5f) * L.cs, L.gy + ((float)i + 0.5f) * L.cs, num_size,
+            gfx_text(L.gx + ((float)j + 0.5f) * L.cw, L.gy + ((float)i + 0.5f) * L.cs, num_size,
                      NUM_FONT, GFX_CENTER | GFX_MIDDLE, ink,
                      dg_fmt(txt, sizeof txt, v, 3, max_chars, false));
         }
@@ -426,12 +429,12 @@ dg_cells dg__grid_draw(dg_rect r, dg__grid *mp, const dg_src *src, const dg_matr
     }
     if (L.col_h > 0) {
         /* the mode chosen above, refitted to the final cells */
-        colplan p = col_plan(cl, cl_from, cl_n, L.cs, up_max, cp.mode);
-        float pitch = L.cs * (float)(p.mode == COL_STAGGER && p.step == 1 ? 2 : p.step);
+        colplan p = col_plan(cl, cl_from, cl_n, L.cw, up_max, cp.mode);
+        float pitch = L.cw * (float)(p.mode == COL_STAGGER && p.step == 1 ? 2 : p.step);
         for (int j = 0; j < m.cols; j++) {
             int sc = m.c0 + j;
             if (sc < 0 || sc >= m.C || !cl[sc] || (sc - cl_from) % p.step) continue;
-            float cx = L.gx + ((float)j + 0.5f) * L.cs;
+            float cx = L.gx + ((float)j + 0.5f) * L.cw;
             if (p.mode == COL_UP) {
                 label_up(cx, L.gy - LABEL_GAP, p.size, fminf(L.col_h, p.h) - LABEL_GAP, th->text_dim, cl[sc]);
                 continue;
@@ -452,7 +455,7 @@ dg_cells dg__grid_draw(dg_rect r, dg__grid *mp, const dg_src *src, const dg_matr
     if (L.legend) dg_legend(L.legend_r, lo, hi, cmap, unit);
 
     /* Hover and linked highlights, after everything they outline. */
-    float lt = fminf(5, fmaxf(2, L.cs * 0.1f));
+    float lt = fminf(5, fmaxf(2, fminf(L.cs, L.cw) * 0.1f));
     for (int k = 0; k < visible; k++) {
         int i = k / m.cols, j = k % m.cols;
         dg_rect cr = dg_cell_rect(&g, i, j);

@@ -216,7 +216,8 @@ dg_cells dg_strip(dg_rect r, const dg_src *src, const dg_strip_style *s_in) {
         return none;
     dg_matrix_style ms = { .mode = s.values ? DG_HEAT_NUMBERS : DG_HEAT, .cmap = s.cmap, .lo = s.lo,
                            .hi = s.hi, .title = s.title, .no_title = s.no_title,
-                           .no_legend = s.no_legend, .max_cell = s.max_cell > 0 ? s.max_cell : 90 };
+                           .no_legend = s.no_legend, .max_cell = s.max_cell > 0 ? s.max_cell : 90,
+                           .aspect = s.aspect };
     if (s.vertical) ms.row_labels = s.labels;
     else ms.col_labels = s.labels;
     return dg__grid_draw(r, &m, src, &ms);

@@ -26,7 +26,7 @@ static dg_pt gate_box(dg_rect b, const char *title, const ts_tensor *g, int t, b
     dg_strip(in, &(dg_src){ .t = g, .lead = {t} },
              &(dg_strip_style){ .vertical = true, .cmap = tanh_gate ? DG_CMAP_DIV : DG_CMAP_SEQ,
                                 .lo = tanh_gate ? -1 : 0, .hi = 1, .no_title = true, .no_legend = true,
-                                .values = true });
+                                .values = true, .aspect = 2.2f });
     return dg_anchor(b, DG_N);
 }
 
