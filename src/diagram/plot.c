@@ -294,11 +294,50 @@ static void draw_band(const dg_plot *p, const plot_band *b)
 
 /* A polyline through the drawable samples; gaps (values a log axis cannot
  * show, NaN) split it. Points are buffered in chunks. */
+/* A line denser than the canvas units it spans (a training curve of
+ * thousands of steps): per unit column, one bar from the lowest to the
+ * highest point in it, joined to the column before; that is what the
+ * strokes would cover, in a few hundred quads instead of thousands of
+ * overlapping ones (fill rate on software GL). False, drawing nothing,
+ * when x goes backwards or the line is not dense. */
+static bool draw_dense(const dg_plot *p, const dg_series *s, gfx_color c)
+{
+    if (s->points || (float)s->n < 3 * p->area.w) return false;
+    float last = -INFINITY;
+    for (int i = 0; i < s->n; i++) {
+        float x = xat(s->x, i);
+        if (!isfinite(x)) continue;
+        if (x < last) return false;
+        last = x;
+    }
+    float half = s->width / 2, col = NAN, lo = 0, hi = 0, prev = NAN;
+    for (int i = 0; i <= s->n; i++) {
+        dg_pt q = i < s->n ? to_canvas(p, xat(s->x, i), YAT(s, i)) : (dg_pt){NAN, NAN};
+        bool ok = isfinite(q.x) && isfinite(q.y);
+        float k = ok ? floorf(q.x) : NAN;
+        if (isfinite(col) && !(k == col)) {   /* the column is complete */
+            gfx_rect(col, lo - half, 1, hi - lo + 2 * half, c);
+            prev = ok ? prev : NAN;           /* a gap breaks the line */
+        }
+        if (!ok) { col = NAN; continue; }
+        if (!(k == col)) {
+            col = k;
+            lo = hi = q.y;
+            if (isfinite(prev)) { lo = fminf(lo, prev); hi = fmaxf(hi, prev); }
+        }
+        lo = fminf(lo, q.y);
+        hi = fmaxf(hi, q.y);
+        prev = q.y;
+    }
+    return true;
+}
+
 static void draw_series(const dg_plot *p, const dg_series *s, bool dim)
 {
     float buf[2 * 256];
     int m = 0;
     gfx_color c = dim ? gfx_fade(s->color, 0.35f) : s->color;
+    if (draw_dense(p, s, c)) return;
     for (int i = 0; i <= s->n; i++) {
         dg_pt q = i < s->n ? to_canvas(p, xat(s->x, i), YAT(s, i)) : (dg_pt){NAN, NAN};
         bool ok = isfinite(q.x) && isfinite(q.y);
