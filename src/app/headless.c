@@ -612,8 +612,9 @@ int app_bench(const app_options *o) {
     int rc = headless_scene(&H, o, 300);
     if (rc || (rc = headless_gl(&H, o))) return rc;
     long n = H.frames;
-    double *ms = malloc(sizeof(double) * (size_t)n);
-    if (!ms) { headless_close(&H); return APP_FAIL; }
+    double *ms = malloc(sizeof(double) * (size_t)n), *part = malloc(sizeof(double) * (size_t)n);
+    int *beat = malloc(sizeof(int) * (size_t)n);
+    if (!ms || !part || !beat) { free(ms); free(part); free(beat); headless_close(&H); return APP_FAIL; }
     uint8_t px[4];
     double dur = scene_duration(H.s->kind);
     double startup = 0;
@@ -626,20 +627,33 @@ int app_bench(const app_options *o) {
         gfx_read_pixels(1, 1, px);   /* wait for the GPU: a frame is done when it can be read */
         double b = scene_seconds();
         if (i < 0) startup = b;
-        else ms[i] = 1e3 * (b - a);
+        else {
+            ms[i] = 1e3 * (b - a);
+            beat[i] = H.s->clock.beat;
+        }
         if (i < 0 && H.s->kind->work) work0 = H.s->kind->work(H.s->state);
     }
     if (stop_signal) {
-        free(ms);
+        free(ms); free(part); free(beat);
         headless_close(&H);
         app_error("tensorstage: bench stopped by %s", stop_signal == SIGINT ? "SIGINT (Ctrl-C)" : "SIGTERM");
         return 128 + stop_signal;
+    }
+    /* each beat's own frames: where a story is slow, not only how much */
+    printf("bench %s at %dx%d, %ld frames on %s\n", H.s->kind->name, H.w, H.h, n, gfx_renderer_name());
+    for (int k = 0; k < H.s->kind->beat_count; k++) {
+        long m = 0;
+        for (long i = 0; i < n; i++)
+            if (beat[i] == k) part[m++] = ms[i];
+        if (m == 0) continue;
+        qsort(part, (size_t)m, sizeof *part, cmp_double);
+        printf("  beat %d: median %.2f ms, p95 %.2f ms over %ld frames\n", k + 1, part[m / 2],
+               part[(long)floor(0.95 * (double)(m - 1))], m);
     }
     qsort(ms, (size_t)n, sizeof *ms, cmp_double);
     double sum = 0;
     for (long i = 0; i < n; i++) sum += ms[i];
     double med = ms[n / 2], p95 = ms[(long)floor(0.95 * (double)(n - 1))];
-    printf("bench %s at %dx%d, %ld frames on %s\n", H.s->kind->name, H.w, H.h, n, gfx_renderer_name());
     printf("frame time: median %.2f ms, p95 %.2f ms, mean %.2f ms\n", med, p95, sum / (double)n);
     printf("fps: %.1f (median), %.1f (p95)\n", 1e3 / med, 1e3 / p95);
     printf("start-up: %.0f ms from launch to the first finished frame\n", 1e3 * startup);
@@ -647,7 +661,7 @@ int app_bench(const app_options *o) {
         long w = H.s->kind->work(H.s->state) - work0;
         printf("%s: %ld in %ld frames, %.0f per second\n", H.s->kind->work_name, w, n, 1e3 * (double)w / sum);
     }
-    free(ms);
+    free(ms); free(part); free(beat);
     headless_close(&H);
     return APP_OK;
 }
