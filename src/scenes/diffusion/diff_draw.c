@@ -7,7 +7,7 @@
 
 #define EXT 3.2f
 
-diff_layout diff_layout_for(int beat, bool controls) {
+diff_layout diff_layout_for(int beat, bool controls, bool digits) {
     diff_layout L = { 0 };
     dg_rect st = dg_stage();
     if (beat == DB_SCHEDULES || beat == DB_FEWER) {   /* whole-stage comparisons */
@@ -16,7 +16,8 @@ diff_layout diff_layout_for(int beat, bool controls) {
     }
     L.plane = dg_cut_left(&st, fminf(st.h, st.w * 0.5f), DG_GAP);   /* square; half the stage at most, so 4:3 keeps a side panel */
     L.side = st;
-    if (controls) L.controls = dg_cut_bottom(&L.side, 4 * ui_row_height() + 3 * 14, DG_GAP);
+    int rows = digits ? 3 : 4;   /* digits: seed, t, class and guidance; points: seed, data, schedule, lr, t */
+    if (controls) L.controls = dg_cut_bottom(&L.side, rows * ui_row_height() + (rows - 1) * 14, DG_GAP);
     return L;
 }
 
@@ -33,7 +34,7 @@ static void points(dg_plane *p, const ts_tensor *t, gfx_color c) {
     dg_plane_points(p, &(dg_src){ .t = t }, DIFF_N, NULL, c, 5);
 }
 
-static dg_rect side_text(dg_rect side, const char *title, const char *body) {
+dg_rect diff_side_text(dg_rect side, const char *title, const char *body) {
     const ui_theme *th = dg_theme();
     dg_cut_top(&side, dg_heading(side, title, NULL), 10);
     if (body)
@@ -63,7 +64,7 @@ static void beat_recipe(const diff_state *st, diff_layout L) {
     dg_plane_arrows(p, st->xprev1->data, d, DIFF_N, 1.0f, th->accent2);
     points(p, st->x1, gfx_fade(th->accent, 0.8f));
     dg_plane_end(p);
-    dg_rect s = side_text(L.side, "One step of noise",
+    dg_rect s = diff_side_text(L.side, "One step of noise",
                           "x_t = \xe2\x88\x9a(1 \xe2\x88\x92 \xce\xb2_t) x_{t\xe2\x88\x92" "1} + \xe2\x88\x9a\xce\xb2_t \xce\xb5");
     char bt[24], a[24], b[24], c0[24], c1[24], d0[24], d1[24], e0[24], e1[24];
     int t = st->t_cur;
@@ -91,13 +92,13 @@ static void beat_recipe(const diff_state *st, diff_layout L) {
             "arrows show how far each point moved. The numbers are point 0.");
 }
 
-static void schedule_plot(const diff_state *st, dg_rect r, bool both, bool snr) {
+void diff_schedule_plot(const diff_state *st, dg_rect r, bool both, bool snr) {
     const ui_theme *th = dg_theme();
     dg_plot *p = dg_plot_begin(r, &(dg_plot_style){ .title = snr ? "signal-to-noise ratio \xe1\xbe\xb1/(1\xe2\x88\x92\xe1\xbe\xb1)" : "\xe1\xbe\xb1_t, the signal left",
                                                     .xlabel = "t", .ylog = snr,
                                                     .x_lo = 0, .x_hi = DIFF_T, .no_legend = !both });
     const diff_model *m = &st->m;
-    bool cos = m->cfg.cosine;
+    bool cos = m->cfg.cosine && !st->dg.on;   /* the image model is on the linear schedule */
     const ts_tensor *a = snr ? st->snr_lin : st->ab_lin, *b = snr ? st->snr_cos : st->ab_cos;
     if (both || !cos) dg_plot_line(p, &(dg_series){ .label = "linear", .y = a->data, .n = DIFF_T, .t = a, .color = dg_category(0) });
     if (both || cos) dg_plot_line(p, &(dg_series){ .label = "cosine", .y = b->data, .n = DIFF_T, .t = b, .color = dg_category(1) });
@@ -120,8 +121,8 @@ static void beat_many(const diff_state *st, diff_layout L) {
     dg_plane_end(p);
     dg_rect rows[2];
     dg_split_rows(L.side, 2, DG_GAP, NULL, rows);
-    schedule_plot(st, rows[0], false, false);
-    schedule_plot(st, rows[1], false, true);
+    diff_schedule_plot(st, rows[0], false, false);
+    diff_schedule_plot(st, rows[1], false, true);
 }
 
 static void beat_shortcut(const diff_state *st, diff_layout L) {
@@ -131,7 +132,7 @@ static void beat_shortcut(const diff_state *st, diff_layout L) {
     points(p, m->x0, gfx_fade(th->text_dim, 0.6f));
     points(p, m->xt, th->accent);
     dg_plane_end(p);
-    dg_rect s = side_text(L.side, "A shortcut to any step",
+    dg_rect s = diff_side_text(L.side, "A shortcut to any step",
                           "x_t = \xe2\x88\x9a\xe1\xbe\xb1_t x\xe2\x82\x80 + \xe2\x88\x9a(1 \xe2\x88\x92 \xe1\xbe\xb1_t) \xce\xb5,"
                           "   \xe1\xbe\xb1_t = \xce\xa0 (1 \xe2\x88\x92 \xce\xb2_s)");
     int t = st->t_cur;
@@ -150,7 +151,7 @@ static void beat_shortcut(const diff_state *st, diff_layout L) {
     dg_equation(dg_cut_top(&s, 60, 12), e, 14, DG_TEXT_BODY);
     dg_term r[] = { { "x_t = ", { 0 }, th->text_dim, false }, VEC(ra, rb, m->xt, 0, th->accent) };
     dg_equation(dg_cut_top(&s, 60, DG_GAP), r, 6, DG_TEXT_H2);
-    schedule_plot(st, s, false, false);
+    diff_schedule_plot(st, s, false, false);
 }
 
 static void beat_schedules(const diff_state *st, diff_layout L) {
@@ -176,7 +177,7 @@ static void beat_schedules(const diff_state *st, diff_layout L) {
         dg_textf(ncols[i], DG_TEXT_H2, GFX_BOLD, GFX_CENTER | GFX_MIDDLE, dg_category(i),
                  "\xe1\xbe\xb1 = %.3f", (double)ab[i]->data[st->t_cur]);
     }
-    schedule_plot(st, s, true, false);
+    diff_schedule_plot(st, s, true, false);
     (void)th;
 }
 
@@ -217,7 +218,7 @@ static void beat_reverse(const diff_state *st, diff_layout L) {
     points(p, m->r_xt, gfx_fade(th->text_dim, 0.7f));
     points(p, m->r_prev, th->accent);
     dg_plane_end(p);
-    dg_rect s = side_text(L.side, "One step back", NULL);
+    dg_rect s = diff_side_text(L.side, "One step back", NULL);
     char a0[24], a1[24], b0[24], b1[24], c0[24], c1[24], d0[24], d1[24], e0[24], e1[24];
     struct { const char *name; const ts_tensor *t; gfx_color c; char *x, *y; } rows[] = {
         { "x_t", m->r_xt, th->text, a0, a1 },
@@ -253,9 +254,9 @@ static void beat_chain(const diff_state *st, diff_layout L) {
                       .data = (float *)diff_model_chain_at(m, k) };
     points(p, &cur, th->accent);
     dg_plane_end(p);
-    dg_rect s = side_text(L.side, "From pure noise to data",
+    dg_rect s = diff_side_text(L.side, "From pure noise to data",
                           "Blue lines: the paths of 32 points, one state every 25 steps.");
-    schedule_plot(st, s, false, false);
+    diff_schedule_plot(st, s, false, false);
 }
 
 static void beat_fewer(const diff_state *st, diff_layout L) {
@@ -286,7 +287,12 @@ void diff_draw(const void *p, const scene_clock *c, const ui_theme *th) {
     (void)th;
     if (!st->ready) return;
     int beat = st->live ? DB_TRAIN : c->beat;
-    diff_layout L = diff_layout_for(beat, st->controls);
+    bool digits = diff_digits_shown(st, beat);
+    diff_layout L = diff_layout_for(beat, st->controls, digits);
+    if (digits) {
+        diff_digits_draw(st, c, beat, L);
+        return;
+    }
     switch (beat) {
     case DB_RECIPE: beat_recipe(st, L); break;
     case DB_MANY: beat_many(st, L); break;

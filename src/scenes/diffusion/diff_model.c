@@ -48,8 +48,8 @@ void diff_sample_data(const diff_config *c, ts_rng *rng, float *xy, int n) {
     }
 }
 
-void diff_temb(float *out, int t) {
-    const int h = DIFF_E / 2;
+void diff_temb(float *out, int t, int E) {
+    const int h = E / 2;
     for (int k = 0; k < h; k++) {
         double f = exp(-log(10000.0) * k / h);
         out[k] = (float)sin(t * f);
@@ -57,13 +57,15 @@ void diff_temb(float *out, int t) {
     }
 }
 
-/* rows of [x (2), temb (E)] for points xy at timesteps ts. */
-static void net_input(float *in, const float *xy, const int *ts, int n) {
+/* rows of [x (2), temb (E)] for points xy at timesteps ts (the embedding
+ * from m's table: the same numbers as diff_temb, without its sin and cos
+ * for every row of every training step). */
+static void net_input(const diff_model *m, float *in, const float *xy, const int *ts, int n) {
     for (int i = 0; i < n; i++) {
         float *r = in + (size_t)i * (2 + DIFF_E);
         r[0] = xy[2 * i];
         r[1] = xy[2 * i + 1];
-        diff_temb(r + 2, ts[i]);
+        memcpy(r + 2, m->temb_table + (size_t)ts[i] * DIFF_E, sizeof(float) * DIFF_E);
     }
 }
 
@@ -112,6 +114,8 @@ bool diff_model_init(diff_model *m, const diff_config *cfg, char *err, size_t er
     m->ckpt_size = ts_optim_snapshot_size(m->opt) + (sizeof(ts_rng) + 3) / 4;
     m->ckpt = ts_arena_alloc(&m->arena, sizeof(float) * m->ckpt_size *
                                             (DIFF_MAX_STEPS / DIFF_CKPT_EVERY + 1));
+    m->temb_table = ts_arena_alloc(&m->arena, sizeof(float) * DIFF_T * DIFF_E);
+    for (int t = 0; t < DIFF_T; t++) diff_temb(m->temb_table + (size_t)t * DIFF_E, t, DIFF_E);
     m->hist_loss = ts_arena_alloc(&m->arena, sizeof(float) * (DIFF_MAX_STEPS + 1));
     m->hist_avg = ts_arena_alloc(&m->arena, sizeof(float) * (DIFF_MAX_STEPS + 1));
     for (int i = 0; i <= DIFF_MAX_STEPS; i++) m->hist_loss[i] = m->hist_avg[i] = NAN;
@@ -147,7 +151,7 @@ void diff_model_free(diff_model *m) {
 static void train_step(diff_model *m) {
     const int B = m->cfg.batch;
     float *x0 = m->buf[0], *eps = m->buf[1], *in = m->buf[2], *d = m->buf[3];
-    int ts[1024];
+    int ts[1024] = { 0 };   /* (all B set below; zeroed for the compiler) */
     diff_sample_data(&m->cfg, &m->rng, x0, B);
     ts_rng_normal_fill(&m->rng, eps, (size_t)B * 2, 0, 1);
     for (int i = 0; i < B; i++) {
@@ -156,7 +160,7 @@ static void train_step(diff_model *m) {
         x0[2 * i] = a * x0[2 * i] + s * eps[2 * i];          /* x0 becomes x_t */
         x0[2 * i + 1] = a * x0[2 * i + 1] + s * eps[2 * i + 1];
     }
-    net_input(in, x0, ts, B);
+    net_input(m, in, x0, ts, B);
     ts_mlp_forward(m->net, NULL, in, B);
     const float *pred = ts_mlp_output(m->net);
     double loss = 0;
@@ -194,7 +198,7 @@ void diff_model_noise(diff_model *m, int t, const ts_ddpm_schedule *s) {
     ts_ddpm_q_sample(m->xt->data, m->x0->data, m->eps->data, s, t, N * 2);
     int ts[DIFF_N];
     for (int i = 0; i < N; i++) ts[i] = t;
-    net_input(m->din->data, m->xt->data, ts, N);
+    net_input(m, m->din->data, m->xt->data, ts, N);
     for (int i = 0; i < N; i++)
         memcpy(m->temb->data + (size_t)i * DIFF_E, m->din->data + (size_t)i * (2 + DIFF_E) + 2,
                sizeof(float) * DIFF_E);
@@ -233,7 +237,7 @@ void diff_model_chain_advance(diff_model *m, int upto) {
         int k = m->chain_done, i = steps - 1 - k;   /* respaced index, from the top */
         float *cur = m->chain + (size_t)k * N * 2, *next = cur + (size_t)N * 2;
         for (int j = 0; j < N; j++) ts[j] = m->tau[i];
-        net_input(in, cur, ts, N);
+        net_input(m, in, cur, ts, N);
         ts_mlp_forward(m->net, m->r_eps->data, in, N);
         memcpy(m->r_xt->data, cur, sizeof(float) * N * 2);
         ts_ddpm_predict_x0(m->r_x0_pred->data, cur, m->r_eps->data, m->resp, i, N * 2);

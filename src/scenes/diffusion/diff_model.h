@@ -65,6 +65,7 @@ typedef struct diff_model {
     float *hist_loss;              /* [DIFF_MAX_STEPS + 1] per-step loss */
     float *hist_avg;               /* its running average (0.98 decay) */
     float *buf[4];                 /* batch scratch */
+    float *temb_table;             /* [DIFF_T, DIFF_E]: diff_temb of every t, once */
     /* the shown data and one forward-noising example at timestep t */
     ts_tensor *x0, *eps, *xt;      /* [N,2] */
     ts_tensor *temb, *din, *eps_pred;   /* [N,E], [N,2+E], [N,2] */
@@ -101,7 +102,7 @@ void diff_model_chain_begin(diff_model *m, int steps, unsigned seed);
 void diff_model_chain_advance(diff_model *m, int k);
 const float *diff_model_chain_at(const diff_model *m, int k);   /* [N,2] */
 /* The sinusoidal embedding of t: out [E]. */
-void diff_temb(float *out, int t);
+void diff_temb(float *out, int t, int E);
 /* One data point cloud sample xy [n, 2] from rng. */
 void diff_sample_data(const diff_config *c, ts_rng *rng, float *xy, int n);
 

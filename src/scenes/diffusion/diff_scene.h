@@ -1,10 +1,12 @@
 /* diff_scene.h: the diffusion scene's state, shared by its story
- * (diffusion.c) and its drawing (diff_draw.c). */
+ * (diffusion.c, diff_digits_story.c) and its drawing (diff_draw.c,
+ * diff_digits_draw.c). */
 #ifndef TS_DIFF_SCENE_H
 #define TS_DIFF_SCENE_H
 
 #include "diagram/diagram.h"
 #include "scene/scene.h"
+#include "scenes/diffusion/diff_digits.h"
 #include "scenes/diffusion/diff_model.h"
 
 enum { DB_RECIPE, DB_MANY, DB_SHORTCUT, DB_SCHEDULES, DB_TRAIN, DB_REVERSE, DB_CHAIN, DB_FEWER,
@@ -16,6 +18,35 @@ extern const scene_beat diff_beats[DB_COUNT];
 #define DIFF_TRAIL_EVERY 25    /* one state of a path every so many steps */
 #define DIFF_FEWER 3           /* samplers compared in beat 8 */
 extern const int diff_fewer_steps[DIFF_FEWER];
+#define DIG_SHOW 9             /* digits sampled in beat 7 (a 3x3 grid) */
+#define DIG_FILM 5             /* beat 7: the first digit at 5 points of its chain */
+
+/* The image half: which beats show digits (with show = digits), the image
+ * model and what update computed for it. Tensors are named as dumped. */
+typedef struct diff_digits {
+    bool on;                   /* show = digits */
+    int cls;                   /* the class sampled (and the clean digit shown) */
+    float guidance;
+    int steps;                 /* the image sampler's steps (DIG_T: every one) */
+    dig_model g;
+    ts_arena arena;
+    bool ready;
+    dig_chain chain;
+    int pix;                   /* the pixel whose numbers are shown (flat index) */
+    int x0_cls;                /* the class x0 shows */
+    /* forward beats: one digit [1,1,16,16] */
+    ts_tensor *x0, *eps, *xt, *xt_other, *xprev, *noise, *x1;
+    /* the denoiser's view of the frame (forward: xt; reverse: the chain's step) */
+    ts_tensor *in, *temb;                               /* [N,298], [N,32] */
+    ts_tensor *eps_pred, *eps_cond, *eps_uncond;        /* [N,1,16,16] */
+    /* reverse beats: one step of the chain over DIG_SHOW digits [N,1,16,16] */
+    ts_tensor *r_xt, *r_x0_pred, *r_mean, *r_z, *r_prev;
+    ts_tensor *now;            /* beat 7: the states shown [N,1,16,16] */
+    ts_tensor *film;           /* [DIG_FILM,1,16,16] */
+    int film_t[DIG_FILM];      /* their timesteps (-2: not reached yet) */
+    int k;                     /* chain states shown */
+    int n;                     /* rows of in, temb and eps_* (1 or DIG_SHOW) */
+} diff_digits;
 
 typedef struct diff_state {
     diff_config cfg;
@@ -39,17 +70,31 @@ typedef struct diff_state {
     float fewer_err[DIFF_FEWER];    /* mean distance to the nearest data point */
     int fewer_trained;              /* the training step they were made at (-1: none) */
     bool reverse;              /* the shown step is a reverse one (beats 6+) */
+    diff_digits dg;
     /* interactive */
     bool live, controls;
     int live_step;
+    long live_trained;         /* optimiser steps trained live (for bench) */
     double recompute_ms;
 } diff_state;
 
 /* The plane every beat draws its points on (titles aside). */
 extern const dg_plane_style diff_plane_style;
 
+/* digits: the beat shows digits (fewer controls under the side panel) */
 typedef struct diff_layout { dg_rect plane, side, controls; } diff_layout;
-diff_layout diff_layout_for(int beat, bool controls);
+diff_layout diff_layout_for(int beat, bool controls, bool digits);
 void diff_draw(const void *st, const scene_clock *c, const ui_theme *th);
+/* Side panel text: a heading and an optional note under it; returns the rest. */
+dg_rect diff_side_text(dg_rect side, const char *title, const char *body);
+void diff_schedule_plot(const diff_state *st, dg_rect r, bool both, bool snr);
+
+/* The image half (diff_digits_story.c, diff_digits_draw.c). */
+bool diff_digits_shown(const diff_state *st, int beat);   /* this beat shows digits */
+bool diff_digits_init(diff_state *st, char *err, size_t n);
+void diff_digits_update(diff_state *st, const scene_clock *c, int beat);
+void diff_digits_dump(const diff_state *st, const scene_clock *c, ts_dump *d);
+void diff_digits_draw(const diff_state *st, const scene_clock *c, int beat, diff_layout L);
+void diff_digits_free(diff_state *st);
 
 #endif

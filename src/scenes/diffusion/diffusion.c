@@ -1,28 +1,44 @@
-/* diffusion.c: noise added step by step, and a denoiser trained here that
- * walks it back, on 2-D points.
+/* diffusion.c: noise added step by step, and a denoiser that walks it
+ * back: on 16x16 digits with a class-conditional model trained by
+ * tools/train_diffusion.c (diff_digits.h), and on 2-D points with a model
+ * trained here, live.
  *
  * Beats: 1 one noising step with its numbers; 2 many steps, t scrubbed
  * from 0 to T with alpha_bar and the SNR; 3 the closed-form shortcut with
- * one point's numbers; 4 linear versus cosine schedules at the same t;
- * 5 training live (the loss, predicted noise on the points); 6 one reverse
- * step with its numbers; 7 the whole reverse chain from pure noise;
- * 8 fewer sampling steps (1000, 50, 10) and what quality costs.
+ * one pixel's (or point's) numbers; 4 linear versus cosine schedules at the
+ * same t; 5 training live on 2-D points (the loss, predicted noise on the
+ * points); 6 one reverse step with its numbers; 7 the whole reverse chain
+ * from pure noise: digits of a chosen class with classifier-free guidance
+ * (or points, their paths drawn); 8 fewer sampling steps (1000, 50, 10) on
+ * the points and what quality costs. With show = digits (the default) beats
+ * 1-4, 6 and 7 show digits (diff_digits_story.c, diff_digits_draw.c); with
+ * show = points every beat shows the 2-D cloud.
  *
- * Dumps (the names the held-out check reads): schedule.betas,
- * schedule.alpha_bar [T]; x0, eps, xt [N,2] (forward beats: xt =
- * sqrt(ab_t) x0 + sqrt(1-ab_t) eps); temb [N,E]; denoiser.in [N,2+E] (xt,
- * then temb); denoiser.K.weight/bias (Linear layers of an nn.Sequential with
- * SiLU); eps_pred [N,2]; on reverse beats (6-8) also x0_pred,
- * posterior_mean, z, x_prev [N,2] of one step of the sampler, whose input
- * is xt (x0 and eps are then not dumped). params: t (0-based), schedule,
- * stage (forward | reverse), variance (posterior), clip_x0 (0), sampler
- * steps, and for a respaced sampler the step's alpha_bar and alpha_bar_prev.
+ * Dumps (the names the held-out check reads), params data = points:
+ * schedule.betas, schedule.alpha_bar [T]; x0, eps, xt [N,2] (forward beats:
+ * xt = sqrt(ab_t) x0 + sqrt(1-ab_t) eps); temb [N,E]; denoiser.in [N,2+E]
+ * (xt, then temb); denoiser.K.weight/bias (Linear layers of an
+ * nn.Sequential with SiLU); eps_pred [N,2]; on reverse beats (6-8) also
+ * x0_pred, posterior_mean, z, x_prev [N,2] of one step of the sampler,
+ * whose input is xt (x0 and eps are then not dumped). params: t (0-based),
+ * schedule, stage (forward | reverse), variance (posterior), clip_x0 (0),
+ * sampler steps, and for a respaced sampler the step's alpha_bar and
+ * alpha_bar_prev. params data = digits: the same names with images
+ * [N,1,16,16] (x0, eps, xt; x0_pred, posterior_mean, z, x_prev), the
+ * denoiser's input [N, 256+32+10] (xt flattened, temb, the class one-hot),
+ * eps_cond and eps_uncond beside the guided eps_pred, params class,
+ * num_classes, guidance, clip_x0 (1); beat 1 adds x_prev_step, step_noise
+ * and x_step (the one step shown), beat 4 xt.cosine, beats 6-7 x_chain (the
+ * digits shown).
  *
- * Preset keys, section [diffusion]: data = spiral | moons | ring | drawn,
- * schedule = linear | cosine, hidden = 16..256, lr = 1e-5..0.05,
- * batch = 16..1024, seed, sample_seed, t = 1..999 (the timestep the
- * story looks at), steps = 100..20000 (training steps of beat 5);
- * section [drawn]: points = x y pairs in -3..3 (8..512 of them).
+ * Preset keys, section [diffusion]: show = digits | points, class = 0..9
+ * and guidance = 0..10 (the digits sampled), digit_steps = 10..1000 (the
+ * image sampler's steps), data = spiral | moons | ring | drawn, schedule =
+ * linear | cosine (of the 2-D model), hidden = 16..256, lr = 1e-5..0.05,
+ * batch = 16..1024, seed, sample_seed, t = 1..999 (the timestep the story
+ * looks at), steps = 100..20000 (training steps of beat 5), live = on (train
+ * the 2-D model live from the start); section [drawn]: points = x y pairs
+ * in -3..3 (8..512 of them).
  */
 #include <math.h>
 #include <stdio.h>
@@ -34,10 +50,10 @@ const int diff_fewer_steps[DIFF_FEWER] = { 1000, 50, 10 };
 
 const scene_beat diff_beats[DB_COUNT] = {
     {"One step of noise",
-     "Each step of the forward process shrinks a point a little toward the origin and adds a little "
+     "Each step of the forward process shrinks the data a little toward zero and adds a little "
      "Gaussian noise. One step changes almost nothing.", 4.0f},
     {"Many steps",
-     "Step after step the spiral dissolves. By the last step the points are pure Gaussian noise: "
+     "Step after step the data dissolves. By the last step only Gaussian noise is left: "
      "alpha-bar, the share of the signal left, has fallen to almost zero.", 7.0f},
     {"A shortcut to any step",
      "Because every step adds Gaussian noise, step t can be reached in one jump from the clean data: "
@@ -46,17 +62,17 @@ const scene_beat diff_beats[DB_COUNT] = {
      "The same step t under two schedules. The cosine schedule destroys information more gently, "
      "so more of the structure survives halfway through.", 5.0f},
     {"Learning to predict the noise",
-     "A small network sees a noised point and its timestep and guesses the noise that was added. "
-     "Its error, squared and averaged, is the whole training loss.", 8.0f},
+     "A network sees a noised sample and its timestep and guesses the noise that was added; the squared "
+     "error is the whole loss. The digit model learned so ahead of time; here a small one learns on points, live.", 8.0f},
     {"One step back",
-     "From the predicted noise follow a guess of the clean point, the posterior mean between it and "
-     "the current point, and a little fresh noise: one step back toward the data.", 5.0f},
+     "From the predicted noise follow a guess of the clean data, the posterior mean between it and "
+     "the current sample, and a little fresh noise: one step back toward the data.", 5.0f},
     {"From pure noise to data",
-     "Start from pure noise and take every step back: the points flow onto the spiral. Nothing of "
-     "the spiral is stored; the network learned where points belong.", 8.0f},
+     "Start from pure noise and take every step back: new data emerges, though none is stored. "
+     "The network learned where data belongs; guidance steers it toward the class asked for.", 8.0f},
     {"Fewer steps",
      "Sampling with 50 or 10 larger steps is 20 to 100 times faster. The cost is quality: the "
-     "mean distance to the data grows as the steps get fewer.", 5.0f},
+     "points' mean distance to the data grows as the steps get fewer.", 5.0f},
 };
 
 static void diff_defaults(void *p) {
@@ -65,6 +81,10 @@ static void diff_defaults(void *p) {
     st->story_steps = 5000;
     st->t_show = 150;
     st->sample_seed = 7;
+    st->dg.on = true;
+    st->dg.cls = 3;
+    st->dg.guidance = 10;   /* the judge's scale: every class read right >= 80% */
+    st->dg.steps = DIG_T;
 }
 
 static bool diff_set(void *p, const char *sec, const char *key, const char *val, char *err, size_t n) {
@@ -72,6 +92,17 @@ static bool diff_set(void *p, const char *sec, const char *key, const char *val,
     diff_config *c = &st->cfg;
     if (strcmp(sec, "diffusion") == 0) {
         if (strcmp(key, "data") == 0) return preset_choice(key, val, diff_data_names, DIFF_DATA_COUNT, &c->data, err, n);
+        if (strcmp(key, "show") == 0) {
+            static const char *const names[2] = { "digits", "points" };
+            int v;
+            if (!preset_choice(key, val, names, 2, &v, err, n)) return false;
+            st->dg.on = v == 0;
+            return true;
+        }
+        if (strcmp(key, "class") == 0) return preset_int(key, val, 0, DIG_CLASSES - 1, &st->dg.cls, err, n);
+        if (strcmp(key, "guidance") == 0) return preset_float(key, val, 0, 10, &st->dg.guidance, err, n);
+        if (strcmp(key, "digit_steps") == 0) return preset_int(key, val, 10, DIG_T, &st->dg.steps, err, n);
+        if (strcmp(key, "live") == 0) return preset_bool(key, val, &st->live, err, n);
         if (strcmp(key, "schedule") == 0) {
             static const char *const names[2] = { "linear", "cosine" };
             int v;
@@ -133,6 +164,12 @@ static bool diff_init(void *p, char *err, size_t n) {
         ts_arena_free(&st->arena);
         return false;
     }
+    if (!diff_digits_init(st, err, n)) {
+        diff_model_free(&st->m);
+        st->ready = false;
+        ts_arena_free(&st->arena);
+        return false;
+    }
     for (int t = 0; t < T; t++) {
         float a = st->m.lin->alpha_bar[t], b = st->m.cos->alpha_bar[t];
         st->ab_lin->data[t] = a;
@@ -169,15 +206,19 @@ static int story_train_step(const diff_state *st, const scene_clock *c) {
 
 static void update_story(diff_state *st, const scene_clock *c) {
     diff_model *m = &st->m;
-    int step = st->live ? st->live_step : story_train_step(st, c);
-    bool retrained = step != m->step;
-    diff_model_seek(m, step);
-    st->trained = m->step;
     int beat = st->live ? DB_TRAIN : c->beat;
     st->reverse = beat >= DB_REVERSE;
     if (beat == DB_MANY) st->t_cur = (int)lroundf(ease_in_out(c->t) * (DIFF_T - 1));
     else if (beat == DB_RECIPE) st->t_cur = DIFF_STEP_T;
     else st->t_cur = st->t_show;
+    if (diff_digits_shown(st, beat)) {   /* the image model: the 2-D one waits */
+        diff_digits_update(st, c, beat);
+        return;
+    }
+    int step = st->live ? st->live_step : story_train_step(st, c);
+    bool retrained = step != m->step;
+    diff_model_seek(m, step);
+    st->trained = m->step;
     if (!st->reverse) {
         diff_model_noise(m, st->t_cur, m->sched);
         if (beat == DB_SCHEDULES)
@@ -242,7 +283,9 @@ static void update_story(diff_state *st, const scene_clock *c) {
 static void controls(diff_state *st, ui_ctx *ui, const scene_clock *c) {
     st->controls = ui->show_widgets;
     if (!ui->show_widgets) return;
-    diff_layout L = diff_layout_for(st->live ? DB_TRAIN : c->beat, true);
+    int beat = st->live ? DB_TRAIN : c->beat;
+    bool digits = diff_digits_shown(st, beat);
+    diff_layout L = diff_layout_for(beat, true, digits);
     dg_rect r = L.controls;
     if (r.w <= 0) return;
     float h = ui_row_height(), bw = (r.w - 2 * 16) / 3;
@@ -261,6 +304,15 @@ static void controls(diff_state *st, ui_ctx *ui, const scene_clock *c) {
         st->fewer_trained = -1;
     }
     float y = r.y + h + 14;
+    if (digits) {   /* the image model: the timestep, the class sampled and the guidance */
+        static const char *const classes[DIG_CLASSES] = { "0", "1", "2", "3", "4", "5", "6", "7", "8", "9" };
+        ui_slider_int(ui, "t", r.x, y, r.w, &st->t_show, 1, DIFF_T - 1);
+        y += h + 14;
+        ui_choice(ui, "class", r.x, y, (r.w - 24) * 0.55f, h, classes, DIG_CLASSES, &st->dg.cls);
+        float gx = r.x + (r.w - 24) * 0.55f + 24;
+        ui_slider(ui, "guidance", gx, y, r.x + r.w - gx, &st->dg.guidance, 0, 10, "%.1f");
+        return;
+    }
     int data = st->cfg.data, sched = st->cfg.cosine;
     static const char *const sn[2] = { "linear", "cosine" };
     bool changed = false;
@@ -309,14 +361,24 @@ static void diff_update(void *p, const scene_clock *c, ui_ctx *ui) {
     if (!st->ready) return;
     double t0 = scene_seconds();
     if (st->live && st->live_step < DIFF_MAX_STEPS) st->live_step += 3;
+    int before = st->m.step;
     update_story(st, c);
+    if (st->live && st->m.step > before) st->live_trained += st->m.step - before;
     st->recompute_ms = 1e3 * (scene_seconds() - t0);
+}
+
+static long diff_work(const void *p) {
+    return ((const diff_state *)p)->live_trained;
 }
 
 static void diff_dump(const void *p, const scene_clock *c, ts_dump *d) {
     const diff_state *st = p;
     const diff_model *m = &st->m;
-    (void)c;
+    if (diff_digits_shown(st, c->beat)) {
+        diff_digits_dump(st, c, d);
+        return;
+    }
+    ts_dump_param_str(d, "data", "points");
     ts_dump_param(d, "t", st->t_cur);
     ts_dump_param_str(d, "schedule", m->cfg.cosine ? "cosine" : "linear");
     ts_dump_param_str(d, "stage", st->reverse ? "reverse" : "forward");
@@ -350,7 +412,7 @@ static void diff_dump(const void *p, const scene_clock *c, ts_dump *d) {
     for (int i = 0; i < DIFF_N; i++) {
         din[i * (2 + DIFF_E)] = xt.data[2 * i];
         din[i * (2 + DIFF_E) + 1] = xt.data[2 * i + 1];
-        diff_temb(din + i * (2 + DIFF_E) + 2, m->r_t);
+        diff_temb(din + i * (2 + DIFF_E) + 2, m->r_t, DIFF_E);
         memcpy(temb + i * DIFF_E, din + i * (2 + DIFF_E) + 2, sizeof(float) * DIFF_E);
     }
     ts_tensor tin = { .name = "denoiser.in", .ndim = 2, .shape = { DIFF_N, 2 + DIFF_E },
@@ -367,6 +429,7 @@ static void diff_dump(const void *p, const scene_clock *c, ts_dump *d) {
 static void diff_shutdown(void *p) {
     diff_state *st = p;
     if (st->ready) diff_model_free(&st->m);
+    diff_digits_free(st);
     ts_arena_free(&st->arena);
 }
 
@@ -395,4 +458,6 @@ const scene_kind scene_diffusion = {
     .shutdown = diff_shutdown,
     .help = diff_help,
     .help_count = (int)(sizeof diff_help / sizeof diff_help[0]),
+    .work = diff_work,
+    .work_name = "live training steps",
 };
