@@ -161,7 +161,9 @@ static bool slider_core(ui_ctx *ui, const char *label, float x, float y, float w
     ui_cmd *c = push(ui, CMD_SLIDER, label, x, y, w, h);
     bool drag = interact(ui, c->id, x, y, w, h, NULL);
     bool changed = false;
-    if (drag && ui->in.mouse_down) {
+    /* also on the release: a press and release within one slow frame is a
+     * click that sets the value, not nothing */
+    if (drag && (ui->in.mouse_down || ui->in.mouse_released)) {
         float nu = (ui->in.mouse_x - (x + 12)) / (w - 24);
         nu = nu < 0 ? 0 : nu > 1 ? 1 : nu;
         if (nu != *u) { *u = nu; changed = true; }
