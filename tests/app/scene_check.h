@@ -41,11 +41,12 @@ static inline const char *scene_check_preset(const char *kind, const char *name,
     return path;
 }
 
-/* The scene at the end of beat (0-based): update, dump, write, parse back. */
-static inline ts_dump *scene_check_dump(scene *s, int beat, ts_arena *a) {
+/* The scene beat_time seconds into beat (0-based): update, dump, write,
+ * parse back. */
+static inline ts_dump *scene_check_dump_at(scene *s, int beat, double beat_time, ts_arena *a) {
     ui_ctx ui;
     ui_init(&ui, &ui_theme_dark);
-    s->clock = scene_clock_beat(s->kind, beat, 1e9);
+    s->clock = scene_clock_beat(s->kind, beat, beat_time);
     s->kind->update(s->state, &s->clock, &ui);
     ts_dump *d = ts_dump_new(s->kind->name, beat + 1);
     s->kind->dump(s->state, &s->clock, d);
@@ -57,6 +58,11 @@ static inline ts_dump *scene_check_dump(scene *s, int beat, ts_arena *a) {
     free(json);
     ui_shutdown(&ui);
     return back;
+}
+
+/* The same at the end of the beat. */
+static inline ts_dump *scene_check_dump(scene *s, int beat, ts_arena *a) {
+    return scene_check_dump_at(s, beat, 1e9, a);
 }
 
 /* The tensor or exit: a dump without a promised name is a failure. */

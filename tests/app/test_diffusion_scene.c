@@ -140,23 +140,6 @@ static void check_dump(const ts_dump *d, const char *where) {
     CHECK(w0 < 1e-4 && wm < 1e-4 && wp < 1e-5, "%s: x0_pred %g, posterior_mean %g, x_prev %g", where, w0, wm, wp);
 }
 
-/* The scene at beat_time seconds into beat (0-based), dumped. */
-static ts_dump *dump_at(scene *s, int beat, double beat_time, ts_arena *a) {
-    ui_ctx ui;
-    ui_init(&ui, &ui_theme_dark);
-    s->clock = scene_clock_beat(s->kind, beat, beat_time);
-    s->kind->update(s->state, &s->clock, &ui);
-    ts_dump *d = ts_dump_new(s->kind->name, beat + 1);
-    s->kind->dump(s->state, &s->clock, d);
-    char *json = ts_dump_to_string(d);
-    ts_dump_free(d);
-    char err[256];
-    ts_dump *back = ts_dump_parse(json, a, err, sizeof err);
-    free(json);
-    ui_shutdown(&ui);
-    if (!back) { fprintf(stderr, "dump does not parse: %s\n", err); exit(1); }
-    return back;
-}
 
 /* digits: which beats show images (params data) */
 static void check_story(const char *path, const char *where, bool digits) {
@@ -186,9 +169,9 @@ static void check_story(const char *path, const char *where, bool digits) {
         /* scrubbing the chain: midway through beat 7 after its end, and in a
          * scene that never went further, are the same numbers */
         double mid = 0.4 * diff_beats[DB_CHAIN].duration;
-        ts_dump *back = dump_at(s, DB_CHAIN, mid, &a);
+        ts_dump *back = scene_check_dump_at(s, DB_CHAIN, mid, &a);
         scene *fresh = scene_open(path, err, sizeof err);
-        ts_dump *first = dump_at(fresh, DB_CHAIN, mid, &a);
+        ts_dump *first = scene_check_dump_at(fresh, DB_CHAIN, mid, &a);
         const char *names[] = { "x_chain", "xt", "eps_pred", "x0_pred", "z", "x_prev" };
         for (size_t i = 0; i < sizeof names / sizeof names[0]; i++)
             CHECK(scene_check_same(back, first, names[i]), "%s: %s midway through beat 7 depends on the past", where,
