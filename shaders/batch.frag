@@ -1,6 +1,8 @@
 #version 330 core
-// batch.frag: coverage of shapes from signed distances (in device pixels),
-// glyph coverage from the atlas. Output is premultiplied alpha.
+// batch.frag: coverage of shapes from signed distances (in device pixels).
+// Output is premultiplied alpha. Glyphs have their own program (glyph.frag,
+// same vertices): a texture fetch here would run for every shape's pixels
+// too, since software GL evaluates both sides of a branch.
 //
 // kind 0, box: v_local is the position relative to the box centre in the
 //   box's own (possibly rotated) frame; v_param = (half w, half h, corner
@@ -10,11 +12,9 @@
 // kind 1, triangle: base on x = 0 from y = -v_param.y to +v_param.y, tip at
 //   (v_param.x, 0). Distance is the max over the edge half-planes, exact near
 //   edges, which is all the antialiasing needs.
-// kind 2, glyph: v_local is the atlas uv; the atlas holds coverage in red.
 //
 // Coverage = clamp(0.5 - d, 0, 1): a one-pixel ramp centred on the edge, so a
 // pixel-aligned edge covers exactly the pixels inside it.
-uniform sampler2D u_atlas;
 in vec2 v_local;
 in vec4 v_param;
 in vec4 v_color;
@@ -29,21 +29,16 @@ float box_distance(vec2 p, vec2 half_size, float r)
 
 void main()
 {
-    float cov;
-    if (v_kind == 2) {
-        cov = texture(u_atlas, v_local).r;
+    float d;
+    if (v_kind == 0) {
+        d = box_distance(v_local, v_param.xy, v_param.z);
+        if (v_param.w > 0.0)
+            d = abs(d + 0.5 * v_param.w) - 0.5 * v_param.w;
     } else {
-        float d;
-        if (v_kind == 0) {
-            d = box_distance(v_local, v_param.xy, v_param.z);
-            if (v_param.w > 0.0)
-                d = abs(d + 0.5 * v_param.w) - 0.5 * v_param.w;
-        } else {
-            vec2 n = normalize(vec2(v_param.y, v_param.x));
-            d = max(-v_local.x, dot(vec2(v_local.x - v_param.x, abs(v_local.y)), n));
-        }
-        cov = clamp(0.5 - d, 0.0, 1.0);
+        vec2 n = normalize(vec2(v_param.y, v_param.x));
+        d = max(-v_local.x, dot(vec2(v_local.x - v_param.x, abs(v_local.y)), n));
     }
+    float cov = clamp(0.5 - d, 0.0, 1.0);
     float a = v_color.a * cov;
     o_color = vec4(v_color.rgb * a, a);
 }

@@ -1,7 +1,8 @@
 #version 330 core
 // batch.vert: shapes and glyphs of the batch. Positions arrive in device
 // pixels (origin top-left); u_proj maps them to clip space. Everything else
-// passes through to batch.frag (see the vertex layout in gfx_internal.h).
+// passes through to batch.frag or glyph.frag (see the vertex layout in
+// gfx_internal.h).
 uniform mat4 u_proj;
 in vec2 a_pos;
 in vec2 a_local;

@@ -53,8 +53,8 @@ typedef struct gfx_state {
     int view_n;                /* entries; view_*[view_n-1] is the total */
     gfx_irect clip[GFX_STACK_MAX];
     int clip_n;                /* clip[clip_n-1] is current; clip[0] = canvas */
-    GLuint prog_batch, prog_heat;
-    GLint  u_batch_proj, u_batch_atlas;
+    GLuint prog_batch, prog_glyph, prog_heat;
+    GLint  u_batch_proj, u_glyph_proj, u_glyph_atlas;
     GLint  u_heat_proj, u_heat_tex, u_heat_scale, u_heat_bias, u_heat_cmap, u_heat_stops;
     float proj[16];
 } gfx_state;
@@ -63,6 +63,7 @@ extern gfx_state gfx_st;
 
 /* renderer.c: the batch */
 gfx_vertex *gfx_batch_quads(int n);                 /* n quads for the batch program */
+gfx_vertex *gfx_batch_glyphs(int n);                /* n quads for the glyph program */
 gfx_vertex *gfx_batch_heat(GLuint tex, float scale, float bias, int cmap); /* 1 quad */
 void        gfx_batch_flush(void);
 void        gfx_vertex_set(gfx_vertex *v, float x, float y, float u, float w,
@@ -75,7 +76,7 @@ static inline float gfx_dy(float y) { return y * gfx_st.xf.k + gfx_st.xf.by; }
 /* shader.c */
 bool   gfx_shader_dir_find(const char *hint, char *out, size_t outlen,
                            char *err, size_t errlen);
-GLuint gfx_shader_program(const char *dir, const char *name, char *err, size_t errlen);
+GLuint gfx_shader_program(const char *dir, const char *vert, const char *frag, char *err, size_t errlen);
 
 /* font.c: faces, metrics (in em), and the glyph atlas (device px) */
 typedef struct gfx_glyph {

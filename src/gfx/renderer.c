@@ -27,7 +27,7 @@
 
 gfx_state gfx_st;
 
-enum { PROG_BATCH, PROG_HEAT };
+enum { PROG_BATCH, PROG_GLYPH, PROG_HEAT };
 
 typedef struct gfx_cmd {
     int prog;
@@ -106,12 +106,15 @@ bool gfx_init(const gfx_desc *d, char *err, size_t errlen)
 
     char dir[4096];
     if (!gfx_shader_dir_find(d->shader_dir, dir, sizeof dir, err, errlen)) return false;
-    gfx_st.prog_batch = gfx_shader_program(dir, "batch", err, errlen);
+    gfx_st.prog_batch = gfx_shader_program(dir, "batch", "batch", err, errlen);
     if (!gfx_st.prog_batch) return false;
-    gfx_st.prog_heat = gfx_shader_program(dir, "heatmap", err, errlen);
+    gfx_st.prog_glyph = gfx_shader_program(dir, "batch", "glyph", err, errlen);
+    if (!gfx_st.prog_glyph) goto fail;
+    gfx_st.prog_heat = gfx_shader_program(dir, "heatmap", "heatmap", err, errlen);
     if (!gfx_st.prog_heat) goto fail;
     gfx_st.u_batch_proj = glGetUniformLocation(gfx_st.prog_batch, "u_proj");
-    gfx_st.u_batch_atlas = glGetUniformLocation(gfx_st.prog_batch, "u_atlas");
+    gfx_st.u_glyph_proj = glGetUniformLocation(gfx_st.prog_glyph, "u_proj");
+    gfx_st.u_glyph_atlas = glGetUniformLocation(gfx_st.prog_glyph, "u_atlas");
     gfx_st.u_heat_proj = glGetUniformLocation(gfx_st.prog_heat, "u_proj");
     gfx_st.u_heat_tex = glGetUniformLocation(gfx_st.prog_heat, "u_tex");
     gfx_st.u_heat_scale = glGetUniformLocation(gfx_st.prog_heat, "u_scale");
@@ -119,8 +122,8 @@ bool gfx_init(const gfx_desc *d, char *err, size_t errlen)
     gfx_st.u_heat_cmap = glGetUniformLocation(gfx_st.prog_heat, "u_cmap");
     gfx_st.u_heat_stops = glGetUniformLocation(gfx_st.prog_heat, "u_stops");
 
-    glUseProgram(gfx_st.prog_batch);
-    glUniform1i(gfx_st.u_batch_atlas, 0);
+    glUseProgram(gfx_st.prog_glyph);
+    glUniform1i(gfx_st.u_glyph_atlas, 0);
     glUseProgram(gfx_st.prog_heat);
     glUniform1i(gfx_st.u_heat_tex, 0);
     glUniform3fv(gfx_st.u_heat_stops, GFX_CMAP_COUNT * GFX_CMAP_STOPS, gfx_cmap_table());
@@ -159,6 +162,7 @@ fail:
     gfx_heatmap_shutdown();
     batch_free();
     if (gfx_st.prog_batch) glDeleteProgram(gfx_st.prog_batch);
+    if (gfx_st.prog_glyph) glDeleteProgram(gfx_st.prog_glyph);
     if (gfx_st.prog_heat) glDeleteProgram(gfx_st.prog_heat);
     memset(&gfx_st, 0, sizeof gfx_st);
     return false;
@@ -171,6 +175,7 @@ void gfx_shutdown(void)
     gfx_heatmap_shutdown();
     batch_free();
     glDeleteProgram(gfx_st.prog_batch);
+    glDeleteProgram(gfx_st.prog_glyph);
     glDeleteProgram(gfx_st.prog_heat);
     memset(&gfx_st, 0, sizeof gfx_st);
 }
@@ -384,6 +389,11 @@ gfx_vertex *gfx_batch_quads(int n)
     return append(n, PROG_BATCH, 0, 0, 0, 0);
 }
 
+gfx_vertex *gfx_batch_glyphs(int n)
+{
+    return append(n, PROG_GLYPH, 0, 0, 0, 0);
+}
+
 gfx_vertex *gfx_batch_heat(GLuint tex, float scale, float bias, int cmap)
 {
     return append(1, PROG_HEAT, tex, scale, bias, cmap);
@@ -447,6 +457,9 @@ void gfx_batch_flush(void)
             if (prog == PROG_BATCH) {
                 glUseProgram(gfx_st.prog_batch);
                 glUniformMatrix4fv(gfx_st.u_batch_proj, 1, GL_FALSE, gfx_st.proj);
+            } else if (prog == PROG_GLYPH) {
+                glUseProgram(gfx_st.prog_glyph);
+                glUniformMatrix4fv(gfx_st.u_glyph_proj, 1, GL_FALSE, gfx_st.proj);
                 glBindTexture(GL_TEXTURE_2D, gfx_font_atlas());
             } else {
                 glUseProgram(gfx_st.prog_heat);

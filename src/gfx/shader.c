@@ -7,7 +7,7 @@
  * tree, for builds that are run in place). A directory counts when it holds
  * batch.vert.
  *
- * gfx_shader_program(dir, "batch") compiles dir/batch.vert and dir/batch.frag
+ * gfx_shader_program(dir, "batch", "glyph") compiles dir/batch.vert and dir/glyph.frag
  * and links them with the vertex attributes bound to fixed locations (see
  * renderer.c). Errors: 0 and the compiler's first line in err.
  */
@@ -119,11 +119,11 @@ static GLuint compile(GLenum type, const char *path, char *err, size_t errlen)
     return sh;
 }
 
-GLuint gfx_shader_program(const char *dir, const char *name, char *err, size_t errlen)
+GLuint gfx_shader_program(const char *dir, const char *vert, const char *frag, char *err, size_t errlen)
 {
     char vp[4200], fp[4200];
-    snprintf(vp, sizeof vp, "%s/%s.vert", dir, name);
-    snprintf(fp, sizeof fp, "%s/%s.frag", dir, name);
+    snprintf(vp, sizeof vp, "%s/%s.vert", dir, vert);
+    snprintf(fp, sizeof fp, "%s/%s.frag", dir, frag);
     GLuint vs = compile(GL_VERTEX_SHADER, vp, err, errlen);
     if (!vs) return 0;
     GLuint fs = compile(GL_FRAGMENT_SHADER, fp, err, errlen);
@@ -149,7 +149,7 @@ GLuint gfx_shader_program(const char *dir, const char *name, char *err, size_t e
         char log[1024] = "";
         glGetProgramInfoLog(prog, sizeof log, NULL, log);
         first_line(log);
-        if (err && errlen) snprintf(err, errlen, "linking %s: %s", name, log);
+        if (err && errlen) snprintf(err, errlen, "linking %s.vert with %s.frag: %s", vert, frag, log);
         glDeleteProgram(prog);
         return 0;
     }

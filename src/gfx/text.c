@@ -151,7 +151,7 @@ static void draw_span_dir(float x, float y, float size, int font, const uint8_t 
         if (prev) pen += gfx_font_kern(font, prev, cp) * size;
         prev = cp;
         const gfx_glyph *g = gfx_font_glyph(font, px, cp);
-        gfx_vertex *v = g->w > 0 ? gfx_batch_quads(1) : NULL;
+        gfx_vertex *v = g->w > 0 ? gfx_batch_glyphs(1) : NULL;
         if (v && !up) {
             float gx, gy, gw = g->w * sc, gh = g->h * sc;
             if (sc == 1.0f) {
