@@ -16,8 +16,8 @@
 // Coverage = clamp(0.5 - d, 0, 1): a one-pixel ramp centred on the edge, so a
 // pixel-aligned edge covers exactly the pixels inside it.
 in vec2 v_local;
-in vec4 v_param;
-in vec4 v_color;
+flat in vec4 v_param;
+flat in vec4 v_color;
 flat in int v_kind;
 out vec4 o_color;
 

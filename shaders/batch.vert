@@ -3,6 +3,8 @@
 // pixels (origin top-left); u_proj maps them to clip space. Everything else
 // passes through to batch.frag or glyph.frag (see the vertex layout in
 // gfx_internal.h).
+// A shape's parameters and colour are the same at its four corners, so they
+// are flat: software GL then does not interpolate them for every pixel.
 uniform mat4 u_proj;
 in vec2 a_pos;
 in vec2 a_local;
@@ -10,8 +12,8 @@ in vec4 a_param;
 in vec4 a_color;
 in vec4 a_kind;
 out vec2 v_local;
-out vec4 v_param;
-out vec4 v_color;
+flat out vec4 v_param;
+flat out vec4 v_color;
 flat out int v_kind;
 
 void main()

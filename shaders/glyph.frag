@@ -3,7 +3,7 @@
 // atlas holds coverage in red. Output is premultiplied alpha, as batch.frag's.
 uniform sampler2D u_atlas;
 in vec2 v_local;
-in vec4 v_color;
+flat in vec4 v_color;
 out vec4 o_color;
 
 void main()
