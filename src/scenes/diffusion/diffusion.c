@@ -289,11 +289,13 @@ static void controls(diff_state *st, ui_ctx *ui, const scene_clock *c) {
     dg_rect r = L.controls;
     if (r.w <= 0) return;
     float h = ui_row_height(), bw = (r.w - 2 * 16) / 3;
-    if (ui_button(ui, st->live ? "Pause" : "Train", r.x, r.y, bw, h)) {
+    /* the digits are trained ahead of time: on their beats these two train
+     * the points live (and show them), and say so */
+    if (ui_button(ui, st->live ? "Pause" : digits ? "Train points" : "Train", r.x, r.y, bw, h)) {
         if (!st->live) st->live_step = st->m.step;
         st->live = !st->live;
     }
-    if (ui_button(ui, "Reset", r.x + bw + 16, r.y, bw, h)) {
+    if (ui_button(ui, digits ? "Reset points" : "Reset", r.x + bw + 16, r.y, bw, h)) {
         char err[128];
         rebuild(st, err, sizeof err);
         st->live = true;
