@@ -606,6 +606,13 @@ static int cmp_double(const void *a, const void *b) {
     return (x > y) - (x < y);
 }
 
+/* Sorts v [n > 0] and gives its median and 95th percentile. */
+static void median_p95(double *v, long n, double *med, double *p95) {
+    qsort(v, (size_t)n, sizeof *v, cmp_double);
+    *med = v[n / 2];
+    *p95 = v[(long)floor(0.95 * (double)(n - 1))];
+}
+
 int app_bench(const app_options *o) {
     catch_stop_signals();
     headless H;
@@ -646,14 +653,13 @@ int app_bench(const app_options *o) {
         for (long i = 0; i < n; i++)
             if (beat[i] == k) part[m++] = ms[i];
         if (m == 0) continue;
-        qsort(part, (size_t)m, sizeof *part, cmp_double);
-        printf("  beat %d: median %.2f ms, p95 %.2f ms over %ld frames\n", k + 1, part[m / 2],
-               part[(long)floor(0.95 * (double)(m - 1))], m);
+        double med, p95;
+        median_p95(part, m, &med, &p95);
+        printf("  beat %d: median %.2f ms, p95 %.2f ms over %ld frames\n", k + 1, med, p95, m);
     }
-    qsort(ms, (size_t)n, sizeof *ms, cmp_double);
-    double sum = 0;
+    double sum = 0, med, p95;
     for (long i = 0; i < n; i++) sum += ms[i];
-    double med = ms[n / 2], p95 = ms[(long)floor(0.95 * (double)(n - 1))];
+    median_p95(ms, n, &med, &p95);
     printf("frame time: median %.2f ms, p95 %.2f ms, mean %.2f ms\n", med, p95, sum / (double)n);
     printf("fps: %.1f (median), %.1f (p95)\n", 1e3 / med, 1e3 / p95);
     printf("start-up: %.0f ms from launch to the first finished frame\n", 1e3 * startup);
