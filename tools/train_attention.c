@@ -11,7 +11,7 @@
  * look at the mirrored position. Loss: cross-entropy per position.
  *
  * Fixed seeds (weights 1, data 2, held-out 3), Adam, the kernel's
- * ts_trainer; prints the held-out accuracy (fraction of correct positions on
+ * ts_train_loop; prints the held-out accuracy (fraction of correct positions on
  * 2000 fresh sequences) per epoch and at the end, and stores it in the file.
  * Refuses to overwrite an existing file without --force.
  */

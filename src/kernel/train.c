@@ -6,7 +6,7 @@
 
 #define TS_PI 3.14159265358979323846
 
-struct ts_trainer {
+struct ts_train_loop {
     ts_train_desc d;      /* defaults filled in */
     ts_optim *opt;
     ts_rng rng;
@@ -22,16 +22,16 @@ double ts_seconds(void) {
     return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
 }
 
-static void start_epoch(ts_trainer *t) {
+static void start_epoch(ts_train_loop *t) {
     for (int i = 0; i < t->d.n_samples; i++) t->order[i] = i;
     if (!t->d.no_shuffle) ts_rng_shuffle(&t->rng, t->order, t->d.n_samples);
     t->pos = 0;
     t->loss_sum = 0.0;
 }
 
-ts_trainer *ts_trainer_new(ts_arena *a, const ts_train_desc *desc) {
+ts_train_loop *ts_train_loop_new(ts_arena *a, const ts_train_desc *desc) {
     TS_CHECK(desc && desc->step && desc->n_samples > 0);
-    ts_trainer *t = ts_arena_alloc(a, sizeof *t);
+    ts_train_loop *t = ts_arena_alloc(a, sizeof *t);
     t->d = *desc;
     if (t->d.epochs <= 0) t->d.epochs = 10;
     if (t->d.batch_size <= 0) t->d.batch_size = 32;
@@ -45,12 +45,12 @@ ts_trainer *ts_trainer_new(ts_arena *a, const ts_train_desc *desc) {
     return t;
 }
 
-bool ts_trainer_done(const ts_trainer *t) { return t->st.epoch >= t->d.epochs; }
-ts_train_stats ts_trainer_stats(const ts_trainer *t) { return t->st; }
-ts_optim *ts_trainer_optim(ts_trainer *t) { return t->opt; }
+bool ts_train_loop_done(const ts_train_loop *t) { return t->st.epoch >= t->d.epochs; }
+ts_train_stats ts_train_loop_stats(const ts_train_loop *t) { return t->st; }
+ts_optim *ts_train_loop_optim(ts_train_loop *t) { return t->opt; }
 
-float ts_trainer_step(ts_trainer *t) {
-    if (ts_trainer_done(t)) return t->st.last_loss;
+float ts_train_loop_step(ts_train_loop *t) {
+    if (ts_train_loop_done(t)) return t->st.last_loss;
     double t0 = ts_seconds();
     int n = t->d.n_samples - t->pos;
     if (n > t->d.batch_size) n = t->d.batch_size;
@@ -72,19 +72,19 @@ float ts_trainer_step(ts_trainer *t) {
     return loss;
 }
 
-float ts_trainer_epoch(ts_trainer *t) {
+float ts_train_loop_epoch(ts_train_loop *t) {
     int e = t->st.epoch;
-    while (!ts_trainer_done(t) && t->st.epoch == e) ts_trainer_step(t);
+    while (!ts_train_loop_done(t) && t->st.epoch == e) ts_train_loop_step(t);
     return t->st.epoch_loss;
 }
 
-ts_train_stats ts_trainer_run(ts_trainer *t) {
-    while (!ts_trainer_done(t)) ts_trainer_step(t);
+ts_train_stats ts_train_loop_run(ts_train_loop *t) {
+    while (!ts_train_loop_done(t)) ts_train_loop_step(t);
     return t->st;
 }
 
 ts_train_stats ts_train(ts_arena *a, const ts_train_desc *desc) {
-    return ts_trainer_run(ts_trainer_new(a, desc));
+    return ts_train_loop_run(ts_train_loop_new(a, desc));
 }
 
 /* ---- data helpers ----------------------------------------------------------- */

@@ -4,16 +4,17 @@
  * optimiser step, timing); the model stays the caller's: a step callback
  * runs forward and backward on the samples whose indices it is given and
  * returns the mean loss over them. Scenes that animate training drive the
- * trainer one step at a time; tools just call ts_train.
+ * loop one step at a time; tools just call ts_train. (The rewindable
+ * trainer that scenes scrub through is trainer.h.)
  *
- *   ts_trainer *tr = ts_trainer_new(&arena, &(ts_train_desc){
+ *   ts_train_loop *tr = ts_train_loop_new(&arena, &(ts_train_desc){
  *       .params = params, .nparams = 4, .n_samples = 400,
  *       .optim = {.kind = TS_OPTIM_ADAM, .lr = 0.01f},
  *       .epochs = 100, .batch_size = 32, .seed = 1,
  *       .step = mlp_step, .eval = mlp_accuracy, .user = &model});
- *   while (!ts_trainer_done(tr)) ts_trainer_step(tr);    // or ts_trainer_run(tr)
+ *   while (!ts_train_loop_done(tr)) ts_train_loop_step(tr);    // or ts_train_loop_run(tr)
  *
- * Everything lives in the arena given to ts_trainer_new. The same seed gives
+ * Everything lives in the arena given to ts_train_loop_new. The same seed gives
  * the same sample order, so training is reproducible bit for bit.
  * Desc fields left zero take the defaults noted on each.
  */
@@ -56,19 +57,19 @@ typedef struct ts_train_stats {
     double seconds;     /* wall time spent inside the trainer */
 } ts_train_stats;
 
-typedef struct ts_trainer ts_trainer;
+typedef struct ts_train_loop ts_train_loop;
 
-ts_trainer *ts_trainer_new(ts_arena *a, const ts_train_desc *desc);
+ts_train_loop *ts_train_loop_new(ts_arena *a, const ts_train_desc *desc);
 /* One minibatch: zero grads, step callback, optimiser step. Returns the
  * loss. At an epoch end it also runs eval and on_epoch. */
-float ts_trainer_step(ts_trainer *t);
+float ts_train_loop_step(ts_train_loop *t);
 /* Steps until the current epoch ends; returns its mean loss. */
-float ts_trainer_epoch(ts_trainer *t);
+float ts_train_loop_epoch(ts_train_loop *t);
 /* Steps until all epochs are done; returns the final stats. */
-ts_train_stats ts_trainer_run(ts_trainer *t);
-bool ts_trainer_done(const ts_trainer *t);
-ts_train_stats ts_trainer_stats(const ts_trainer *t);
-ts_optim *ts_trainer_optim(ts_trainer *t);
+ts_train_stats ts_train_loop_run(ts_train_loop *t);
+bool ts_train_loop_done(const ts_train_loop *t);
+ts_train_stats ts_train_loop_stats(const ts_train_loop *t);
+ts_optim *ts_train_loop_optim(ts_train_loop *t);
 
 /* The whole loop in one call; the trainer lives in arena a. */
 ts_train_stats ts_train(ts_arena *a, const ts_train_desc *desc);

@@ -131,21 +131,21 @@ int main(void) {
     init_mlp(&m2, &a, 3);
     m2.x = x; m2.y = y;
     ts_tensor *params[] = {m2.w1, m2.b1, m2.w2, m2.b2, m2.w3, m2.b3};
-    ts_trainer *tr = ts_trainer_new(&a, &(ts_train_desc){
+    ts_train_loop *tr = ts_train_loop_new(&a, &(ts_train_desc){
         .params = params, .nparams = 6, .n_samples = 130, .epochs = 2, .batch_size = 32,
         .step = mlp_step, .user = &m2});
-    for (int i = 0; i < 4; i++) ts_trainer_step(tr);
-    CHECK(ts_trainer_stats(tr).epoch == 0 && ts_trainer_stats(tr).steps == 4);
-    ts_trainer_step(tr);                      /* the 2-sample remainder ends epoch 1 */
-    ts_train_stats s = ts_trainer_stats(tr);
+    for (int i = 0; i < 4; i++) ts_train_loop_step(tr);
+    CHECK(ts_train_loop_stats(tr).epoch == 0 && ts_train_loop_stats(tr).steps == 4);
+    ts_train_loop_step(tr);                      /* the 2-sample remainder ends epoch 1 */
+    ts_train_stats s = ts_train_loop_stats(tr);
     CHECK(s.epoch == 1 && s.steps == 5 && isfinite(s.epoch_loss) && isnan(s.metric));
-    CHECK(isfinite(ts_trainer_epoch(tr)));
-    CHECK(ts_trainer_done(tr) && ts_trainer_stats(tr).steps == 10);
+    CHECK(isfinite(ts_train_loop_epoch(tr)));
+    CHECK(ts_train_loop_done(tr) && ts_train_loop_stats(tr).steps == 10);
     int counted = 1;
     for (int i = 0; i < N_TRAIN; i++) counted &= m2.seen[i] == (i < 130 ? 2 : 0);
     CHECK(counted);
-    CHECK(ts_optim_steps(ts_trainer_optim(tr)) == 10);
-    CHECK(ts_optim_settings(ts_trainer_optim(tr)).lr == 0.01f);   /* SGD default */
+    CHECK(ts_optim_steps(ts_train_loop_optim(tr)) == 10);
+    CHECK(ts_optim_settings(ts_train_loop_optim(tr)).lr == 0.01f);   /* SGD default */
 
     ts_arena_free(&a);
     return check_report();
