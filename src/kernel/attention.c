@@ -105,6 +105,8 @@ void ts_mha_forward(ts_mha *m, const float *x, const ts_mha_weights *w,
         /* scores = Q K^T: a linear layer whose "weight" is K [T, d_k] */
         ts_linear_forward(sc, m->q->data + ho, m->k->data + ho, NULL, T, K, T);
         for (int i = 0; i < T * T; i++) sc[i] *= m->score_mult;
+        if (m->score_bias)
+            for (int i = 0; i < T * T; i++) sc[i] += m->score_bias[i];
         ts_softmax_forward(wt, sc, allowed, T, T);
         for (int i = 0; i < T * T; i++)
             if (allowed[i] == 0.0f) sc[i] = -INFINITY;

@@ -65,6 +65,12 @@ typedef struct ts_mha {
     ts_tensor *concat;        /* "attn.concat"  [T, d]: head outputs */
     ts_tensor *out;           /* "attn.out"     [T, d] */
     float *work;              /* private scratch */
+    /* Optional additive score bias [T, T] (or NULL, the default from
+     * ts_mha_new): added to every head's scaled scores before the softmax,
+     * as nn.MultiheadAttention's float attn_mask (Swin's -100 window mask, a
+     * relative position bias). The caller sets it and owns it; it does not
+     * change the gradients of Q and K. */
+    const float *score_bias;
 } ts_mha;
 
 /* Allocates the activations for desc in arena a (TS_CHECKs the sizes). */
