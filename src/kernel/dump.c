@@ -78,6 +78,15 @@ ts_dump *ts_dump_new(const char *scene, int beat) {
     return d;
 }
 
+ts_dump *ts_dump_new_in(ts_arena *a, const char *scene, int beat) {
+    ts_dump *d = ts_arena_alloc(a, sizeof *d);
+    d->mem = a;
+    d->self_owned = false;
+    d->scene = arena_strdup(a, scene ? scene : "");
+    d->beat = beat;
+    return d;
+}
+
 void ts_dump_free(ts_dump *d) {
     if (!d || !d->self_owned) return;
     ts_arena_free(&d->own);
@@ -107,14 +116,19 @@ void ts_dump_param_str(ts_dump *d, const char *name, const char *value) {
     p->str = arena_strdup(d->mem, value ? value : "");
 }
 
-void ts_dump_tensor(ts_dump *d, const ts_tensor *t) {
+ts_tensor *ts_dump_add_tensor(ts_dump *d, const char *name, int ndim, const int *shape) {
     /* A second tensor with the same name replaces the first. */
-    ts_tensor *c = ts_tensor_new(d->mem, t->name, t->ndim, t->shape);
-    memcpy(c->data, t->data, ts_numel(t) * sizeof(float));
+    ts_tensor *c = ts_tensor_new(d->mem, name, ndim, shape);
     for (int i = 0; i < d->ntensors; i++)
-        if (strcmp(d->tensors[i]->name, t->name) == 0) { d->tensors[i] = c; return; }
+        if (strcmp(d->tensors[i]->name, c->name) == 0) { d->tensors[i] = c; return c; }
     d->tensors = arena_grow(d->mem, d->tensors, &d->cap_tensors, d->ntensors + 1, sizeof *d->tensors);
     d->tensors[d->ntensors++] = c;
+    return c;
+}
+
+void ts_dump_tensor(ts_dump *d, const ts_tensor *t) {
+    ts_tensor *c = ts_dump_add_tensor(d, t->name, t->ndim, t->shape);
+    memcpy(c->data, t->data, ts_numel(t) * sizeof(float));
 }
 
 /* ---- writing --------------------------------------------------------------- */
@@ -460,6 +474,15 @@ bool ts_dump_get_param(const ts_dump *d, const char *name, double *out) {
             return true;
         }
     return false;
+}
+
+int ts_dump_param_count(const ts_dump *d) { return d->nparams; }
+
+const char *ts_dump_param_at(const ts_dump *d, int i, double *num, const char **str) {
+    TS_CHECK(i >= 0 && i < d->nparams);
+    if (num) *num = d->params[i].num;
+    if (str) *str = d->params[i].str;
+    return d->params[i].name;
 }
 
 const char *ts_dump_get_param_str(const ts_dump *d, const char *name) {

@@ -24,10 +24,16 @@
 typedef struct ts_dump ts_dump;
 
 ts_dump *ts_dump_new(const char *scene, int beat);
+/* A dump that lives in the caller's arena, like one read from a file (other
+ * readers of tensor files, safetensors.h, build theirs with it). */
+ts_dump *ts_dump_new_in(ts_arena *a, const char *scene, int beat);
 void     ts_dump_free(ts_dump *d);
 void     ts_dump_param(ts_dump *d, const char *name, double value);
 void     ts_dump_param_str(ts_dump *d, const char *name, const char *value);
 void     ts_dump_tensor(ts_dump *d, const ts_tensor *t);      /* copies data */
+/* A new zero-filled tensor owned by the dump, for the caller to fill (no
+ * copy); a tensor already of that name is replaced. */
+ts_tensor *ts_dump_add_tensor(ts_dump *d, const char *name, int ndim, const int *shape);
 /* Returns a malloc'd string (caller frees) */
 char    *ts_dump_to_string(const ts_dump *d);
 /* 0 on success; on failure nonzero and a message in err. Writes a temporary
@@ -48,5 +54,9 @@ const ts_tensor *ts_dump_tensor_at(const ts_dump *d, int i);
 const ts_tensor *ts_dump_find(const ts_dump *d, const char *name);  /* NULL if absent */
 bool             ts_dump_get_param(const ts_dump *d, const char *name, double *out);
 const char      *ts_dump_get_param_str(const ts_dump *d, const char *name);
+/* Params in the order they were added: name, and either a string (*str not
+ * NULL) or a number (*num). */
+int              ts_dump_param_count(const ts_dump *d);
+const char      *ts_dump_param_at(const ts_dump *d, int i, double *num, const char **str);
 
 #endif
