@@ -146,7 +146,7 @@ float dg_axis_unmap(const dg_axis *a, float c, float c0, float c1)
 float dg_axis_label_width(const dg_axis *a, float size)
 {
     float w = 0;
-    for (int i = 0; i < a->n; i++) w = fmaxf(w, gfx_text_width(size, GFX_SANS, a->label[i]));
+    for (int i = 0; i < a->n; i++) w = fmaxf(w, dg_type_width(size, GFX_SANS, a->label[i]));
     return w;
 }
 
@@ -175,7 +175,7 @@ void dg_axis_draw(dg_rect area, const dg_axis *x, const dg_axis *y, bool grid)
             if (!isfinite(cx)) continue;
             if (grid) gfx_line(cx, y1, cx, y0, 1.5f, grid_c);
             gfx_line(cx, y0, cx, y0 + 8, 2.0f, axis_c);
-            gfx_text(cx, y0 + 10, ts, GFX_SANS, GFX_CENTER | GFX_TOP, axis_c, x->label[i]);
+            { int r_ = dg_role(GFX_ROLE_TICK); dg_type(cx, y0 + 10, ts, GFX_SANS, GFX_CENTER | GFX_TOP, axis_c, x->label[i]); dg_role(r_); }
         }
         gfx_line(x0, y0, x1, y0, 2.0f, axis_c);
     }
@@ -185,7 +185,7 @@ void dg_axis_draw(dg_rect area, const dg_axis *x, const dg_axis *y, bool grid)
             if (!isfinite(cy)) continue;
             if (grid) gfx_line(x0, cy, x1, cy, 1.5f, grid_c);
             gfx_line(x0 - 8, cy, x0, cy, 2.0f, axis_c);
-            gfx_text(x0 - 12, cy, ts, GFX_SANS, GFX_RIGHT | GFX_MIDDLE, axis_c, y->label[i]);
+            { int r_ = dg_role(GFX_ROLE_TICK); dg_type(x0 - 12, cy, ts, GFX_SANS, GFX_RIGHT | GFX_MIDDLE, axis_c, y->label[i]); dg_role(r_); }
         }
         gfx_line(x0, y0, x0, y1, 2.0f, axis_c);
     }

@@ -38,16 +38,16 @@ dg_rect dg_box(dg_rect r, const char *title, const dg_box_style *s)
         float ts = (float)DG_TEXT_LABEL, strip = ts * 1.55f;
         if (r.h < strip * 1.8f) {
             /* Too low for a strip and content: the title fills the box. */
-            dg_text(dg_inset(r, 8), (float)DG_TEXT_BODY, GFX_BOLD, GFX_CENTER | GFX_MIDDLE,
-                    gfx_fade(th->text, a), title);
+            { int r_ = dg_role(GFX_ROLE_TITLE); dg_text(dg_inset(r, 8), (float)DG_TEXT_BODY, GFX_BOLD, GFX_CENTER | GFX_MIDDLE,
+                    gfx_fade(th->text, a), title); dg_role(r_); }
             content = (dg_rect){r.x + r.w * 0.5f, r.y + r.h, 0, 0};
         } else {
             gfx_color sc = gfx_fade(gfx_mix(fill, edge, 0.35f), a);
             gfx_rrect(r.x, r.y, r.w, strip + rad, rad, sc);
             gfx_rect(r.x, r.y + strip, r.w, rad, gfx_fade(fill, a));
             gfx_line(r.x, r.y + strip, r.x + r.w, r.y + strip, 1.5f, gfx_fade(edge, a));
-            dg_text((dg_rect){r.x + 12, r.y, r.w - 24, strip}, ts, GFX_BOLD, GFX_CENTER | GFX_MIDDLE,
-                    gfx_fade(th->text, a), title);
+            { int r_ = dg_role(GFX_ROLE_TITLE); dg_text((dg_rect){r.x + 12, r.y, r.w - 24, strip}, ts, GFX_BOLD, GFX_CENTER | GFX_MIDDLE,
+                    gfx_fade(th->text, a), title); dg_role(r_); }
             content = (dg_rect){r.x + 12, r.y + strip + 10, r.w - 24, r.h - strip - 22};
         }
     }
@@ -70,7 +70,7 @@ void dg_op(dg_pt c, float radius, const char *symbol, const dg_box_style *s)
     float a = s->dim ? 0.35f : 1.0f;
     /* The symbol fills about 60% of the circle's height or 1.5 radii of its
      * width; the circle grows until that is at least DG_TEXT_LABEL. */
-    float w1 = gfx_text_width(1.0f, GFX_BOLD, symbol);
+    float w1 = dg_type_width(1.0f, GFX_BOLD, symbol);
     if (w1 <= 0) w1 = 0.6f;
     float min_r = fmaxf((float)DG_TEXT_LABEL / 1.2f, (float)DG_TEXT_LABEL * w1 / 1.5f);
     if (!(radius > min_r)) radius = min_r;
@@ -81,7 +81,7 @@ void dg_op(dg_pt c, float radius, const char *symbol, const dg_box_style *s)
     gfx_circle(c.x, c.y, radius, gfx_fade(fill, a));
     gfx_circle_line(c.x, c.y, radius, s->highlight ? 4.0f : 3.0f, gfx_fade(edge, a));
     /* The line box of a single symbol sits a little low; nudge it up. */
-    gfx_text(c.x, c.y - size * 0.04f, size, GFX_BOLD, GFX_CENTER | GFX_MIDDLE, gfx_fade(th->text, a), symbol);
+    { int r_ = dg_role(GFX_ROLE_LABEL); dg_type(c.x, c.y - size * 0.04f, size, GFX_BOLD, GFX_CENTER | GFX_MIDDLE, gfx_fade(th->text, a), symbol); dg_role(r_); }
     dg_rect b = {c.x - radius, c.y - radius, 2 * radius, 2 * radius};
     dg__element(b);
     if (s->hover) dg_hover_text(b, "%s", s->hover);
@@ -241,10 +241,10 @@ void dg_edge(dg_pt a, dg_pt b, const dg_edge_style *s)
     }
     if (s->label && s->label[0]) {
         dg_pt m = path_at(&p, L * 0.5f);
-        float ts = (float)DG_TEXT_LABEL, tw = gfx_text_width(ts, GFX_SANS, s->label);
+        float ts = (float)DG_TEXT_LABEL, tw = dg_type_width(ts, GFX_SANS, s->label);
         dg_rect lr = {m.x - tw * 0.5f - 8, m.y - ts * 0.65f, tw + 16, ts * 1.3f};
         gfx_rrect(lr.x, lr.y, lr.w, lr.h, 8, th->bg);
         gfx_rrect_line(lr.x, lr.y, lr.w, lr.h, 8, 1.5f, gfx_fade(col, 0.7f));
-        gfx_text(m.x, m.y, ts, GFX_SANS, GFX_CENTER | GFX_MIDDLE, th->text, s->label);
+        dg_type(m.x, m.y, ts, GFX_SANS, GFX_CENTER | GFX_MIDDLE, th->text, s->label);
     }
 }

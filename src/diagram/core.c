@@ -168,7 +168,7 @@ void dg_frame_end(void) {
         char buf[TIP_MAX];
         memcpy(buf, p, len);
         buf[len] = 0;
-        float w = gfx_text_width(size, lines ? GFX_SANS : GFX_MONO, buf);
+        float w = dg_type_width(size, lines ? GFX_SANS : GFX_MONO, buf);
         if (w > tw) tw = w;
         lines++;
         p += len + (e ? 1 : 0);

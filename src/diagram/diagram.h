@@ -39,6 +39,14 @@
  * data gets the diverging map centred on zero, magnitudes the sequential
  * one (DG_CMAP_AUTO decides from the data).
  *
+ * Mathematics is typeset, never shown as markup: every text an element
+ * draws or measures goes through dg_type (typeset.c), so any label, title
+ * or term may say "x_{t-1}", "W_hh", "\bar{α}_t" or "\frac{a}{b}" and is set
+ * with real sub- and superscripts, accents and fractions. Scenes draw
+ * their own text with dg_type / dg_text too, never gfx_text, and size it
+ * from the type scale below (DG_TEXT_FLOOR, DG_TEXT_REF); each text carries
+ * a role (dg_role) that the layout test holds to its floor.
+ *
  * Numbers are formatted by dg_fmt: significant digits, not fixed decimals,
  * so a reader never sees a wall of 0.00 (0 is "0", 0.00042 is "4.2e-4").
  *
@@ -60,7 +68,13 @@
 
 /* ---- sizes (canvas units) -------------------------------------------------- */
 
+/* The type floor for projection (canvas units, 1080 tall): nothing below
+ * DG_TEXT_FLOOR; captions, titles, headings, equations, legends, axis titles
+ * and every label a beat's caption refers to at DG_TEXT_REF or more (the
+ * layout test holds each text to the floor of its role, gfx_text_role). */
 enum {
+    DG_TEXT_FLOOR = 24,    /* tick labels and numbers in cells: the least */
+    DG_TEXT_REF = 32,      /* what a caption refers to, titles, equations */
     DG_TEXT_MIN = 20,      /* nothing is drawn smaller */
     DG_TEXT_SMALL = 22,    /* ticks, cell numbers at their largest is DG_TEXT_BODY */
     DG_TEXT_LABEL = 26,    /* axis, row and column labels */
@@ -124,6 +138,21 @@ float dg_textf(dg_rect r, float size, int font, int align, gfx_color c, const ch
  * (dim); each shrinks to fit one line, then ends in an ellipsis. Returns the
  * height used. */
 float dg_heading(dg_rect r, const char *title, const char *subtitle);
+
+/* Typeset text (typeset.c): every text the diagram library draws or
+ * measures goes through these, so labels may carry math markup (x_{t-1},
+ * W_hh, σ^2, \hat{x}, \bar{α}, \frac{a}{b}, \sqrt{x}, \odot; the full
+ * language is in typeset.c's top comment) and never show it raw. They work
+ * like gfx_text / gfx_text_up / gfx_text_width (align, '\n' for lines,
+ * returns the width); GFX_MONO text is literal. dg_type_extent gives the
+ * width and the extent above the first baseline and below the last. */
+float dg_type(float x, float y, float size, int font, int align, gfx_color c, const char *text);
+float dg_type_up(float x, float y, float size, int font, int align, gfx_color c, const char *text);
+float dg_type_width(float size, int font, const char *text);
+void  dg_type_extent(float size, int font, const char *text, float *w, float *above, float *below);
+/* Sets the role of the texts drawn next (GFX_ROLE_*; the layout test's
+ * floor for each); returns the previous one, to restore. */
+int   dg_role(int role);
 
 /* ---- numbers ------------------------------------------------------------------- */
 

@@ -33,7 +33,7 @@ static bool ref_ok(const dg_ref *r)
 static float term_width(const dg_term *t, float s)
 {
     float pad = ref_ok(&t->ref) ? 2 * 0.3f * s : 0;
-    return gfx_text_width(s, t->bold ? GFX_BOLD : GFX_SANS, t->text ? t->text : "") + pad;
+    return dg_type_width(s, t->bold ? GFX_BOLD : GFX_SANS, t->text ? t->text : "") + pad;
 }
 
 /* Greedy line breaks: line_start[k] is the first term of line k; returns
@@ -59,6 +59,7 @@ float dg_equation(dg_rect r, const dg_term *terms, int n, float size)
     if (!terms || n <= 0 || !(r.w > 0) || !(r.h > 0)) return 0;
     if (n > EQ_MAX_TERMS) n = EQ_MAX_TERMS;
     const ui_theme *th = dg_theme();
+    int old_role = dg_role(GFX_ROLE_EQUATION);
     if (!(size > 0)) size = (float)DG_TEXT_BODY;
     if (size < (float)DG_TEXT_MIN) size = (float)DG_TEXT_MIN;
     /* Shrink toward the floor until one line fits. */
@@ -76,7 +77,7 @@ float dg_equation(dg_rect r, const dg_term *terms, int n, float size)
     bool cut = lines > max_lines;
     if (cut) lines = max_lines;
     float y = r.y + (r.h - (float)lines * line_h) * 0.5f;
-    float ell = gfx_text_width(size, GFX_SANS, "\xe2\x80\xa6");
+    float ell = dg_type_width(size, GFX_SANS, "\xe2\x80\xa6");
     dg_rect bounds = {r.x + r.w, y, 0, (float)lines * line_h};
     for (int k = 0; k < lines; k++, y += line_h) {
         bool last = k == lines - 1;
@@ -115,16 +116,17 @@ float dg_equation(dg_rect r, const dg_term *terms, int n, float size)
                     gfx_line(tr.x + 6, tr.y + tr.h - 3, tr.x + tr.w - 6, tr.y + tr.h - 3, 2.0f,
                              gfx_fade(th->accent, 0.7f));
                 }
-                gfx_text(x + tw * 0.5f, cy, size, font, GFX_CENTER | GFX_MIDDLE, c, txt);
+                dg_type(x + tw * 0.5f, cy, size, font, GFX_CENTER | GFX_MIDDLE, c, txt);
                 dg_hover_item(tr, t->ref.t, t->ref.idx, *ts_at(t->ref.t, t->ref.idx), t->explain, t->user);
             } else {
-                gfx_text(x, cy, size, font, GFX_LEFT | GFX_MIDDLE, c, txt);
+                dg_type(x, cy, size, font, GFX_LEFT | GFX_MIDDLE, c, txt);
             }
             x += tw + gap;
         }
-        if (more) gfx_text(x, y + line_h * 0.5f, size, GFX_SANS, GFX_LEFT | GFX_MIDDLE, th->text_dim, "\xe2\x80\xa6");
+        if (more) dg_type(x, y + line_h * 0.5f, size, GFX_SANS, GFX_LEFT | GFX_MIDDLE, th->text_dim, "\xe2\x80\xa6");
         if (more) break;
     }
     dg__element(bounds);
+    dg_role(old_role);
     return size;
 }

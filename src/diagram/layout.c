@@ -135,7 +135,7 @@ static float span_width(span sp, float size, int font) {
     size_t n = sp.n < sizeof buf - 1 ? sp.n : sizeof buf - 1;
     memcpy(buf, sp.s, n);
     buf[n] = 0;
-    return gfx_text_width(size, font, buf);
+    return dg_type_width(size, font, buf);
 }
 
 /* Greedy word wrap of text into lines no wider than w; returns the line
@@ -149,7 +149,9 @@ static int wrap(const char *text, float w, float size, int font, span *lines, in
         const char *line = p, *best = NULL;
         const char *q = p;
         for (;;) {
-            while (*q && *q != ' ' && *q != '\n') q++;     /* end of a word */
+            /* the end of a word; a space inside math braces is not one */
+            for (int depth = 0; *q && *q != '\n' && (*q != ' ' || depth > 0); q++)
+                depth += *q == '{' ? 1 : *q == '}' && depth > 0 ? -1 : 0;
             if (span_width((span){ line, (size_t)(q - line) }, size, font) <= w || !best)
                 best = q;
             else
@@ -173,11 +175,11 @@ static void draw_ellipsized(float x, float y, float w, float size, int font, int
     size_t n = sp.n < sizeof buf - 4 ? sp.n : sizeof buf - 4;
     memcpy(buf, sp.s, n);
     buf[n] = 0;
-    while (n > 0 && gfx_text_width(size, font, buf) > w) {
+    while (n > 0 && dg_type_width(size, font, buf) > w) {
         do n--; while (n > 0 && ((unsigned char)sp.s[n] & 0xC0) == 0x80);
         memcpy(buf + n, "\xe2\x80\xa6", 4);
     }
-    gfx_text(x, y, size, font, align, c, buf);
+    dg_type(x, y, size, font, align, c, buf);
 }
 
 float dg_text(dg_rect r, float size, int font, int align, gfx_color c, const char *utf8) {
@@ -220,7 +222,7 @@ float dg_text(dg_rect r, float size, int font, int align, gfx_color c, const cha
             size_t k = sp.n < sizeof buf - 1 ? sp.n : sizeof buf - 1;
             memcpy(buf, sp.s, k);
             buf[k] = 0;
-            gfx_text(x, y, s, font, ha | GFX_TOP, c, buf);
+            dg_type(x, y, s, font, ha | GFX_TOP, c, buf);
         }
         y += s * LINE_GAP;
     }
@@ -238,13 +240,14 @@ float dg_textf(dg_rect r, float size, int font, int align, gfx_color c, const ch
 
 /* The size (size down to DG_TEXT_MIN) at which text fits width on one line. */
 static float one_line_size(const char *text, float width, float size, int font) {
-    float w = gfx_text_width(size, font, text);
+    float w = dg_type_width(size, font, text);
     float s = w > width ? size * width / w : size;
     return s < DG_TEXT_MIN ? DG_TEXT_MIN : s;
 }
 
 float dg_heading(dg_rect r, const char *title, const char *subtitle) {
     const ui_theme *th = dg_theme();
+    int old_role = dg_role(GFX_ROLE_HEADING);
     float h = 0;
     /* Each line shrinks to fit the width, then ends in an ellipsis: a
      * heading never wraps. */
@@ -258,6 +261,7 @@ float dg_heading(dg_rect r, const char *title, const char *subtitle) {
         h += dg_text((dg_rect){ r.x, r.y + h, r.w, s * 1.1f }, s, GFX_SANS, GFX_LEFT | GFX_TOP,
                      th->text_dim, subtitle) + 0.25f * s;
     }
+    dg_role(old_role);
     return h;
 }
 

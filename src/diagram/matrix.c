@@ -90,7 +90,7 @@ static float widest(const char *const *labels, int from, int n, float size, int 
     float w = 0;
     for (int i = 0; i < n; i++) {
         const char *l = labels[from + i];
-        float lw = l ? gfx_text_width(size, font, l) : 0;
+        float lw = l ? dg_type_width(size, font, l) : 0;
         if (lw > w) w = lw;
     }
     return w;
@@ -152,11 +152,11 @@ static void label_up(float cx, float bottom, float size, float h, gfx_color c, c
     char buf[128];
     snprintf(buf, sizeof buf, "%s", text);
     size_t n = strlen(buf);
-    while (n > 0 && gfx_text_width(size, GFX_SANS, buf) > h) {
+    while (n > 0 && dg_type_width(size, GFX_SANS, buf) > h) {
         do n--; while (n > 0 && ((unsigned char)buf[n] & 0xC0) == 0x80);
         memcpy(buf + n, "\xe2\x80\xa6", 4);
     }
-    gfx_text_up(cx, bottom, size, GFX_SANS, GFX_CENTER | GFX_BOTTOM, c, buf);
+    { int r_ = dg_role(GFX_ROLE_TICK); dg_type_up(cx, bottom, size, GFX_SANS, GFX_CENTER | GFX_BOTTOM, c, buf); dg_role(r_); }
 }
 
 /* ---- numbers ------------------------------------------------------------------ */
@@ -173,7 +173,7 @@ static float numbers_fit(dg__grid *m, float cw, float ch, int *max_chars) {
             for (int j = 0; j < m->cols; j++) {
                 float v;
                 slice_at(m, i, j, &v);
-                float w = gfx_text_width(1, NUM_FONT, dg_fmt(buf, sizeof buf, v, 3, mc, false));
+                float w = dg_type_width(1, NUM_FONT, dg_fmt(buf, sizeof buf, v, 3, mc, false));
                 if (w > wmax) wmax = w;
             }
         float s = wmax > 0 ? fminf(s0, (cw - fmaxf(5, 0.08f * cw)) / wmax) : s0;
@@ -317,9 +317,9 @@ dg_cells dg__grid_draw(dg_rect r, dg__grid *mp, const dg_src *src, const dg_matr
     /* a vertical legend: bar and ticks (about 40 units), tick values and its
      * label, whichever is wider (gfx_legend writes ticks at 24 units) */
     char tick[32];
-    float tick_w = fmaxf(gfx_text_width(24, GFX_SANS, dg_fmt(tick, sizeof tick, lo, 3, 8, false)),
-                         gfx_text_width(24, GFX_SANS, dg_fmt(tick, sizeof tick, hi, 3, 8, false)));
-    float leg_w = fmaxf(fmaxf(LEGEND_V_W, 44 + tick_w), gfx_text_width(24, GFX_SANS, unit) + 8);
+    float tick_w = fmaxf(dg_type_width(24, GFX_SANS, dg_fmt(tick, sizeof tick, lo, 3, 8, false)),
+                         dg_type_width(24, GFX_SANS, dg_fmt(tick, sizeof tick, hi, 3, 8, false)));
+    float leg_w = fmaxf(fmaxf(LEGEND_V_W, 44 + tick_w), dg_type_width(24, GFX_SANS, unit) + 8);
     /* Numbers-only grids get colour (and a legend) when cells are too small. */
     float cs_plain = cell_side(r, &m, &L, false, false, max_cell, leg_w);
     int max_chars = 4;
@@ -404,9 +404,9 @@ dg_cells dg__grid_draw(dg_rect r, dg__grid *mp, const dg_src *src, const dg_matr
             bool in = slice_at(&m, i, j, &v);
             gfx_color ink = !in ? th->text_dim
                           : heat ? dg__ink_on(gfx_cmap_color(gc, dg__unit(v, lo, hi))) : th->text;
-            gfx_text(L.gx + ((float)j + 0.5f) * L.cw, L.gy + ((float)i + 0.5f) * L.cs, num_size,
+            { int r_ = dg_role(GFX_ROLE_CELL); dg_type(L.gx + ((float)j + 0.5f) * L.cw, L.gy + ((float)i + 0.5f) * L.cs, num_size,
                      NUM_FONT, GFX_CENTER | GFX_MIDDLE, ink,
-                     dg_fmt(txt, sizeof txt, v, 3, max_chars, false));
+                     dg_fmt(txt, sizeof txt, v, 3, max_chars, false)); dg_role(r_); }
         }
     }
     draw_windows(&m, &s, &L);
@@ -422,9 +422,9 @@ dg_cells dg__grid_draw(dg_rect r, dg__grid *mp, const dg_src *src, const dg_matr
         for (int i = 0; i < m.rows; i++) {
             int sr = m.r0 + i;
             if (sr < 0 || sr >= m.R || !rl[sr] || (sr - rl_from) % step) continue;
-            dg_text((dg_rect){ r.x, L.gy + ((float)i + 0.5f) * L.cs - size * 0.65f,
+            { int r_ = dg_role(GFX_ROLE_TICK); dg_text((dg_rect){ r.x, L.gy + ((float)i + 0.5f) * L.cs - size * 0.65f,
                                L.gx - LABEL_GAP - r.x, size * 1.3f },
-                    size, GFX_SANS, GFX_RIGHT | GFX_MIDDLE, th->text_dim, rl[sr]);
+                    size, GFX_SANS, GFX_RIGHT | GFX_MIDDLE, th->text_dim, rl[sr]); dg_role(r_); }
         }
     }
     if (L.col_h > 0) {
@@ -442,15 +442,15 @@ dg_cells dg__grid_draw(dg_rect r, dg__grid *mp, const dg_src *src, const dg_matr
             /* staggered: odd labels on the upper line */
             bool upper = p.mode == COL_STAGGER && p.step == 1 && (sc - cl_from) % 2;
             float y = L.gy - LABEL_GAP - p.size * 1.2f * (upper ? 2 : 1);
-            dg_text((dg_rect){ cx - pitch / 2 + 2, y, pitch - 4, p.size * 1.2f },
-                    p.size, GFX_SANS, GFX_CENTER | GFX_BOTTOM, th->text_dim, cl[sc]);
+            { int r_ = dg_role(GFX_ROLE_TICK); dg_text((dg_rect){ cx - pitch / 2 + 2, y, pitch - 4, p.size * 1.2f },
+                    p.size, GFX_SANS, GFX_CENTER | GFX_BOTTOM, th->text_dim, cl[sc]); dg_role(r_); }
         }
     }
     if (!s.no_title) {
         float cx = L.gx + gw / 2, half = fminf(cx - r.x, r.x + r.w - cx);
-        dg_text((dg_rect){ cx - half, L.gy - L.col_h - L.title_h, 2 * half, DG_TEXT_H2 * 1.2f },
+        { int r_ = dg_role(GFX_ROLE_TITLE); dg_text((dg_rect){ cx - half, L.gy - L.col_h - L.title_h, 2 * half, DG_TEXT_H2 * 1.2f },
                 DG_TEXT_H2, GFX_BOLD,
-                GFX_CENTER | GFX_TOP, th->text, title);
+                GFX_CENTER | GFX_TOP, th->text, title); dg_role(r_); }
     }
     if (L.legend) dg_legend(L.legend_r, lo, hi, cmap, unit);
 

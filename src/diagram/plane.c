@@ -146,14 +146,14 @@ dg_plane *dg_plane_begin(dg_rect r, const dg_plane_style *s)
 
     if (p->s.title) {
         dg_rect t = {area.x - left, title_r.y, r.x + r.w - (area.x - left), title_r.h};
-        dg_text(t, (float)DG_TEXT_H2, GFX_BOLD, GFX_LEFT | GFX_MIDDLE, th->text, p->s.title);
+        { int r_ = dg_role(GFX_ROLE_TITLE); dg_text(t, (float)DG_TEXT_H2, GFX_BOLD, GFX_LEFT | GFX_MIDDLE, th->text, p->s.title); dg_role(r_); }
     }
     if (axes && p->s.ylabel)
-        dg_text((dg_rect){area.x - left, ylabel_r.y, area.w + left, ylabel_r.h}, ls, GFX_SANS,
-                GFX_LEFT | GFX_MIDDLE, th->text_dim, p->s.ylabel);
+        { int r_ = dg_role(GFX_ROLE_AXIS); dg_text((dg_rect){area.x - left, ylabel_r.y, area.w + left, ylabel_r.h}, ls, GFX_SANS,
+                GFX_LEFT | GFX_MIDDLE, th->text_dim, p->s.ylabel); dg_role(r_); }
     if (axes && p->s.xlabel)
-        dg_text((dg_rect){area.x, area.y + area.h + ts * 1.3f + 14, area.w, xlabel_r.h}, ls, GFX_SANS,
-                GFX_CENTER | GFX_MIDDLE, th->text_dim, p->s.xlabel);
+        { int r_ = dg_role(GFX_ROLE_AXIS); dg_text((dg_rect){area.x, area.y + area.h + ts * 1.3f + 14, area.w, xlabel_r.h}, ls, GFX_SANS,
+                GFX_CENTER | GFX_MIDDLE, th->text_dim, p->s.xlabel); dg_role(r_); }
     gfx_rect(area.x, area.y, area.w, area.h, th->panel);
     if (axes) dg_axis_draw(area, &p->ax, &p->ay, true);
     dg__element((dg_rect){area.x - left, r.y, group, r.h});

@@ -210,7 +210,7 @@ static void place_legend(dg_plot *p)
     float w = 0;
     for (int k = 0; k < p->nser; k++)
         if (p->ser[k].label)
-            w = fmaxf(w, gfx_text_width((float)DG_TEXT_LABEL, GFX_SANS, p->ser[k].label));
+            w = fmaxf(w, dg_type_width((float)DG_TEXT_LABEL, GFX_SANS, p->ser[k].label));
     dg_rect L = {0, 0, w + 48 + 2 * 14, (float)n * legend_row() + 2 * 10};
     dg_rect a = dg_inset(p->area, 12);
     bool fits = L.w <= a.w * 0.7f && L.h <= a.h * 0.8f;
@@ -371,7 +371,7 @@ static void pill(const dg_plot *p, float x, float y, const char *label, gfx_colo
 {
     const ui_theme *th = dg_theme();
     dg_rect area = p->area;
-    float s = (float)DG_TEXT_SMALL, w = gfx_text_width(s, GFX_SANS, label) + 16, h = s * 1.35f;
+    float s = (float)DG_TEXT_SMALL, w = dg_type_width(s, GFX_SANS, label) + 16, h = s * 1.35f;
     float px = x + 16, py = above ? y - h - 10 : y - h * 0.5f;
     if (px + w > area.x + area.w) px = x - 16 - w;
     if (px < area.x) px = area.x;
@@ -382,7 +382,7 @@ static void pill(const dg_plot *p, float x, float y, const char *label, gfx_colo
     }
     gfx_rrect(px, py, w, h, 8, gfx_fade(th->panel, 0.92f));
     gfx_rrect_line(px, py, w, h, 8, 1.5f, gfx_fade(fg, 0.6f));
-    gfx_text(px + 8, py + h * 0.5f, s, GFX_SANS, GFX_LEFT | GFX_MIDDLE, fg, label);
+    dg_type(px + 8, py + h * 0.5f, s, GFX_SANS, GFX_LEFT | GFX_MIDDLE, fg, label);
 }
 
 static void draw_vline(const dg_plot *p, const plot_mark *m)
@@ -420,7 +420,7 @@ static void draw_legend(const dg_plot *p)
         if (!s->label) continue;
         gfx_line(L.x + 14, y, L.x + 48, y, fmaxf(s->width, 4.0f), s->color);
         if (s->points) gfx_circle(L.x + 31, y, s->width * 1.1f + 3.0f, s->color);
-        gfx_text(L.x + 60, y, (float)DG_TEXT_LABEL, GFX_SANS, GFX_LEFT | GFX_MIDDLE, th->text, s->label);
+        { int r_ = dg_role(GFX_ROLE_LEGEND); dg_type(L.x + 60, y, (float)DG_TEXT_LABEL, GFX_SANS, GFX_LEFT | GFX_MIDDLE, th->text, s->label); dg_role(r_); }
         y += legend_row();
     }
 }
@@ -491,16 +491,16 @@ void dg_plot_end(dg_plot *p)
     plot_layout(p);
     const ui_theme *th = dg_theme();
     dg_rect a = p->area;
-    if (p->s.title) dg_text(p->title_r, (float)DG_TEXT_H2, GFX_BOLD, GFX_LEFT | GFX_MIDDLE, th->text, p->s.title);
+    if (p->s.title) { int r_ = dg_role(GFX_ROLE_TITLE); dg_text(p->title_r, (float)DG_TEXT_H2, GFX_BOLD, GFX_LEFT | GFX_MIDDLE, th->text, p->s.title); dg_role(r_); }
     if (p->s.ylabel) {
         dg_rect yl = {a.x - 14 - dg_axis_label_width(&p->ay, (float)DG_TEXT_SMALL), p->ylabel_r.y,
                       p->r.x + p->r.w - a.x, p->ylabel_r.h};
         if (yl.x < p->r.x) yl.x = p->r.x;
-        dg_text(yl, (float)DG_TEXT_LABEL, GFX_SANS, GFX_LEFT | GFX_MIDDLE, th->text_dim, p->s.ylabel);
+        { int r_ = dg_role(GFX_ROLE_AXIS); dg_text(yl, (float)DG_TEXT_LABEL, GFX_SANS, GFX_LEFT | GFX_MIDDLE, th->text_dim, p->s.ylabel); dg_role(r_); }
     }
     if (p->s.xlabel) {
         dg_rect xl = {a.x, p->xlabel_r.y, a.w, p->xlabel_r.h};
-        dg_text(xl, (float)DG_TEXT_LABEL, GFX_SANS, GFX_CENTER | GFX_MIDDLE, th->text_dim, p->s.xlabel);
+        { int r_ = dg_role(GFX_ROLE_AXIS); dg_text(xl, (float)DG_TEXT_LABEL, GFX_SANS, GFX_CENTER | GFX_MIDDLE, th->text_dim, p->s.xlabel); dg_role(r_); }
     }
     dg_axis_draw(a, &p->ax, &p->ay, true);
     gfx_push_clip(a.x - 10, a.y - 10, a.w + 20, a.h + 20);   /* whole end points */

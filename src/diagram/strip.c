@@ -110,7 +110,7 @@ static dg_cells strip_bars(dg_rect r, vec *v, int start, int count, const dg_str
         for (; s->values && vchars >= 4 && vsize == 0; vchars--) {
             float wmax = 0;
             for (int i = 0; i < count; i++)
-                wmax = fmaxf(wmax, gfx_text_width(1, GFX_MONO,
+                wmax = fmaxf(wmax, dg_type_width(1, GFX_MONO,
                                                   dg_fmt(buf, sizeof buf, vec_at(v, start + i), 3, vchars, false)));
             vsize = wmax > 0 && (cw - 4) / wmax >= DG_TEXT_MIN ? fminf(vs, (cw - 4) / wmax) : 0;
         }
@@ -119,31 +119,31 @@ static dg_cells strip_bars(dg_rect r, vec *v, int start, int count, const dg_str
                         { axis.x, s->no_title ? y0 - val_h : trect.y, x0 + gw - axis.x,
                           y0 + bh + val_h + lab_h - (s->no_title ? y0 - val_h : trect.y) } };
         gfx_line(x0 - 6, zy, x0 + gw + 6, zy, 2, th->text_dim);
-        gfx_text(x0 - 12, zy, vs, GFX_SANS, GFX_RIGHT | GFX_MIDDLE, th->text_dim, "0");
+        { int r_ = dg_role(GFX_ROLE_TICK); dg_type(x0 - 12, zy, vs, GFX_SANS, GFX_RIGHT | GFX_MIDDLE, th->text_dim, "0"); dg_role(r_); }
         if (hi > 0 && zy - y0 > vs * 1.3f)
-            gfx_text(x0 - 12, y0 + vs * 0.6f, vs, GFX_SANS, GFX_RIGHT | GFX_MIDDLE, th->text_dim, thi);
+            { int r_ = dg_role(GFX_ROLE_TICK); dg_type(x0 - 12, y0 + vs * 0.6f, vs, GFX_SANS, GFX_RIGHT | GFX_MIDDLE, th->text_dim, thi); dg_role(r_); }
         if (lo < 0 && y0 + bh - zy > vs * 1.3f)
-            gfx_text(x0 - 12, y0 + bh - vs * 0.6f, vs, GFX_SANS, GFX_RIGHT | GFX_MIDDLE, th->text_dim, tlo);
+            { int r_ = dg_role(GFX_ROLE_TICK); dg_type(x0 - 12, y0 + bh - vs * 0.6f, vs, GFX_SANS, GFX_RIGHT | GFX_MIDDLE, th->text_dim, tlo); dg_role(r_); }
         for (int i = 0; i < count; i++) {
             float x = vec_at(v, start + i);
             float y = y0 + bh * (hi - x) / (hi - lo);
             float bx = x0 + (float)i * cw + cw * 0.15f;
             gfx_rect(bx, fminf(y, zy), cw * 0.7f, fabsf(zy - y), x < 0 ? th->negative : th->positive);
             if (vsize > 0)
-                gfx_text(bx + cw * 0.35f, x < 0 ? y + 2 : y - 2, vsize, GFX_MONO,
+                { int r_ = dg_role(GFX_ROLE_CELL); dg_type(bx + cw * 0.35f, x < 0 ? y + 2 : y - 2, vsize, GFX_MONO,
                          GFX_CENTER | (x < 0 ? GFX_TOP : GFX_BOTTOM), th->text,
-                         dg_fmt(buf, sizeof buf, x, 3, vchars, false));
+                         dg_fmt(buf, sizeof buf, x, 3, vchars, false)); dg_role(r_); }
             if (s->labels && s->labels[start + i] && i % lstep == 0)
-                dg_text((dg_rect){ x0 + (float)i * cw - cw * (float)(lstep - 1) / 2 + 2,
+                { int r_ = dg_role(GFX_ROLE_TICK); dg_text((dg_rect){ x0 + (float)i * cw - cw * (float)(lstep - 1) / 2 + 2,
                                    y0 + bh + val_h + 8, cw * (float)lstep - 4, lsize * 1.2f },
-                        lsize, GFX_SANS, GFX_CENTER | GFX_TOP, th->text_dim, s->labels[start + i]);
+                        lsize, GFX_SANS, GFX_CENTER | GFX_TOP, th->text_dim, s->labels[start + i]); dg_role(r_); }
         }
     } else {
         /* rows of bars growing right (or left) from a vertical zero line */
         float lab_w = 0;
         for (int i = 0; s->labels && i < count; i++)
             if (s->labels[start + i])
-                lab_w = fmaxf(lab_w, gfx_text_width(ls, GFX_SANS, s->labels[start + i]));
+                lab_w = fmaxf(lab_w, dg_type_width(ls, GFX_SANS, s->labels[start + i]));
         float lab_em = lab_w / ls;              /* the widest label at size 1 */
         lab_w = fminf(lab_w, body.w * 0.3f);
         dg_rect labs = dg_cut_left(&body, lab_w, lab_w > 0 ? 10 : 0);
@@ -153,7 +153,7 @@ static dg_cells strip_bars(dg_rect r, vec *v, int start, int count, const dg_str
         /* one size for all labels: the widest fits (down to the floor) */
         if (lab_em > 0) lsize = fmaxf(DG_TEXT_MIN, fminf(lsize, lab_w / lab_em));
         float vsize = s->values && rh >= DG_TEXT_MIN * 1.2f ? fminf(vs, rh / 1.2f) : 0;
-        float val_w = vsize > 0 ? gfx_text_width(vsize, GFX_MONO, "-0.000") + 8 : 0;
+        float val_w = vsize > 0 ? dg_type_width(vsize, GFX_MONO, "-0.000") + 8 : 0;
         float bw = body.w - 2 * val_w;
         if (!(rh > 2) || !(bw > 20)) return g;
         float gh = rh * (float)count, y0 = body.y + (body.h - gh) / 2, x0 = body.x + val_w;
@@ -162,27 +162,27 @@ static dg_cells strip_bars(dg_rect r, vec *v, int start, int count, const dg_str
                         { labs.x, s->no_title ? y0 : trect.y, body.x + body.w - labs.x,
                           y0 + gh + axis.h - (s->no_title ? y0 : trect.y) } };
         gfx_line(zx, y0 - 6, zx, y0 + gh + 6, 2, th->text_dim);
-        gfx_text(zx, y0 + gh + 8, vs, GFX_SANS, GFX_CENTER | GFX_TOP, th->text_dim, "0");
-        if (lo < 0 && zx - x0 > gfx_text_width(vs, GFX_SANS, tlo) + 30)
-            gfx_text(x0, y0 + gh + 8, vs, GFX_SANS, GFX_LEFT | GFX_TOP, th->text_dim, tlo);
-        if (hi > 0 && x0 + bw - zx > gfx_text_width(vs, GFX_SANS, thi) + 30)
-            gfx_text(x0 + bw, y0 + gh + 8, vs, GFX_SANS, GFX_RIGHT | GFX_TOP, th->text_dim, thi);
+        { int r_ = dg_role(GFX_ROLE_TICK); dg_type(zx, y0 + gh + 8, vs, GFX_SANS, GFX_CENTER | GFX_TOP, th->text_dim, "0"); dg_role(r_); }
+        if (lo < 0 && zx - x0 > dg_type_width(vs, GFX_SANS, tlo) + 30)
+            { int r_ = dg_role(GFX_ROLE_TICK); dg_type(x0, y0 + gh + 8, vs, GFX_SANS, GFX_LEFT | GFX_TOP, th->text_dim, tlo); dg_role(r_); }
+        if (hi > 0 && x0 + bw - zx > dg_type_width(vs, GFX_SANS, thi) + 30)
+            { int r_ = dg_role(GFX_ROLE_TICK); dg_type(x0 + bw, y0 + gh + 8, vs, GFX_SANS, GFX_RIGHT | GFX_TOP, th->text_dim, thi); dg_role(r_); }
         for (int i = 0; i < count; i++) {
             float x = vec_at(v, start + i);
             float ex = x0 + bw * (x - lo) / (hi - lo), y = y0 + (float)i * rh;
             gfx_rect(fminf(ex, zx), y + rh * 0.15f, fabsf(ex - zx), rh * 0.7f,
                      x < 0 ? th->negative : th->positive);
             if (vsize > 0)
-                gfx_text(x < 0 ? ex - 4 : ex + 4, y + rh / 2, vsize, GFX_MONO,
+                { int r_ = dg_role(GFX_ROLE_CELL); dg_type(x < 0 ? ex - 4 : ex + 4, y + rh / 2, vsize, GFX_MONO,
                          (x < 0 ? GFX_RIGHT : GFX_LEFT) | GFX_MIDDLE, th->text,
-                         dg_fmt(buf, sizeof buf, x, 3, 6, false));
+                         dg_fmt(buf, sizeof buf, x, 3, 6, false)); dg_role(r_); }
             if (s->labels && s->labels[start + i] && i % lstep == 0)
-                dg_text((dg_rect){ labs.x, y + rh / 2 - lsize * 0.6f, labs.w, lsize * 1.2f }, lsize,
-                        GFX_SANS, GFX_RIGHT | GFX_MIDDLE, th->text_dim, s->labels[start + i]);
+                { int r_ = dg_role(GFX_ROLE_TICK); dg_text((dg_rect){ labs.x, y + rh / 2 - lsize * 0.6f, labs.w, lsize * 1.2f }, lsize,
+                        GFX_SANS, GFX_RIGHT | GFX_MIDDLE, th->text_dim, s->labels[start + i]); dg_role(r_); }
         }
     }
     if (!s->no_title)
-        dg_text(trect, DG_TEXT_H2, GFX_BOLD, GFX_CENTER | GFX_TOP, th->text, title);
+        { int r_ = dg_role(GFX_ROLE_TITLE); dg_text(trect, DG_TEXT_H2, GFX_BOLD, GFX_CENTER | GFX_TOP, th->text, title); dg_role(r_); }
     /* hover and links over each bar's whole slot */
     for (int i = 0; i < count; i++) {
         dg_rect cr = s->vertical ? dg_cell_rect(&g, i, 0) : dg_cell_rect(&g, 0, i);
@@ -296,13 +296,13 @@ dg_cells dg_bars(dg_rect r, const dg_src *src, const dg_bars_style *s_in) {
     dg_rect trect = dg_cut_top(&body, DG_TEXT_H2 * 1.2f, 12);
     gfx_color col = s.color.a > 0 ? s.color : th->accent;
     const float ls = DG_TEXT_LABEL;
-    float val_w = gfx_text_width(ls, GFX_MONO, probs ? "99.97%" : "-0.000") + 12;
+    float val_w = dg_type_width(ls, GFX_MONO, probs ? "99.97%" : "-0.000") + 12;
 
     /* the label of a shown bar, from the class names or its index */
 #define BAR_LABEL(k) (s.labels && s.labels[bars[k].cls] ? s.labels[bars[k].cls] \
                       : (snprintf(cls_name, sizeof cls_name, "%d", bars[k].cls), cls_name))
     float lw = 0;
-    for (int k = 0; k < n; k++) lw = fmaxf(lw, gfx_text_width(ls, GFX_SANS, BAR_LABEL(k)));
+    for (int k = 0; k < n; k++) lw = fmaxf(lw, dg_type_width(ls, GFX_SANS, BAR_LABEL(k)));
     int step = 1;
     float lsize = ls;
     if (!s.vertical) {
@@ -327,13 +327,13 @@ dg_cells dg_bars(dg_rect r, const dg_src *src, const dg_bars_style *s_in) {
             if (target)
                 gfx_rrect_line(body.x - 3, y + rh * 0.12f - 3, body.w + 6, rh * 0.76f + 6, 4, 3, th->accent2);
             if (!bars[k].show) continue;
-            dg_text((dg_rect){ labs.x, y + rh / 2 - lsize * 0.6f, labs.w, lsize * 1.2f }, lsize,
+            { int r_ = dg_role(GFX_ROLE_TICK); dg_text((dg_rect){ labs.x, y + rh / 2 - lsize * 0.6f, labs.w, lsize * 1.2f }, lsize,
                     marked || target ? GFX_BOLD : GFX_SANS, GFX_RIGHT | GFX_MIDDLE,
-                    marked ? th->text : target ? th->accent2 : th->text_dim, BAR_LABEL(k));
+                    marked ? th->text : target ? th->accent2 : th->text_dim, BAR_LABEL(k)); dg_role(r_); }
             if (probs) fmt_prob(buf, sizeof buf, p);
             else dg_fmt(buf, sizeof buf, p, 3, 6, false);
-            dg_text((dg_rect){ vals.x, y + rh / 2 - lsize * 0.6f, vals.w, lsize * 1.2f }, lsize,
-                    GFX_MONO, GFX_LEFT | GFX_MIDDLE, marked ? th->text : th->text_dim, buf);
+            { int r_ = dg_role(GFX_ROLE_CELL); dg_text((dg_rect){ vals.x, y + rh / 2 - lsize * 0.6f, vals.w, lsize * 1.2f }, lsize,
+                    GFX_MONO, GFX_LEFT | GFX_MIDDLE, marked ? th->text : th->text_dim, buf); dg_role(r_); }
         }
     } else {
         float lab_h = ls * 1.2f + 8, val_h = ls * 1.2f + 4;
@@ -348,10 +348,10 @@ dg_cells dg_bars(dg_rect r, const dg_src *src, const dg_bars_style *s_in) {
         pick_labels(bars, n, step);
         float vsize = 0;
         if (probs) {
-            float vw = gfx_text_width(1, GFX_MONO, "99.97%");
+            float vw = dg_type_width(1, GFX_MONO, "99.97%");
             vsize = (cw - 4) / vw >= DG_TEXT_MIN ? fminf(ls, (cw - 4) / vw) : 0;
         } else {
-            float vw = gfx_text_width(1, GFX_MONO, "-0.00");
+            float vw = dg_type_width(1, GFX_MONO, "-0.00");
             vsize = (cw - 4) / vw >= DG_TEXT_MIN ? fminf(ls, (cw - 4) / vw) : 0;
         }
         float x0 = body.x + (body.w - cw * (float)n) / 2, y0 = body.y + val_h;
@@ -367,22 +367,22 @@ dg_cells dg_bars(dg_rect r, const dg_src *src, const dg_bars_style *s_in) {
             if (target)
                 gfx_rrect_line(x + cw * 0.15f - 3, y0 - 3, cw * 0.7f + 6, bh + 6, 4, 3, th->accent2);
             if (bars[k].show)
-                dg_text((dg_rect){ x - cw * (float)(step - 1) / 2 + 2, y0 + bh + 8,
+                { int r_ = dg_role(GFX_ROLE_TICK); dg_text((dg_rect){ x - cw * (float)(step - 1) / 2 + 2, y0 + bh + 8,
                                    cw * (float)step - 4, lsize * 1.2f },
                         lsize, marked || target ? GFX_BOLD : GFX_SANS, GFX_CENTER | GFX_TOP,
-                        marked ? th->text : target ? th->accent2 : th->text_dim, BAR_LABEL(k));
+                        marked ? th->text : target ? th->accent2 : th->text_dim, BAR_LABEL(k)); dg_role(r_); }
             if (vsize > 0) {
                 if (probs) fmt_prob(buf, sizeof buf, p);
                 else dg_fmt(buf, sizeof buf, p, 3, 5, false);
-                gfx_text(x + cw / 2, y0 + bh - len - 4, vsize, GFX_MONO, GFX_CENTER | GFX_BOTTOM,
-                         marked ? th->text : th->text_dim, buf);
+                { int r_ = dg_role(GFX_ROLE_CELL); dg_type(x + cw / 2, y0 + bh - len - 4, vsize, GFX_MONO, GFX_CENTER | GFX_BOTTOM,
+                         marked ? th->text : th->text_dim, buf); dg_role(r_); }
             }
         }
     }
 #undef BAR_LABEL
     char sub[64] = "";
     if (s.mark == 0 && tie && !flat) snprintf(sub, sizeof sub, " \xc2\xb7 %d tied for the top", top_n);
-    dg_textf(trect, DG_TEXT_H2, GFX_BOLD, GFX_CENTER | GFX_TOP, th->text, "%s%s", title, sub);
+    { int r_ = dg_role(GFX_ROLE_TITLE); dg_textf(trect, DG_TEXT_H2, GFX_BOLD, GFX_CENTER | GFX_TOP, th->text, "%s%s", title, sub); dg_role(r_); }
     for (int k = 0; k < n; k++) {
         dg_rect cr = s.vertical ? dg_cell_rect(&g, 0, k) : dg_cell_rect(&g, k, 0);
         float p = vec_at(&v, bars[k].cls);

@@ -162,15 +162,55 @@ float gfx_text_box(float x, float y, float w, float size, int font, int align,
 /* Text log, for layout tests: while a buffer is set, every gfx_text and
  * gfx_text_box call with visible text records its line box (x, y, w, h in
  * canvas units after the view transform, cut to the clip rectangle; size
- * likewise) and the start of its text; text clipped away is not recorded.
- * Records past cap are counted but not stored. NULL stops logging; setting
- * a buffer restarts the count. */
+ * likewise), the start of its text, its font, colour and role; text
+ * clipped away is not recorded. Records past cap are counted but not
+ * stored. NULL stops logging; setting a buffer restarts the count. */
 typedef struct gfx_text_rec {
     float x, y, w, h, size;
     char text[40];
+    int font, role;            /* GFX_SANS..., GFX_ROLE_* */
+    gfx_color color;           /* as drawn, alpha included */
 } gfx_text_rec;
 void gfx_text_log(gfx_text_rec *buf, int cap);
 int  gfx_text_log_count(void);    /* records since the log was set */
+
+/* What a text is for, so the layout test holds it to the right floor (the
+ * diagram library's type scale: DG_TEXT_FLOOR for everything, DG_TEXT_REF
+ * for the roles from GFX_ROLE_LABEL up). Every text logged takes the role
+ * set last; set one around a draw and restore the old one:
+ *   int old = gfx_text_role(GFX_ROLE_TITLE); ...draw... gfx_text_role(old); */
+enum gfx_text_role {
+    GFX_ROLE_TEXT = 0,      /* notes, values, widget text */
+    GFX_ROLE_TICK,          /* tick labels, row and column labels */
+    GFX_ROLE_CELL,          /* numbers inside cells */
+    GFX_ROLE_LABEL,         /* a label a beat's caption refers to */
+    GFX_ROLE_TITLE,         /* an element's title */
+    GFX_ROLE_HEADING,       /* a beat's headline */
+    GFX_ROLE_EQUATION,
+    GFX_ROLE_LEGEND,        /* a colour scale's or a plot legend's label */
+    GFX_ROLE_AXIS,          /* an axis title */
+    GFX_ROLE_CAPTION,       /* the caption bar */
+    GFX_ROLE_COUNT
+};
+int  gfx_text_role(int role);     /* returns the previous role */
+const char *gfx_text_role_name(int role);
+
+/* Pieces for a typesetter (the diagram library's dg_type), which places
+ * runs itself and logs the whole as one text:
+ * - gfx_text_span draws [s, s + len) on one line, pen starting at canvas x
+ *   with the baseline at y; turned up (a quarter turn counter-clockwise)
+ *   the baseline is the vertical line at x and the pen starts at y, going
+ *   up. It logs nothing.
+ * - gfx_text_span_width is that run's advance.
+ * - gfx_text_metrics gives a face's ascent and descent in em.
+ * - gfx_text_log_add records a text whose box (before the view transform)
+ *   is x, y, w, h, as gfx_text would (role: the current one). */
+void  gfx_text_span(float x, float y, float size, int font, gfx_color c, const char *s,
+                    size_t len, bool up);
+float gfx_text_span_width(float size, int font, const char *s, size_t len);
+void  gfx_text_metrics(int font, float *ascent, float *descent);
+void  gfx_text_log_add(float x, float y, float w, float h, float size, int font, gfx_color c,
+                       const char *text);
 
 /* ---- heatmaps ----------------------------------------------------------- */
 

@@ -265,6 +265,7 @@ void gfx_legend(float x, float y, float w, float h, float lo, float hi, int cmap
     float vals[3] = { lo, (lo + hi) * 0.5f, hi };
     if (cmap == GFX_CMAP_DIVERGING && lo < 0 && hi > 0) vals[1] = 0.0f;
     char txt[40];
+    int old_role = gfx_text_role(GFX_ROLE_TICK);
     for (int i = 0; i < 3; i++) {
         float t = hi != lo ? (vals[i] - lo) / (hi - lo) : 0.5f * i;
         tick_label(vals[i], txt, sizeof txt);
@@ -282,7 +283,9 @@ void gfx_legend(float x, float y, float w, float h, float lo, float hi, int cmap
     }
     /* The title sits above the bar; above a vertical bar it also clears the
      * top tick label, which is centred on the bar's top edge. */
+    gfx_text_role(GFX_ROLE_LEGEND);
     if (label && *label)
         gfx_text(x, y - gap - (vertical ? 0.6f * ts : 0.0f), ts, GFX_SANS,
                  GFX_LEFT | GFX_BOTTOM, fg, label);
+    gfx_text_role(old_role);
 }

@@ -28,7 +28,7 @@
 #define GFX_LINE_HEIGHT 1.25f     /* em, between baselines of a block */
 
 /* The text log (gfx_text_log): a caller's buffer, its size and the count. */
-static struct { gfx_text_rec *buf; int cap, n; } text_log;
+static struct { gfx_text_rec *buf; int cap, n; int role; } text_log;
 
 void gfx_text_log(gfx_text_rec *buf, int cap)
 {
@@ -39,10 +39,26 @@ void gfx_text_log(gfx_text_rec *buf, int cap)
 
 int gfx_text_log_count(void) { return text_log.n; }
 
+int gfx_text_role(int role)
+{
+    int old = text_log.role;
+    text_log.role = role >= 0 && role < GFX_ROLE_COUNT ? role : GFX_ROLE_TEXT;
+    return old;
+}
+
+const char *gfx_text_role_name(int role)
+{
+    static const char *names[GFX_ROLE_COUNT] = { "text", "tick", "cell", "label", "title",
+                                                 "heading", "equation", "legend", "axis",
+                                                 "caption" };
+    return role >= 0 && role < GFX_ROLE_COUNT ? names[role] : "?";
+}
+
 /* Records a block whose line boxes span canvas (x, top) .. (x + w, top + h)
  * before the view transform; stores it after the view, as the viewer sees
  * it: cut to the clip rectangle, and not at all when clipped away. */
-static void log_text(float x, float top, float w, float h, float size, const char *utf8)
+static void log_text(float x, float top, float w, float h, float size, int font, gfx_color c,
+                     const char *utf8)
 {
     if (!text_log.buf || !(w > 0)) return;
     /* device px */
@@ -64,6 +80,9 @@ static void log_text(float x, float top, float w, float h, float size, const cha
         r->h = (y1 - y0) / k;
         r->size = size * gfx_st.xf.k / k;
         snprintf(r->text, sizeof r->text, "%s", utf8);
+        r->font = font;
+        r->role = text_log.role;
+        r->color = c;
     }
     text_log.n++;
 }
@@ -232,7 +251,7 @@ float gfx_text(float x, float y, float size, int font, int align, gfx_color c,
         gfx_font_vmetrics(font, &asc, &desc, NULL);
         float top = first_baseline(y, size, font, align, nlines) - asc * size;
         log_text(left, top, right - left, (asc + desc + (nlines - 1) * GFX_LINE_HEIGHT) * size,
-                 size, utf8);
+                 size, font, c, utf8);
     }
     return maxw;
 }
@@ -273,7 +292,7 @@ float gfx_text_up(float x, float y, float size, int font, int align, gfx_color c
     uint8_t rgba[4];
     gfx_color_bytes(c, rgba);
     draw_span_dir(bx + asc * size, by + bh, size, font, rgba, utf8, e, true);
-    if (rgba[3] > 0) log_text(bx, by, bw, bh, size, utf8);
+    if (rgba[3] > 0) log_text(bx, by, bw, bh, size, font, c, utf8);
     return bh;
 }
 
@@ -361,7 +380,36 @@ float gfx_text_box(float x, float y, float w, float size, int font, int align,
         widest *= size;       /* the paragraph's box: its widest line */
         float lx = (align & 3) == GFX_CENTER ? x + (w - widest) * 0.5f
                  : (align & 3) == GFX_RIGHT ? x + w - widest : x;
-        log_text(lx, base - asc * size, widest, h, size, utf8);
+        log_text(lx, base - asc * size, widest, h, size, font, c, utf8);
     }
     return h;
+}
+
+void gfx_text_span(float x, float y, float size, int font, gfx_color c, const char *s,
+                   size_t len, bool up)
+{
+    if (!gfx_st.inited || !s || !(size > 0) || !isfinite(x) || !isfinite(y)) return;
+    uint8_t rgba[4];
+    gfx_color_bytes(c, rgba);
+    draw_span_dir(x, y, size, clamp_font(font), rgba, s, s + len, up);
+}
+
+float gfx_text_span_width(float size, int font, const char *s, size_t len)
+{
+    if (!gfx_st.inited || !s || !(size > 0)) return 0;
+    return span_em(clamp_font(font), s, s + len) * size;
+}
+
+void gfx_text_metrics(int font, float *ascent, float *descent)
+{
+    float a = 0.93f, d = 0.24f;
+    if (gfx_st.inited) gfx_font_vmetrics(clamp_font(font), &a, &d, NULL);
+    if (ascent) *ascent = a;
+    if (descent) *descent = d;
+}
+
+void gfx_text_log_add(float x, float y, float w, float h, float size, int font, gfx_color c,
+                      const char *text)
+{
+    if (c.a > 0 && text) log_text(x, y, w, h, size, clamp_font(font), c, text);
 }

@@ -22,13 +22,17 @@ void ui_caption_bar(const ui_theme *th, int beat, int beat_count, const char *ti
     }
     char head[160];
     snprintf(head, sizeof head, "%d/%d  %s", beat + 1, beat_count, title ? title : "");
+    int old_role = gfx_text_role(GFX_ROLE_CAPTION);
     gfx_text(x0 + beat_count * dx + 10, y + 40, UI_BODY, GFX_BOLD, GFX_LEFT | GFX_MIDDLE,
              th->accent, head);
     char right[300];
     snprintf(right, sizeof right, "%s%s%s", hint ? hint : "", hint && holding && beat < beat_count - 1 ? "  \xc2\xb7  " : "",
              holding && beat < beat_count - 1 ? "PageDown / \xe2\x86\x92 next" : "");
+    gfx_text_role(GFX_ROLE_TEXT);
     if (right[0]) gfx_text(W - 60, y + 40, UI_SMALL, GFX_SANS, GFX_RIGHT | GFX_MIDDLE, th->text_dim, right);
+    gfx_text_role(GFX_ROLE_CAPTION);
     if (caption) gfx_text_box(50, y + 66, W - 100, 32, GFX_SANS, GFX_LEFT, th->text, caption);
+    gfx_text_role(old_role);
 }
 
 /* One column of keys: the key names in the accent colour, what they do
