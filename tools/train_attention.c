@@ -1,7 +1,7 @@
 /* train_attention.c: trains the attention scene's tiny transformer on the
- * reversal task and writes its weights in the dump format.
+ * reversal task and writes its weights as safetensors (kernel/safetensors.h).
  *
- *   ./build/train_attention assets/attention-reverse.json [--force]
+ *   ./build/train_attention assets/attention-reverse.safetensors [--force]
  *
  * Model (src/scenes/attention_model.c): digits 0..9 -> learned embedding
  * [10, 16] + sinusoidal positional encoding -> one multi-head self-attention
@@ -19,7 +19,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "app/app.h"
-#include "kernel/dump.h"
+#include "kernel/safetensors.h"
 #include "kernel/nn.h"
 #include "kernel/train.h"
 #include "scenes/attention/attention_model.h"
@@ -90,9 +90,9 @@ int main(int argc, char **argv) {
     for (int i = 1; i < argc; i++) {
         if (strcmp(argv[i], "--force") == 0) force = true;
         else if (!out && argv[i][0] != '-') out = argv[i];
-        else { fprintf(stderr, "usage: train_attention OUT.json [--force]\n"); return 2; }
+        else { fprintf(stderr, "usage: train_attention OUT.safetensors [--force]\n"); return 2; }
     }
-    if (!out) { fprintf(stderr, "usage: train_attention OUT.json [--force]\n"); return 2; }
+    if (!out) { fprintf(stderr, "usage: train_attention OUT.safetensors [--force]\n"); return 2; }
     char err[512];
     if (!app_output_ok(out, force, err, sizeof err)) { fprintf(stderr, "train_attention: %s\n", err); return 2; }
 
@@ -133,7 +133,7 @@ int main(int argc, char **argv) {
     ts_dump_param(d, "heads", m->heads);
     ts_dump_param(d, "d", m->d);
     attn_model_dump_weights(m, d);
-    int rc = ts_dump_write(d, out, err, sizeof err);
+    int rc = ts_st_write(d, out, err, sizeof err);
     if (rc) fprintf(stderr, "train_attention: %s\n", err);
     else printf("wrote %s\n", out);
     ts_dump_free(d);

@@ -1,7 +1,7 @@
 /* train_cnn: trains the cnn scene's network on digits rendered from fonts
  * and on digits drawn with pen strokes, the way a mouse draws.
  *
- *   ./build/train_cnn assets/cnn_weights.json [--force] [--epochs N]
+ *   ./build/train_cnn assets/cnn-weights.safetensors [--force] [--epochs N]
  *
  * No data set is downloaded. Half the training digits come from cnn_digits
  * (the DejaVu faces fontconfig finds, with random stroke width, rotation,
@@ -21,7 +21,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
-#include "kernel/dump.h"
+#include "kernel/safetensors.h"
 #include "kernel/train.h"
 #include "scenes/cnn/cnn_digits.h"
 #include "scenes/cnn/cnn_model.h"
@@ -102,10 +102,10 @@ int main(int argc, char **argv) {
         if (strcmp(argv[i], "--force") == 0) force = true;
         else if (strcmp(argv[i], "--epochs") == 0 && i + 1 < argc) epochs = atoi(argv[++i]);
         else if (argv[i][0] != '-' && !out) out = argv[i];
-        else { fprintf(stderr, "usage: train_cnn OUT.json [--force] [--epochs N]\n"); return 2; }
+        else { fprintf(stderr, "usage: train_cnn OUT.safetensors [--force] [--epochs N]\n"); return 2; }
     }
     if (!out || epochs < 1 || epochs > 100) {
-        fprintf(stderr, "usage: train_cnn OUT.json [--force] [--epochs N (1..100)]\n");
+        fprintf(stderr, "usage: train_cnn OUT.safetensors [--force] [--epochs N (1..100)]\n");
         return 2;
     }
     struct stat sb;
@@ -173,7 +173,7 @@ int main(int argc, char **argv) {
         ts_dump_param(d, "data_seed", 1);
         ts_dump_param(d, "stroke_seed", 3);
         ts_dump_param(d, "init_seed", 42);
-        if (ts_dump_write(d, out, err, sizeof err) != 0) { fprintf(stderr, "train_cnn: %s\n", err); rc = 1; }
+        if (ts_st_write(d, out, err, sizeof err) != 0) { fprintf(stderr, "train_cnn: %s\n", err); rc = 1; }
         else printf("wrote %s\n", out);
         ts_dump_free(d);
     }

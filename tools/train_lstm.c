@@ -2,7 +2,7 @@
  * at each sequence length of a table and writes the weights and the
  * accuracy-against-length table.
  *
- *   ./build/train_lstm assets/lstm-memory.json [--force]
+ *   ./build/train_lstm assets/lstm-memory.safetensors [--force]
  *
  * Task and models: src/scenes/lstm/lstm_model.h (recall the first of T
  * tokens after T-2 distractor digits; one layer of 8 units, a linear head).
@@ -25,7 +25,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
-#include "kernel/dump.h"
+#include "kernel/safetensors.h"
 #include "kernel/train.h"
 #include "scenes/lstm/lstm_model.h"
 
@@ -82,7 +82,7 @@ int main(int argc, char **argv) {
         else if (!out && argv[i][0] != '-') out = argv[i];
         else { fprintf(stderr, "train_lstm: unknown argument '%s'\n", argv[i]); return 2; }
     }
-    if (!out) { fprintf(stderr, "usage: train_lstm OUT.json [--force]\n"); return 2; }
+    if (!out) { fprintf(stderr, "usage: train_lstm OUT.safetensors [--force]\n"); return 2; }
     if (!force && access(out, F_OK) == 0) {
         fprintf(stderr, "train_lstm: %s exists (use --force to overwrite)\n", out);
         return 2;
@@ -156,7 +156,7 @@ int main(int argc, char **argv) {
     ts_dump_param(d, "epochs", EPOCHS);
     ts_dump_param(d, "held_out_per_length", N_HELD);
     char err[256];
-    int rc = ts_dump_write(d, out, err, sizeof err);
+    int rc = ts_st_write(d, out, err, sizeof err);
     if (rc) fprintf(stderr, "train_lstm: %s\n", err);
     else printf("wrote %s in %.1f s\n", out, secs);
     ts_dump_free(d);

@@ -2,7 +2,7 @@
  * top-2, load-balancing weight 0.2; moe_config_default) on its eight-sector
  * task and writes the weights the story starts from.
  *
- *   ./build/train_moe assets/moe_weights.json [--force]
+ *   ./build/train_moe assets/moe-weights.safetensors [--force]
  *
  * The data are generated (moe_task_sample, seeds 1 and 2), the model and the
  * sample order come from the configuration's seed, and training is
@@ -17,7 +17,7 @@
 #include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
-#include "kernel/dump.h"
+#include "kernel/safetensors.h"
 #include "kernel/train.h"
 #include "scenes/moe/moe_model.h"
 
@@ -36,7 +36,7 @@ int main(int argc, char **argv) {
         else if (argv[i][0] != '-' && !out) out = argv[i];
         else { out = NULL; break; }
     }
-    if (!out) { fprintf(stderr, "usage: train_moe OUT.json [--force]\n"); return 2; }
+    if (!out) { fprintf(stderr, "usage: train_moe OUT.safetensors [--force]\n"); return 2; }
     struct stat sb;
     if (!force && stat(out, &sb) == 0) {
         fprintf(stderr, "train_moe: %s exists; pass --force to overwrite it\n", out);
@@ -77,7 +77,7 @@ int main(int argc, char **argv) {
         ts_dump_param(d, "lr", cfg.lr);
         ts_dump_param(d, "seed", (double)cfg.seed);
         char err[256];
-        if (ts_dump_write(d, out, err, sizeof err) != 0) {
+        if (ts_st_write(d, out, err, sizeof err) != 0) {
             fprintf(stderr, "train_moe: %s\n", err);
             rc = 1;
         } else {

@@ -373,7 +373,7 @@ int main(void) {
         CHECK(e1 > 1e-2, "readable, with PE: permuting should change the output (%.2e)", e1);
     }
     char path[600];
-    snprintf(path, sizeof path, "%s/assets/attention-reverse.json", getenv("TS_SRC"));
+    snprintf(path, sizeof path, "%s/assets/attention-reverse.safetensors", getenv("TS_SRC"));
     attn_model tm;
     if (attn_model_load(&tm, path, err, sizeof err)) {
         float acc = attn_reverse_accuracy(&tm, 1000, 2024);

@@ -118,6 +118,38 @@ bad 2 "TENSORSTAGE_DATA=.*has no shaders/" list
 bad 2 "TENSORSTAGE_DATA=.*has no shaders/" dump calibration --out "$T/out/x.json"
 PREFIX=(env)
 
+# trained weights (safetensors): a data folder whose one weight file is broken
+mkdir -p "$T/data/assets"
+ln -s "$TS_SRC/shaders" "$TS_SRC/scenes" "$T/data/"
+PREFIX=(env TENSORSTAGE_DATA="$T/data")
+weights() {  # weights SCENE FILE PATTERN: FILE in $T/data/assets is broken (made by the caller)
+  bad 2 "$3" dump "$1" --out "$T/out/w.json"
+  rm -f "$T/data/assets/$2"
+  cp "$TS_SRC/assets/$2" "$T/data/assets/$2"
+}
+cp "$TS_SRC"/assets/*.safetensors "$T/data/assets/"
+ok "the copied data folder works" "${PREFIX[@]}" "$TS" check "$TS_SRC/scenes/cnn.scene"
+f=cnn-weights.safetensors; head -c 30000 "$TS_SRC/assets/$f" > "$T/data/assets/$f"
+weights cnn $f "assets/$f: truncated: tensor 'fc.weight' ends at data byte"
+f=moe-weights.safetensors; : > "$T/data/assets/$f"
+weights moe $f "assets/$f: truncated: 0 bytes"
+f=lstm-memory.safetensors; { printf '\377\377\377\377\377\377\377\177'; tail -c +9 "$TS_SRC/assets/$f"; } > "$T/data/assets/$f"
+weights lstm $f "assets/$f: header length .* is over the 100 MB limit"
+edit() {  # edit FILE SED-SCRIPT: FILE with its header (after the 8-byte length) edited
+  { head -c 8 "$TS_SRC/assets/$1"; tail -c +9 "$TS_SRC/assets/$1" | sed "$2"; } > "$T/data/assets/$1"
+}
+f=diffusion-digits.safetensors; edit $f '1s/"F32"/"F16"/'
+weights diffusion $f "assets/$f: tensor 'denoiser.0.weight' has dtype F16; only F32 is read"
+f=attention-reverse.safetensors; edit $f '1s/"shape":\[16,16\]/"shape":\[16,17\]/'
+weights "$TS_SRC/scenes/attention-trained.scene" $f "assets/$f: tensor '.*': shape holds 272 floats"
+f=cnn-weights.safetensors; edit $f '1s/:/;/'
+weights cnn $f "assets/$f: header is not valid JSON \\(at header byte [0-9]+\\)"
+f=moe-weights.safetensors; rm "$T/data/assets/$f"; mkfifo "$T/data/assets/$f"
+weights moe $f "assets/$f: is not a regular file"
+f=lstm-memory.safetensors; rm "$T/data/assets/$f"
+weights lstm $f "assets/$f: cannot open: No such file"
+PREFIX=(env)
+
 # writes leave no temporary; a dead process's temporary is swept, a live one's is not
 ok "dump --force replaces the file" "$TS" dump calibration --out "$T/out/keep.json" --force
 ok "no temporary is left" bash -c "! ls -A '$T/out' | grep -q tensorstage-part"

@@ -209,7 +209,7 @@ static void check_balance_and_training(void) {
     ui_ctx ui;
     ui_init(&ui, &ui_theme_dark);
     moe_state *st = s->state;
-    CHECK(st->from_asset, "the default story starts from assets/moe_weights.json");
+    CHECK(st->from_asset, "the default story starts from assets/moe-weights.safetensors");
     CHECK(st->ev_live.accuracy >= 0.9f, "the pre-trained model is accurate (%.3f)", st->ev_live.accuracy);
 
     /* mid-beat 6: the step count is the clock's */

@@ -303,7 +303,7 @@ static bool attn_init(void *p, char *err, size_t n) {
     attn_scene *st = p;
     if (st->model == ATTN_TRAINED) {
         char path[1024];
-        snprintf(path, sizeof path, "%s/assets/attention-reverse.json", scene_data_dir());
+        snprintf(path, sizeof path, "%s/assets/attention-reverse.safetensors", scene_data_dir());
         if (!attn_model_load(&st->m, path, err, n)) return false;
     } else {
         attn_model_readable(&st->m);

@@ -6,7 +6,7 @@
 #include <math.h>
 #include <stdio.h>
 #include <string.h>
-#include "kernel/dump.h"
+#include "kernel/safetensors.h"
 #include "kernel/nn.h"
 
 /* ---- the readable model ---------------------------------------------------- */
@@ -177,7 +177,7 @@ void attn_model_trained_init(attn_model *m, ts_rng *rng) {
 
 bool attn_model_load(attn_model *m, const char *path, char *err, size_t errlen) {
     ts_arena a = {0};
-    ts_dump *d = ts_dump_read(path, &a, err, errlen);
+    ts_dump *d = ts_st_read(path, &a, err, errlen);
     if (!d) { ts_arena_free(&a); return false; }
     memset(m, 0, sizeof *m);
     trained_names(m);

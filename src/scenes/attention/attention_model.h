@@ -15,7 +15,7 @@
  * A causal run (opts.causal) masks layer 0 too, so there "it" has not read
  * the adjective after it and cannot tell the two nouns apart.
  *
- * Trained model (assets/attention-reverse.json, tools/train_attention.c): a
+ * Trained model (assets/attention-reverse.safetensors, tools/train_attention.c): a
  * learned embedding of the digits 0..9 plus the full sinusoidal encoding,
  * one multi-head layer, then a linear readout per position. Task: output
  * the input sequence reversed (position t answers token T-1-t).

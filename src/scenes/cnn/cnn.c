@@ -3,7 +3,7 @@
  *
  * The network (cnn_model.h: conv 3x3 x8, ReLU, maxpool 2, conv 3x3 x16, ReLU,
  * maxpool 2, fc 784->10) was trained by tools/train_cnn.c on digits rendered
- * from fonts and drawn with pen strokes (cnn_strokes.h); its weights are read from assets/cnn_weights.json. Every number
+ * from fonts and drawn with pen strokes (cnn_strokes.h); its weights are read from assets/cnn-weights.safetensors. Every number
  * on screen is an element of a tensor computed here by the kernel; drawing on
  * the input (or picking a sample) reruns the whole forward pass at once.
  *
@@ -37,7 +37,7 @@
 #include "scene/scene.h"
 #include "ui/ui.h"
 #include "gfx/gfx.h"
-#include "kernel/dump.h"
+#include "kernel/safetensors.h"
 #include "scenes/cnn/cnn_scene.h"
 #include "scenes/cnn/cnn_strokes.h"
 
@@ -269,10 +269,10 @@ static bool cnn_init(void *p, char *err, size_t n) {
     }
     cnn_model_new(&st->m, &st->arena);
     char path[1200];
-    snprintf(path, sizeof path, "%s/assets/cnn_weights.json", scene_data_dir());
+    snprintf(path, sizeof path, "%s/assets/cnn-weights.safetensors", scene_data_dir());
     if (!cnn_model_load(&st->m, &st->arena, path, &st->samples, err, n)) {
         size_t used = strlen(err);
-        snprintf(err + used, n - used, " (regenerate with ./build/train_cnn assets/cnn_weights.json)");
+        snprintf(err + used, n - used, " (regenerate with ./build/train_cnn assets/cnn-weights.safetensors)");
         ts_arena_free(&st->arena);
         return false;
     }
@@ -283,7 +283,7 @@ static bool cnn_init(void *p, char *err, size_t n) {
     }
     ts_arena tmp = {0};
     char e[128];
-    ts_dump *d = ts_dump_read(path, &tmp, e, sizeof e);
+    ts_dump *d = ts_st_read(path, &tmp, e, sizeof e);
     double v;
     st->held_out_font = d && ts_dump_get_param(d, "held_out_accuracy_font", &v) ? (float)v : NAN;
     st->held_out_stroke = d && ts_dump_get_param(d, "held_out_accuracy_stroke", &v) ? (float)v : NAN;

@@ -4,7 +4,7 @@
 #include <math.h>
 #include <stdio.h>
 #include <string.h>
-#include "kernel/dump.h"
+#include "kernel/safetensors.h"
 #include "kernel/nn.h"
 
 ts_conv2d_desc cnn_conv1_desc(int n) {
@@ -58,7 +58,7 @@ bool cnn_model_load(cnn_model *m, ts_arena *a, const char *path, ts_tensor **sam
                     char *err, size_t errlen) {
     ts_arena tmp = {0};
     char e[256];
-    ts_dump *d = ts_dump_read(path, &tmp, e, sizeof e);
+    ts_dump *d = ts_st_read(path, &tmp, e, sizeof e);
     if (!d) {
         snprintf(err, errlen, "cannot read the cnn weights: %s", e);
         ts_arena_free(&tmp);

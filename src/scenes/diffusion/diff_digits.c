@@ -6,7 +6,7 @@
 #include <math.h>
 #include <stdio.h>
 #include <string.h>
-#include "kernel/dump.h"
+#include "kernel/safetensors.h"
 #include "scenes/diffusion/diff_model.h"
 
 void dig_input(float *row, const float *x, int t, int cls) {
@@ -35,7 +35,7 @@ void dig_model_new(dig_model *g, ts_arena *a, int hidden, int layers, int max_ro
 bool dig_model_load(dig_model *g, ts_arena *a, const char *path, int max_rows, char *err, size_t errlen) {
     ts_arena tmp = { 0 };
     char e[256];
-    ts_dump *d = ts_dump_read(path, &tmp, e, sizeof e);
+    ts_dump *d = ts_st_read(path, &tmp, e, sizeof e);
     if (!d) {
         snprintf(err, errlen, "cannot read the digit model: %s", e);
         ts_arena_free(&tmp);

@@ -3,7 +3,7 @@
  * guidance. Shared by the scene and its trainer (tools/train_diffusion.c).
  *
  *   dig_model g;
- *   dig_model_load(&g, &arena, "assets/diffusion_digits.json", 8, err, n);
+ *   dig_model_load(&g, &arena, "assets/diffusion-digits.safetensors", 8, err, n);
  *   dig_chain_begin(&g, &c, 1000, 3, 2.0f, seed);   // 8 threes, guidance 2
  *   dig_chain_advance(&g, &c, 1000);                 // every state kept
  *

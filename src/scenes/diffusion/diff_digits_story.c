@@ -48,10 +48,10 @@ bool diff_digits_init(diff_state *st, char *err, size_t n) {
     diff_digits *d = &st->dg;
     if (!d->on) return true;
     char path[1200];
-    snprintf(path, sizeof path, "%s/assets/diffusion_digits.json", scene_data_dir());
+    snprintf(path, sizeof path, "%s/assets/diffusion-digits.safetensors", scene_data_dir());
     if (!dig_model_load(&d->g, &d->arena, path, 2 * DIG_SHOW, err, n)) {
         size_t used = strlen(err);
-        snprintf(err + used, n - used, " (regenerate with ./build/train_diffusion assets/diffusion_digits.json)");
+        snprintf(err + used, n - used, " (regenerate with ./build/train_diffusion assets/diffusion-digits.safetensors)");
         ts_arena_free(&d->arena);
         return false;
     }

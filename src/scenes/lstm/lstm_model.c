@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "kernel/nn.h"
+#include "kernel/safetensors.h"
 
 
 
@@ -104,7 +105,7 @@ static const ts_tensor *const *cell_tensors(const lstm_cell_weights *w, const ts
 bool lstm_models_load(lstm_models *m, const char *path, char *err, size_t errlen) {
     ts_arena a = {0};
     memset(m, 0, sizeof *m);
-    ts_dump *d = ts_dump_read(path, &a, err, errlen);
+    ts_dump *d = ts_st_read(path, &a, err, errlen);
     if (!d) { ts_arena_free(&a); return false; }
     const ts_tensor *len = ts_dump_find(d, "accuracy.length");
     if (!len || len->ndim != 1 || len->shape[0] < 1 || len->shape[0] > LSTM_MAX_LENGTHS) {

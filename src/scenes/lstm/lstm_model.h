@@ -11,7 +11,7 @@
  * linear head, is the first symbol: class 0..3. Tokens enter one-hot
  * (input size LSTM_I = 10: A B C D 0 1 2 3 4 ?).
  *
- * Models (assets/lstm-memory.json, tools/train_lstm.c): for each length L of
+ * Models (assets/lstm-memory.safetensors, tools/train_lstm.c): for each length L of
  * a table (accuracy.length: 5, 10, ... 60) and each cell kind (rnn, lstm,
  * gru), a model trained from scratch on sequences of length L only: one
  * layer of LSTM_H hidden units with PyTorch's weight names and gate orders,

@@ -8,7 +8,7 @@
  *              fixes that LSTM gate at every unit and step (a "what if")
  *   [story]    step = 1..T         the time step the LSTM cell beat shows
  *
- * Models: assets/lstm-memory.json (tools/train_lstm.c); a sequence of length
+ * Models: assets/lstm-memory.safetensors (tools/train_lstm.c); a sequence of length
  * T runs the models trained at the table length nearest T.
  *
  * Dump (beat K shows the cells of lstm_beat_cells): "input" [T,1,10],
@@ -146,10 +146,10 @@ bool lstm_scene_init(void *p, char *err, size_t n) {
         return false;
     }
     char path[1200];
-    snprintf(path, sizeof path, "%s/assets/lstm-memory.json", scene_data_dir());
+    snprintf(path, sizeof path, "%s/assets/lstm-memory.safetensors", scene_data_dir());
     if (!lstm_models_load(&st->m, path, err, n)) {
         size_t used = strlen(err);
-        snprintf(err + used, n - used, " (regenerate with ./build/train_lstm assets/lstm-memory.json)");
+        snprintf(err + used, n - used, " (regenerate with ./build/train_lstm assets/lstm-memory.safetensors)");
         return false;
     }
     if (st->focus < 0) st->focus = 0;

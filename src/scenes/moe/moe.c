@@ -5,7 +5,7 @@
  * whose class follows a different rule in each of eight sectors of the
  * plane. Every number on screen is an element of a tensor computed here by
  * the kernel (src/kernel/moe.h for the routing, nn.h for the rest). The
- * story's model starts trained (assets/moe_weights.json, tools/train_moe.c);
+ * story's model starts trained (assets/moe-weights.safetensors, tools/train_moe.c);
  * beats 6 and 7 train fresh copies without and with the balancing loss, at a
  * step count set by the scene clock, so exports are deterministic.
  *

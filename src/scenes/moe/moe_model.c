@@ -6,7 +6,7 @@
 #include <math.h>
 #include <stdio.h>
 #include <string.h>
-#include "kernel/dump.h"
+#include "kernel/safetensors.h"
 #include "kernel/moe.h"
 #include "kernel/nn.h"
 
@@ -136,7 +136,7 @@ static bool same_shape(const ts_tensor *a, const ts_tensor *b) {
 bool moe_model_load(moe_model *m, const char *path, char *err, size_t errlen) {
     ts_arena tmp = {0};
     char e[256];
-    ts_dump *d = ts_dump_read(path, &tmp, e, sizeof e);
+    ts_dump *d = ts_st_read(path, &tmp, e, sizeof e);
     if (!d) {
         snprintf(err, errlen, "cannot read the moe weights: %s", e);
         ts_arena_free(&tmp);

@@ -61,7 +61,7 @@ typedef struct moe_config {
     uint64_t seed;                 /* init and data order */
 } moe_config;
 
-/* The default story's configuration (the one assets/moe_weights.json holds). */
+/* The default story's configuration (the one assets/moe-weights.safetensors holds). */
 moe_config moe_config_default(void);
 
 typedef struct moe_model {

@@ -50,10 +50,10 @@ bool moe_live_build(moe_state *st, bool pretrain, char *err, size_t errlen) {
     st->from_asset = false;
     if (pretrain && is_default(&st->cfg)) {
         char path[1200];
-        snprintf(path, sizeof path, "%s/assets/moe_weights.json", scene_data_dir());
+        snprintf(path, sizeof path, "%s/assets/moe-weights.safetensors", scene_data_dir());
         if (!moe_model_load(&st->live.m, path, err, errlen)) {
             size_t used = strlen(err);
-            snprintf(err + used, errlen - used, " (regenerate with ./build/train_moe assets/moe_weights.json)");
+            snprintf(err + used, errlen - used, " (regenerate with ./build/train_moe assets/moe-weights.safetensors)");
             return false;
         }
         st->live.steps = MOE_STEPS;

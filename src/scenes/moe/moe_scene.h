@@ -9,7 +9,7 @@
  *   moe_model.c   the network, its task and its training step
  *
  * Three models are on stage. `live` is the story's model: pre-trained (from
- * assets/moe_weights.json for the default configuration, else trained at init
+ * assets/moe-weights.safetensors for the default configuration, else trained at init
  * for MOE_STEPS steps) and trainable by the viewer. `none` and `bal` are
  * fresh runs from the same seed without and with the balancing loss; beats 6
  * and 7 train them to a step count that is a function of the scene clock, so
