@@ -4,13 +4,16 @@
  * Every error is one line on stderr, "tensorstage: what (where)", and exit
  * code 2 for bad usage or bad input, 1 for a runtime failure.
  */
+#define _XOPEN_SOURCE 700   /* realpath */
 #include <dirent.h>
 #include <errno.h>
+#include <limits.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 #include "app/app.h"
 #include "kernel/fileio.h"
 #include "app/deck.h"
@@ -87,35 +90,44 @@ static bool parse_size(const char *s, int *w, int *h) {
 /* ---- list, check, dump -------------------------------------------------- */
 
 /* Scene names, then the presets and decks of scenes/ by file name, in one
- * column wide enough for the longest name. */
+ * column wide enough for the longest name. A preset or deck is shown as a
+ * path that works typed back from any folder: absolute, unless the data
+ * folder is the current one (then scenes/NAME, as the README writes it).
+ * Nothing is opened: a deck is peeked (deck_peek), a preset's [scene] read
+ * (preset_peek), so list stays quick however heavy the scenes are. */
 static int cmd_list(void) {
-    char dir[4200];
-    snprintf(dir, sizeof dir, "%s/scenes", scene_data_dir());
+    char dir[4200], data[PATH_MAX], cwd[PATH_MAX];
+    if (!realpath(scene_data_dir(), data)) snprintf(data, sizeof data, "%s", scene_data_dir());
+    bool here = getcwd(cwd, sizeof cwd) && strcmp(cwd, data) == 0;
+    snprintf(dir, sizeof dir, "%s/scenes", data);
     static char names[256][256];
     int n = 0, width = 12;
     DIR *d = opendir(dir);
     struct dirent *e;
     while (d && (e = readdir(d)) && n < 256) {
         size_t len = strlen(e->d_name);
-        if (len < 240 && ((len > 6 && strcmp(e->d_name + len - 6, ".scene") == 0) || deck_is_path(e->d_name))) {
-            snprintf(names[n++], sizeof names[0], "scenes/%s", e->d_name);
-            if ((int)len + 7 > width) width = (int)len + 7;
-        }
+        if (len < 240 && ((len > 6 && strcmp(e->d_name + len - 6, ".scene") == 0) || deck_is_path(e->d_name)))
+            snprintf(names[n++], sizeof names[0], "%s", e->d_name);
     }
     if (d) closedir(d);
     qsort(names, (size_t)n, sizeof names[0], (int (*)(const void *, const void *))strcmp);
+    static char shown[256][PATH_MAX + 300];
+    for (int i = 0; i < n; i++) {
+        snprintf(shown[i], sizeof shown[i], "%s/%s", here ? "scenes" : dir, names[i]);
+        if ((int)strlen(shown[i]) > width) width = (int)strlen(shown[i]);
+    }
     for (int i = 0; i < scene_kind_count(); i++)
         printf("%-*s  %s\n", width, scene_kind_at(i)->name, scene_kind_at(i)->title);
     for (int i = 0; i < n; i++) {
-        char path[4600], title[128], err[512];
-        snprintf(path, sizeof path, "%s/%s", scene_data_dir(), names[i]);
+        char path[PATH_MAX + 300], title[128], err[512];
+        snprintf(path, sizeof path, "%s/%s", dir, names[i]);
         if (deck_is_path(path)) {   /* a lecture: its title and length */
-            deck *dk = deck_open(path, err, sizeof err);
+            deck *dk = deck_peek(path, err, sizeof err);
             if (!dk) continue;
-            printf("%-*s  %s (deck, %d entries)\n", width, names[i], dk->title[0] ? dk->title : "lecture deck", dk->n);
+            printf("%-*s  %s (deck, %d entries)\n", width, shown[i], dk->title[0] ? dk->title : "lecture deck", dk->n);
             deck_close(dk);
         } else if (preset_peek(path, NULL, 0, title, sizeof title)) {
-            printf("%-*s  %s\n", width, names[i], title);
+            printf("%-*s  %s\n", width, shown[i], title);
         }
     }
     return APP_OK;

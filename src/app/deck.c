@@ -25,6 +25,7 @@ typedef struct deck_loader {
     int line;
     bool continuation;    /* the last line read was indented */
     deck *d;
+    bool peek;            /* deck_peek: entries are checked, their scenes not opened */
     char dir[512];
     int section;          /* 0 none, 1 [deck], 2 [entry] */
     int section_line;
@@ -85,16 +86,35 @@ static bool finish_entry(deck_loader *L) {
         snprintf(src, sizeof src, "%s", L->scene);
     deck_entry *e = &d->e[d->n];
     memset(e, 0, sizeof *e);
-    for (int i = 0; i < d->n && !e->s; i++)
-        if (strcmp(d->e[i].s->source, src) == 0) e->s = d->e[i].s;
-    if (!e->s) {
+    char title[128] = "";
+    if (L->peek) {   /* the name, or the preset's syntax and keys; nothing started */
         char err[512];
-        e->s = scene_open(src, err, sizeof err);
-        if (!e->s) return fail(L, L->scene_line, "%s", err, NULL);
-        e->owns = true;
+        if (scene_is_preset_path(src)) {
+            char kind[64];
+            if (!preset_check_keys(src, err, sizeof err) ||
+                !preset_peek(src, kind, sizeof kind, title, sizeof title))
+                return fail(L, L->scene_line, "%s", err, NULL);
+            e->kind = scene_kind_find(kind);
+            if (!title[0]) snprintf(title, sizeof title, "%s", e->kind->title);
+        } else {
+            e->kind = scene_kind_find(src);
+            if (!e->kind) return fail(L, L->scene_line, "unknown scene '%s' (see 'tensorstage list')", src, NULL);
+            snprintf(title, sizeof title, "%s", e->kind->title);
+        }
+    } else {
+        for (int i = 0; i < d->n && !e->s; i++)
+            if (strcmp(d->e[i].s->source, src) == 0) e->s = d->e[i].s;
+        if (!e->s) {
+            char err[512];
+            e->s = scene_open(src, err, sizeof err);
+            if (!e->s) return fail(L, L->scene_line, "%s", err, NULL);
+            e->owns = true;
+        }
+        e->kind = e->s->kind;
+        snprintf(title, sizeof title, "%s", e->s->title);
     }
     d->n++;   /* from here on deck_close frees it */
-    int nb = e->s->kind->beat_count;
+    int nb = e->kind->beat_count;
     e->first = 0;
     e->last = nb - 1;
     if (L->beats[0] && !parse_range(L->beats, nb, &e->first, &e->last)) {
@@ -102,7 +122,7 @@ static bool finish_entry(deck_loader *L) {
         snprintf(n, sizeof n, "%d", nb);
         return fail(L, L->beats_line, "beats must be K or A-B within 1..%s, got '%s'", n, L->beats);
     }
-    snprintf(e->title, sizeof e->title, "%s", L->title[0] ? L->title : e->s->title);
+    snprintf(e->title, sizeof e->title, "%s", L->title[0] ? L->title : title);
     for (int i = 0; i < L->notes; i++) {
         int b = L->note[i].beat - 1;
         if (b < e->first || b > e->last || b >= DECK_MAX_BEATS) {
@@ -261,13 +281,13 @@ bool deck_is_path(const char *arg) {
     return n > 5 && strcmp(arg + n - 5, ".deck") == 0;
 }
 
-deck *deck_open(const char *path, char *err, size_t errlen) {
+static deck *deck_load(const char *path, bool peek, char *err, size_t errlen) {
     char *text = read_file(path, err, errlen);
     if (!text) return NULL;
     deck_loader *L = calloc(1, sizeof *L);
     deck *d = calloc(1, sizeof *d);
     if (!L || !d) { free(L); free(d); free(text); snprintf(err, errlen, "%s: out of memory", path); return NULL; }
-    L->path = path; L->cursor = text; L->d = d;
+    L->path = path; L->cursor = text; L->d = d; L->peek = peek;
     snprintf(d->path, sizeof d->path, "%s", path);
     const char *slash = strrchr(path, '/');
     if (slash) snprintf(L->dir, sizeof L->dir, "%.*s", (int)(slash - path), path);
@@ -295,13 +315,17 @@ deck *deck_open(const char *path, char *err, size_t errlen) {
     return d;
 }
 
+deck *deck_open(const char *path, char *err, size_t errlen) { return deck_load(path, false, err, errlen); }
+
+deck *deck_peek(const char *path, char *err, size_t errlen) { return deck_load(path, true, err, errlen); }
+
 deck *deck_of_scene(scene *s) {
     deck *d = calloc(1, sizeof *d);
     if (!d) { scene_close(s); return NULL; }
     snprintf(d->path, sizeof d->path, "%s", s->source);
     snprintf(d->title, sizeof d->title, "%s", s->title);
     d->n = 1;
-    d->e[0] = (deck_entry){.s = s, .owns = true, .first = 0, .last = s->kind->beat_count - 1};
+    d->e[0] = (deck_entry){.s = s, .kind = s->kind, .owns = true, .first = 0, .last = s->kind->beat_count - 1};
     snprintf(d->e[0].title, sizeof d->e[0].title, "%s", s->title);
     return d;
 }
@@ -328,7 +352,7 @@ void deck_close(deck *d) {
 
 double deck_entry_duration(const deck *d, int i) {
     const deck_entry *e = &d->e[i];
-    return scene_beat_start(e->s->kind, e->last + 1) - scene_beat_start(e->s->kind, e->first);
+    return scene_beat_start(e->kind, e->last + 1) - scene_beat_start(e->kind, e->first);
 }
 
 double deck_duration(const deck *d) {

@@ -13,7 +13,7 @@
  *
  * Sections are [deck] (first, once) and [entry] (one or more, in order).
  * deck_open loads every scene up front, so a bad deck is refused before the
- * lecture starts; entries naming the same source share one live scene, so a
+ * lecture starts (deck_peek checks the same file without opening a scene); entries naming the same source share one live scene, so a
  * drawn digit or a typed sentence survives leaving and coming back.
  *
  * Errors: NULL and "FILE:LINE: message" in err (exit code 2 material).
@@ -29,7 +29,8 @@
 #define DECK_MAX_BEATS 64
 
 typedef struct deck_entry {
-    scene *s;                      /* shared by entries with the same source */
+    scene *s;                      /* shared by entries with the same source; NULL in a peeked deck */
+    const scene_kind *kind;
     bool owns;                     /* this entry closes s */
     int first, last;               /* beat range of s, 0-based, inclusive */
     char title[128];
@@ -45,6 +46,12 @@ typedef struct deck {
 
 bool  deck_is_path(const char *arg);                       /* ends in .deck */
 deck *deck_open(const char *path, char *err, size_t errlen);
+/* The same checks of the deck's syntax, names, beats and notes, with each
+ * entry's scene a known kind or a preset whose syntax and keys check
+ * (preset_check_keys), but no scene opened or initialised: for listings
+ * (list, the picker), quick however heavy the scenes. Entries have s == NULL
+ * and their kind; only deck_close may be done with it. */
+deck *deck_peek(const char *path, char *err, size_t errlen);
 /* A deck of one entry holding the whole story of s (takes ownership of s). */
 deck *deck_of_scene(scene *s);
 /* Opens a deck path, or a scene name / preset path as a deck of one. */

@@ -50,7 +50,7 @@ void picker_fill(picker *p) {
             snprintf(e->detail, sizeof e->detail, "scenes/%.120s", names[i]);
             if (isdeck) {
                 char err[512];
-                deck *dk = deck_open(e->arg, err, sizeof err);
+                deck *dk = deck_peek(e->arg, err, sizeof err);   /* no scene is opened */
                 if (!dk) continue;
                 snprintf(e->title, sizeof e->title, "%s", dk->title);
                 snprintf(e->summary, sizeof e->summary, "a lecture deck of %d entries", dk->n);

@@ -148,6 +148,11 @@ f=moe-weights.safetensors; rm "$T/data/assets/$f"; mkfifo "$T/data/assets/$f"
 weights moe $f "assets/$f: is not a regular file"
 f=lstm-memory.safetensors; rm "$T/data/assets/$f"
 weights lstm $f "assets/$f: cannot open: No such file"
+# list opens no scene: with every weight file gone it still lists the deck; check opens them all
+rm "$T/data/assets/"*
+ok "list reads no weights" bash -c "env TENSORSTAGE_DATA='$T/data' '$TS' list | grep -q 'lecture.deck .*(deck, [0-9]* entries)'"
+bad 2 "lecture.deck:[0-9]+: .*cnn-weights.safetensors: cannot open" check "$T/data/scenes/lecture.deck"
+cp "$TS_SRC"/assets/*.safetensors "$T/data/assets/"
 PREFIX=(env)
 
 # writes leave no temporary; a dead process's temporary is swept, a live one's is not

@@ -59,11 +59,14 @@ static void test_bad_decks(void) {
         FILE *f = fopen(path, "w");
         fputs(bad[i].text, f);
         fclose(f);
-        deck *d = deck_open(path, err, sizeof err);
         snprintf(want, sizeof want, "%s:%d: ", path, bad[i].line);
-        CHECK(!d && strncmp(err, want, strlen(want)) == 0 && strstr(err, bad[i].what),
-              "%s: want '%s...%s', got '%s'", bad[i].name, want, bad[i].what, d ? "(accepted)" : err);
-        deck_close(d);
+        for (int peek = 0; peek < 2; peek++) {   /* list and the picker refuse it alike */
+            deck *d = peek ? deck_peek(path, err, sizeof err) : deck_open(path, err, sizeof err);
+            CHECK(!d && strncmp(err, want, strlen(want)) == 0 && strstr(err, bad[i].what),
+                  "%s%s: want '%s...%s', got '%s'", bad[i].name, peek ? " (peek)" : "", want, bad[i].what,
+                  d ? "(accepted)" : err);
+            deck_close(d);
+        }
     }
     /* a long line */
     char path[256], err[1024], cmd[1024];
@@ -82,6 +85,56 @@ static void test_bad_decks(void) {
     CHECK(system(cmd) == 0, "check prints FILE:LINE");
     snprintf(cmd, sizeof cmd, "\"%s\" check scenes/lecture.deck >/dev/null", getenv("TS_BIN"));
     CHECK(system(cmd) == 0, "check accepts scenes/lecture.deck");
+}
+
+/* ---- peeking: the same checks, no scene opened --------------------------------- */
+
+static void write_file(const char *name, const char *text) {
+    char path[256];
+    snprintf(path, sizeof path, "%s/%s", dir, name);
+    FILE *f = fopen(path, "w");
+    fputs(text, f);
+    fclose(f);
+}
+
+static void test_peek(void) {
+    char err[1024], path[256];
+    deck *o = deck_open("scenes/lecture.deck", err, sizeof err), *p = deck_peek("scenes/lecture.deck", err, sizeof err);
+    CHECK(o && p, "scenes/lecture.deck: %s", err);
+    if (o && p) {
+        CHECK(o->n == p->n && strcmp(o->title, p->title) == 0, "peek: %d entries '%s', open: %d '%s'", p->n, p->title,
+              o->n, o->title);
+        for (int i = 0; i < o->n && i < p->n; i++)
+            CHECK(!p->e[i].s && p->e[i].kind == o->e[i].s->kind && p->e[i].first == o->e[i].first &&
+                      p->e[i].last == o->e[i].last && strcmp(p->e[i].title, o->e[i].title) == 0,
+                  "entry %d peeks as '%s' (%s), opens as '%s'", i + 1, p->e[i].title, p->e[i].kind->name,
+                  o->e[i].title);
+        CHECK(deck_duration(o) == deck_duration(p), "the same duration");
+    }
+    deck_close(o);
+    deck_close(p);
+    /* a preset whose scene fails only when started (its image is missing):
+     * peeking accepts it, opening refuses it */
+    write_file("late.scene", "[scene]\nkind = cnn\ntitle = Late\n[input]\nimage = missing.png\n");
+    write_file("late.deck", "[deck]\n[entry]\nscene = late.scene\n");
+    snprintf(path, sizeof path, "%s/late.deck", dir);
+    p = deck_peek(path, err, sizeof err);
+    CHECK(p && p->n == 1 && strcmp(p->e[0].title, "Late") == 0, "peek opens no scene: %s", p ? p->e[0].title : err);
+    deck_close(p);
+    o = deck_open(path, err, sizeof err);
+    CHECK(!o && strstr(err, "late.deck:3: ") && strstr(err, "missing.png"), "open starts the scene: %s",
+          o ? "(accepted)" : err);
+    deck_close(o);
+    /* a preset's keys are checked by both */
+    write_file("badkey.scene", "[scene]\nkind = cnn\ntitle = t\n[input]\ncolour = red\n");
+    write_file("badkey.deck", "[deck]\n[entry]\nscene = badkey.scene\n");
+    snprintf(path, sizeof path, "%s/badkey.deck", dir);
+    for (int peek = 0; peek < 2; peek++) {
+        deck *d = peek ? deck_peek(path, err, sizeof err) : deck_open(path, err, sizeof err);
+        CHECK(!d && strstr(err, "badkey.deck:3: ") && strstr(err, "badkey.scene:5: unknown key 'colour'"),
+              "bad preset key%s: %s", peek ? " (peek)" : "", d ? "(accepted)" : err);
+        deck_close(d);
+    }
 }
 
 /* ---- the example deck ---------------------------------------------------------- */
@@ -322,6 +375,7 @@ int main(void) {
     if (!getenv("TS_BIN")) { fprintf(stderr, "run through ctest\n"); return 1; }
     if (!mkdtemp(dir)) { perror("mkdtemp"); return 1; }
     test_bad_decks();
+    test_peek();
     test_example();
     char err[512];
     win = gfx_window_open(&(gfx_window_desc){.title = "test", .width = 960, .height = 540, .hidden = true}, err, sizeof err);
