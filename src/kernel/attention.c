@@ -118,12 +118,17 @@ void ts_mha_forward(ts_mha *m, const float *x, const ts_mha_weights *w,
 
 void ts_mha_backward(ts_mha *m, float *dx, const ts_mha_grads *g,
                      const float *dout, const float *x, const ts_mha_weights *w) {
+    ts_mha_backward_weights(m, dx, g, dout, NULL, x, w);
+}
+
+void ts_mha_backward_weights(ts_mha *m, float *dx, const ts_mha_grads *g, const float *dout,
+                             const float *dweights, const float *x, const ts_mha_weights *w) {
     int T = m->desc.T, D = m->desc.d, H = m->desc.heads, K = m->d_k;
     mha_work s = work_split(m);
     size_t TD = (size_t)T * D, TK = (size_t)T * K, TT = (size_t)T * T;
     memset(s.dcat, 0, sizeof(float) * TD);
     for (int i = 0; i < 3; i++) memset(s.proj[i], 0, sizeof(float) * TD);
-    ts_linear_backward(s.dcat, g->wo, g->bo, dout, m->concat->data, w->wo, T, D, D);
+    if (dout) ts_linear_backward(s.dcat, g->wo, g->bo, dout, m->concat->data, w->wo, T, D, D);
     for (int h = 0; h < H; h++) {
         size_t ho = (size_t)h * TK, hs = (size_t)h * TT;
         const float *q = m->q->data + ho, *k = m->k->data + ho, *v = m->v->data + ho;
@@ -133,6 +138,8 @@ void ts_mha_backward(ts_mha *m, float *dx, const ts_mha_grads *g,
         memset(s.dw, 0, sizeof(float) * TT);
         memset(s.hv, 0, sizeof(float) * TK);
         ts_matmul_backward(s.dw, s.hv, dctx, wt, v, T, T, K);      /* head = wt V */
+        if (dweights)
+            for (size_t i = 0; i < TT; i++) s.dw[i] += dweights[hs + i];
         memset(s.ds, 0, sizeof(float) * TT);
         ts_softmax_backward(s.ds, s.dw, wt, T, T);
         for (size_t i = 0; i < TT; i++) s.ds[i] *= m->score_mult;

@@ -81,5 +81,11 @@ void ts_mha_forward(ts_mha *m, const float *x, const ts_mha_weights *w,
 /* dx [T, d] or NULL; dout [T, d] the gradient of m->out. */
 void ts_mha_backward(ts_mha *m, float *dx, const ts_mha_grads *g,
                      const float *dout, const float *x, const ts_mha_weights *w);
+/* The same with a gradient on the attention weights themselves: dweights
+ * [heads, T, T] (or NULL) is added to what flows back from the output, so a
+ * loss on where a query looks (cross-entropy on a row of weights) trains
+ * Q and K. dout may be NULL (no loss on the output). */
+void ts_mha_backward_weights(ts_mha *m, float *dx, const ts_mha_grads *g, const float *dout,
+                             const float *dweights, const float *x, const ts_mha_weights *w);
 
 #endif

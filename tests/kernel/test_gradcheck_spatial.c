@@ -149,7 +149,7 @@ static void check_pools(void) {
 
 /* ---- attention ------------------------------------------------------------ */
 
-static struct { ts_mha *m; bool pad[5]; float *dout; int T, D; } at;
+static struct { ts_mha *m; bool pad[5]; float *dout, *dwts; int T, D; } at;
 static gc_problem attn_pb;
 
 static ts_mha_weights attn_weights(void) {
@@ -159,14 +159,17 @@ static ts_mha_weights attn_weights(void) {
 static double attn_loss(void) {
     ts_mha_weights w = attn_weights();
     ts_mha_forward(at.m, attn_pb.p[0].x, &w, at.pad);
-    return dotd(at.m->out->data, at.dout, (size_t)at.T * at.D);
+    double loss = at.dout ? dotd(at.m->out->data, at.dout, (size_t)at.T * at.D) : 0;
+    if (at.dwts) loss += dotd(at.m->weights->data, at.dwts, (size_t)at.m->desc.heads * at.T * at.T);
+    return loss;
 }
 static void attn_grad(void) {
     gc_param *p = attn_pb.p;
     ts_mha_weights w = attn_weights();
     ts_mha_grads g = { p[1].g, p[2].g, p[3].g, p[4].g, p[5].g, p[6].g, p[7].g, p[8].g };
     attn_loss();
-    ts_mha_backward(at.m, p[0].g, &g, at.dout, p[0].x, &w);
+    if (at.dwts) ts_mha_backward_weights(at.m, p[0].g, &g, at.dout, at.dwts, p[0].x, &w);
+    else ts_mha_backward(at.m, p[0].g, &g, at.dout, p[0].x, &w);
 }
 
 static void check_attention(void) {
@@ -193,6 +196,15 @@ static void check_attention(void) {
     at.pad[0] = false;
     attn_pb.name = "attention unmasked unscaled";
     gradcheck(&attn_pb, 1e-2f, 3e-3f, 1e-3f);
+    /* a loss on the weights too (ts_mha_backward_weights), causal again */
+    at.m = ts_mha_new(&arena, &(ts_mha_desc){ .T = T, .d = D, .heads = 2, .causal = true });
+    at.dwts = rnd((size_t)2 * T * T, 1.0f);
+    attn_pb.name = "attention with a loss on the weights";
+    gradcheck(&attn_pb, 1e-2f, 3e-3f, 1e-3f);
+    at.dout = NULL;   /* the weights alone: nothing flows from the output */
+    attn_pb.name = "attention, a loss on the weights only";
+    gradcheck(&attn_pb, 1e-2f, 3e-3f, 1e-3f);
+    at.dwts = NULL;
 }
 
 /* ---- recurrent cells ------------------------------------------------------ */
