@@ -258,7 +258,7 @@ static void test_attention(void) {
     step(a);
     mouse_button(fx + fw / 2, fy + fh / 2, false);
     step(a);
-    type(a, "the dog bites the man");
+    type(a, "the dog did not fit in the car");
     key(a, SDLK_RETURN);
     steps(a, 10);
     key(a, SDLK_DOWN); key(a, SDLK_DOWN);

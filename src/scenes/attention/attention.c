@@ -1,7 +1,9 @@
 /* attention.c: Query, Key, Value, the heatmap, many heads, positional
  * encoding and the causal mask, computed live by the kernel (ts_mha_*,
- * ts_posenc_sinusoidal) on a readable hand-set model or a trained one
- * (attention_model.h). Drawing is in attention_draw.c.
+ * ts_posenc_sinusoidal) on the story model (trained on generated
+ * Winograd-style sentences to find what "it" refers to, its feature columns
+ * named) or on the digit-reversal model (attention_model.h). Drawing is in
+ * attention_draw.c.
  *
  * Dumps (every beat; PyTorch shapes): "x" [T,d] (token vectors before
  * position), "pe" [T,d], "x_in" [T,d] (= x + pe when positional is on),
@@ -207,7 +209,7 @@ static bool recompute(attn_scene *st, char *err, size_t n) {
     st->T = T;
     memcpy(st->ids, ids, sizeof ids);
     for (int t = 0; t < T; t++) snprintf(st->tok[t], ATTN_WORD_MAX, "%s", st->m.words[ids[t]]);
-    char e[448];
+    char e[ATTN_MSG_MAX];
     int Tb = 0;
     bool cmp_ok = st->compare[0] && attn_tokenize(&st->m, st->compare, st->ids_b, &Tb, e, sizeof e) &&
                   Tb == T && find_perm(ids, st->ids_b, T, st->perm);
@@ -267,7 +269,7 @@ static bool recompute(attn_scene *st, char *err, size_t n) {
  * compare a reordering of it, query and head in range. Reported at the
  * offending key's line. */
 static bool check_keys(attn_scene *st, char *err, size_t n) {
-    char e[448];
+    char e[ATTN_MSG_MAX];
     int ids[ATTN_MAX_T], T, ids_b[ATTN_MAX_T], Tb, perm[ATTN_MAX_T];
     if (st->head >= st->m.heads) {
         preset_error_key("attention", "head");
@@ -306,10 +308,12 @@ static bool attn_init(void *p, char *err, size_t n) {
         snprintf(path, sizeof path, "%s/assets/attention-reverse.safetensors", scene_data_dir());
         if (!attn_model_load(&st->m, path, err, n)) return false;
     } else {
-        attn_model_readable(&st->m);
+        char path[1024];
+        attn_model_story_path(path, sizeof path, scene_data_dir());
+        if (!attn_model_story_load(&st->m, path, err, n)) return false;
     }
     if (!check_keys(st, err, n)) return false;
-    char e[448];
+    char e[ATTN_MSG_MAX];
     if (!recompute(st, e, sizeof e)) {   /* cannot fail after check_keys; kept for safety */
         snprintf(err, n, "sentence: %s", e);
         ts_arena_free(&st->arena);
@@ -328,6 +332,9 @@ static void attn_shutdown(void *p) { ts_arena_free(&((attn_scene *)p)->arena); }
 #define TOKEN_H 64.0f
 #define WEIGHT_H 34.0f      /* the weights printed under the sentence (beats 4, 5) */
 #define MSG_H 64.0f
+#define MSG_LINE_H 34.0f
+#define MSG_CHARS_PER_LINE 115
+#define MSG_MAX_LINES 8
 #define CONTROLS_H 64.0f
 
 void attn_frame_layout(const attn_scene *st, attn_frame *f) {
@@ -342,7 +349,10 @@ void attn_frame_layout(const attn_scene *st, attn_frame *f) {
     f->header = dg_cut_top(&r, HEADER_H, 12);
     if (st->controls) f->controls = dg_cut_top(&r, CONTROLS_H, 12);
     f->tokens = dg_cut_top(&r, TOKEN_H + WEIGHT_H, 12);
-    if (st->msg[0]) f->msg = dg_cut_top(&r, MSG_H, 8);
+    if (st->msg[0]) {   /* as many lines as the message needs (an unknown word lists the vocabulary) */
+        int lines = (int)(strlen(st->msg) / MSG_CHARS_PER_LINE) + 1;
+        f->msg = dg_cut_top(&r, MSG_H + MSG_LINE_H * (float)((lines < MSG_MAX_LINES ? lines : MSG_MAX_LINES) - 1), 8);
+    }
     f->stage = r;
     attn_word_boxes(st->tok, st->T, (dg_rect){f->tokens.x, f->tokens.y, f->tokens.w, TOKEN_H}, f->tok);
 }
@@ -367,7 +377,7 @@ static void attn_update(void *p, const scene_clock *c, ui_ctx *ui) {
     attn_scene *st = p;
     (void)c;
     st->controls = ui->show_widgets;
-    char err[448];
+    char err[ATTN_MSG_MAX];
     bool changed = false;
     attn_frame f;
     attn_frame_layout(st, &f);

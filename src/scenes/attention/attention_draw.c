@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <string.h>
 #include "scenes/attention/attention_scene.h"
+#include "scenes/attention/attention_story.h"
 
 static dg_src src(const attn_why *w, const ts_tensor *t, int lead0) {
     return (dg_src){.t = t, .lead = {lead0}, .explain = attn_explain, .user = w};
@@ -33,7 +34,8 @@ static void header(const attn_scene *st, dg_rect r, const ui_theme *th) {
         snprintf(info, sizeof info, "trained: reverses %d digits (held-out accuracy %.1f%%)", ATTN_TRAIN_T,
                  100.0 * m->accuracy);
     else
-        snprintf(info, sizeof info, "readable model: named features, hand-set weights");
+        snprintf(info, sizeof info, "story model, trained: \xe2\x80\x9cit\xe2\x80\x9d right in %.0f%% of unseen sentences",
+                 100.0 * fmin(m->acc_nouns, m->acc_orders));
     dg_text(r, DG_TEXT_LABEL, GFX_SANS, GFX_LEFT | GFX_MIDDLE, th->text_dim, info);
     const attn_run *run = attn_main(st);
     dg_textf(set, DG_TEXT_LABEL, GFX_MONO, GFX_RIGHT | GFX_MIDDLE, th->text_dim,
@@ -112,8 +114,8 @@ static void beat_tokens(const attn_scene *st, const scene_clock *c, dg_rect s, c
     bool readable = m->kind == ATTN_READABLE;
     float shown = appear(c, B_TOKENS, 0.7f, 0.9f);
     dg_rect notes = dg_cut_right(&s, s.w * 0.3f, DG_GAP);
-    /* readable: outline the ctx columns (layer 0) and the position columns */
-    dg_window win[2] = {{0, m->d - 6, st->T, 2, th->accent3}, {0, m->d - 4, st->T, 4, th->accent2}};
+    /* story: outline the two columns the loss names and the position columns */
+    dg_window win[2] = {{0, ATTN_COL_MOVER, st->T, 2, th->accent3}, {0, m->d - 4, st->T, 4, th->accent2}};
     dg_src sx = src(&w, r->x, 0);
     dg_matrix(s, &sx, &(dg_matrix_style){.title = readable ? "x: a row per token, a column per feature"
                                                            : "x: a row per token, its learned embedding",
@@ -130,8 +132,9 @@ static void beat_tokens(const attn_scene *st, const scene_clock *c, dg_rect s, c
         return;
     }
     char t[2][160];
-    snprintf(t[0], sizeof t[0], "%s, %s: written by a first attention step (layer 0): a pronoun reads the adjective",
-             m->dim_names[m->d - 6], m->dim_names[m->d - 5]);
+    snprintf(t[0], sizeof t[0], "%s, %s: learned; training asked for \xc2\xb1" "1 on the noun that moves and on "
+             "\xe2\x80\x9cit\xe2\x80\x9d. Other names: a probe\xe2\x80\x99s best match",
+             m->dim_names[ATTN_COL_MOVER], m->dim_names[ATTN_COL_WANTS_MOVER]);
     snprintf(t[1], sizeof t[1], "%s \xe2\x80\xa6 %s: the position columns, filled in the next beat",
              m->dim_names[m->d - 4], m->dim_names[m->d - 1]);
     note(n[0], th->accent3, t[0], th);
@@ -179,7 +182,7 @@ static void beat_posenc(const attn_scene *st, const scene_clock *c, dg_rect s, c
     char line[200];
     if (m->kind == ATTN_READABLE)
         snprintf(line, sizeof line, "pe[t, 2i] = sin(t / 10000^(2i/d)), pe[t, 2i+1] = cos(\xe2\x80\xa6), d = %d. "
-                 "The readable model keeps the two fastest pairs, in its %s \xe2\x80\xa6 %s columns.", m->d,
+                 "The story model keeps the two fastest pairs, in its %s \xe2\x80\xa6 %s columns.", m->d,
                  m->dim_names[12], m->dim_names[15]);
     else
         snprintf(line, sizeof line, "pe[t, 2i] = sin(t / 10000^(2i/d)), pe[t, 2i+1] = cos(\xe2\x80\xa6), d = %d: "

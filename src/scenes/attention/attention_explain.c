@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <string.h>
 #include "scenes/attention/attention_scene.h"
+#include "scenes/attention/attention_story.h"
 
 /* ---- names ------------------------------------------------------------------ */
 
@@ -60,9 +61,15 @@ void attn_explain(const void *p, const int *idx, char *buf, size_t n) {
     switch (w->what) {
     case W_X: {
         int t = idx[0], c = idx[1];
-        if (m->kind == ATTN_READABLE)
-            snprintf(buf, n, "'%s', %s = embed %g + ctx %.3g (layer 0)", tok[t], m->dim_names[c],
-                     (double)r->embed->data[t * D + c], (double)r->ctx->data[t * D + c]);
+        if (m->kind == ATTN_READABLE) {
+            char why[64] = "position";
+            if (c == ATTN_COL_MOVER || c == ATTN_COL_WANTS_MOVER)
+                snprintf(why, sizeof why, "named by the loss; r = %.2f", (double)m->dim_r[c]);
+            else if (c < ATTN_FEATURES)
+                snprintf(why, sizeof why, "probe: best r = %.2f", (double)m->dim_r[c]);
+            snprintf(buf, n, "'%s', %s = embed %.3g + ctx %.3g (layer 0)\n%s", tok[t], m->dim_names[c],
+                     (double)r->embed->data[t * D + c], (double)r->ctx->data[t * D + c], why);
+        }
         else
             snprintf(buf, n, "'%s', dim %d: its learned embedding", tok[t], c);
         return;

@@ -1,5 +1,6 @@
-/* attention_model.c: the readable (hand-set) and the trained model of the
- * attention scene, tokenising and the forward pass. See attention_model.h. */
+/* attention_model.c: the reversal model of the attention scene, tokenising
+ * and the forward pass of both models. The story model's shape, loading
+ * and writing are in attention_story.c. See attention_model.h. */
 #include "scenes/attention/attention_model.h"
 
 #include <ctype.h>
@@ -8,138 +9,6 @@
 #include <string.h>
 #include "kernel/safetensors.h"
 #include "kernel/nn.h"
-
-/* ---- the readable model ---------------------------------------------------- */
-
-enum { F_NOUN, F_PRON, F_VERB, F_ADJ, F_ITEM, F_CONT, F_ANIM, F_HUMAN, F_BIG, F_SMALL,
-       F_CBIG, F_CSMALL, F_POS, F_NAMED = F_POS };
-
-static const char *const feature_names[F_NAMED] = {
-    "noun", "pronoun", "verb", "adjective", "item", "container",
-    "animate", "human", "big", "small", "ctx big", "ctx small"};
-
-#define B(f) (1u << (f))
-static const struct { const char *word; unsigned features; } lexicon[] = {
-    {"the", 0}, {"a", 0}, {"didn't", 0}, {"did", 0}, {"not", 0}, {"in", 0}, {"into", 0},
-    {"because", 0}, {"too", 0}, {"and", 0}, {"but", 0}, {"on", 0}, {"so", 0},
-    {"trophy", B(F_NOUN) | B(F_ITEM)}, {"ball", B(F_NOUN) | B(F_ITEM)},
-    {"book", B(F_NOUN) | B(F_ITEM)}, {"cup", B(F_NOUN) | B(F_ITEM)},
-    {"key", B(F_NOUN) | B(F_ITEM)}, {"car", B(F_NOUN) | B(F_ITEM)},
-    {"suitcase", B(F_NOUN) | B(F_CONT)}, {"box", B(F_NOUN) | B(F_CONT)},
-    {"bag", B(F_NOUN) | B(F_CONT)}, {"drawer", B(F_NOUN) | B(F_CONT)},
-    {"garage", B(F_NOUN) | B(F_CONT)},
-    {"dog", B(F_NOUN) | B(F_ANIM)}, {"cat", B(F_NOUN) | B(F_ANIM)},
-    {"man", B(F_NOUN) | B(F_ANIM) | B(F_HUMAN)}, {"woman", B(F_NOUN) | B(F_ANIM) | B(F_HUMAN)},
-    {"girl", B(F_NOUN) | B(F_ANIM) | B(F_HUMAN)}, {"boy", B(F_NOUN) | B(F_ANIM) | B(F_HUMAN)},
-    {"it", B(F_PRON)}, {"they", B(F_PRON)},
-    {"he", B(F_PRON) | B(F_ANIM) | B(F_HUMAN)}, {"she", B(F_PRON) | B(F_ANIM) | B(F_HUMAN)},
-    {"fit", B(F_VERB)}, {"fits", B(F_VERB)}, {"was", B(F_VERB)}, {"is", B(F_VERB)},
-    {"bites", B(F_VERB)}, {"chased", B(F_VERB)}, {"saw", B(F_VERB)}, {"loves", B(F_VERB)},
-    {"put", B(F_VERB)},
-    {"big", B(F_ADJ) | B(F_BIG)}, {"large", B(F_ADJ) | B(F_BIG)}, {"huge", B(F_ADJ) | B(F_BIG)},
-    {"small", B(F_ADJ) | B(F_SMALL)}, {"tiny", B(F_ADJ) | B(F_SMALL)},
-    {"little", B(F_ADJ) | B(F_SMALL)},
-};
-#define LEXICON_N (int)(sizeof lexicon / sizeof lexicon[0])
-
-/* Strengths of the hand-set weights. They are the model's parameters (shown
- * in the W heatmaps and dumped), chosen so the right key wins the softmax
- * clearly at the default 1/sqrt(d_k) scale. */
-#define W_SEEK 3.0f         /* a query that seeks a feature */
-#define W_PROPERTY 6.0f     /* "it was too big" -> seek the item */
-#define W_POSITION 16.0f    /* previous / next word heads */
-#define W_LAYER0 24.0f      /* a pronoun reads the adjective */
-
-static void set_w(float *w, int out, int in, float v) { w[out * ATTN_D + in] = v; }
-
-/* Frequency of sine/cosine pair i in the standard encoding of width d
- * (as ts_posenc_sinusoidal): 1 / 10000^(2i/d). */
-static double pe_freq(int i, int d) { return 1.0 / pow(10000.0, (2.0 * i) / d); }
-
-/* A position head: its query is the encoding of position t + shift, written
- * as a rotation of the (sin, cos) pairs of position t, so q . k peaks where
- * the key sits at t + shift. */
-static void position_head(attn_model *m, int h, int shift) {
-    for (int i = 0; i < 2; i++) {
-        double w = pe_freq(i, m->d) * shift;
-        float c = (float)cos(w), s = (float)sin(w);
-        int qs = h * m->d_k + 2 * i, qc = qs + 1, ps = F_POS + 2 * i, pc = ps + 1;
-        /* sin(a+w) = sin a cos w + cos a sin w; cos(a+w) = cos a cos w - sin a sin w */
-        set_w(m->wq, qs, ps, W_POSITION * c); set_w(m->wq, qs, pc, W_POSITION * s);
-        set_w(m->wq, qc, pc, W_POSITION * c); set_w(m->wq, qc, ps, -W_POSITION * s);
-        set_w(m->wk, qs, ps, 1); set_w(m->wk, qc, pc, 1);
-        snprintf(m->q_names[qs], 16, "%s sin%d", shift < 0 ? "prev" : "next", i);
-        snprintf(m->q_names[qc], 16, "%s cos%d", shift < 0 ? "prev" : "next", i);
-        snprintf(m->k_names[qs], 16, "sin%d", i);
-        snprintf(m->k_names[qc], 16, "cos%d", i);
-    }
-}
-
-/* One named Q/K/V dimension of head h: the query weight reads features
- * (qf, with strength), the key reads kf, the value copies vf into the output
- * column vf. */
-static void named_dim(attn_model *m, int h, int j, const char *qname, unsigned qf, float strength,
-                      int kf, int vf) {
-    int col = h * m->d_k + j;
-    for (int f = 0; f < F_NAMED; f++)
-        if (qf & B(f)) set_w(m->wq, col, f, strength);
-    set_w(m->wk, col, kf, 1);
-    set_w(m->wv, col, vf, 1);
-    set_w(m->wo, vf, col, 1);
-    snprintf(m->q_names[col], 16, "%s", qname);
-    snprintf(m->k_names[col], 16, "%s", feature_names[kf]);
-    snprintf(m->v_names[col], 16, "%s", feature_names[vf]);
-}
-
-static void value_dim(attn_model *m, int h, int j, int vf) {
-    int col = h * m->d_k + j;
-    set_w(m->wv, col, vf, 1);
-    set_w(m->wo, vf, col, 1);
-    snprintf(m->v_names[col], 16, "%s", feature_names[vf]);
-}
-
-void attn_model_readable(attn_model *m) {
-    memset(m, 0, sizeof *m);
-    m->kind = ATTN_READABLE;
-    m->d = ATTN_D; m->heads = 4; m->d_k = ATTN_D / 4;
-    m->vocab = LEXICON_N;
-    for (int i = 0; i < LEXICON_N; i++) {
-        snprintf(m->words[i], ATTN_WORD_MAX, "%s", lexicon[i].word);
-        for (int f = 0; f < F_NAMED; f++)
-            m->embed[i * ATTN_D + f] = (lexicon[i].features & B(f)) ? 1.0f : 0.0f;
-    }
-    for (int f = 0; f < F_NAMED; f++) snprintf(m->dim_names[f], 16, "%s", feature_names[f]);
-    for (int i = 0; i < 2; i++) {
-        snprintf(m->dim_names[F_POS + 2 * i], 16, "pos sin%d", i);
-        snprintf(m->dim_names[F_POS + 2 * i + 1], 16, "pos cos%d", i);
-    }
-    /* head 1: which noun does a pronoun mean? */
-    snprintf(m->head_names[0], 32, "which noun?");
-    named_dim(m, 0, 0, "seek noun", B(F_PRON), W_SEEK, F_NOUN, F_NOUN);
-    named_dim(m, 0, 1, "seek item", B(F_CBIG), W_PROPERTY, F_ITEM, F_ITEM);
-    named_dim(m, 0, 2, "seek contnr", B(F_CSMALL), W_PROPERTY, F_CONT, F_CONT);
-    named_dim(m, 0, 3, "seek human", B(F_HUMAN), W_SEEK, F_HUMAN, F_HUMAN);
-    /* heads 2 and 3: the previous and the next word, by position alone */
-    snprintf(m->head_names[1], 32, "previous word");
-    position_head(m, 1, -1);
-    value_dim(m, 1, 0, F_NOUN); value_dim(m, 1, 1, F_VERB);
-    value_dim(m, 1, 2, F_ANIM); value_dim(m, 1, 3, F_HUMAN);
-    snprintf(m->head_names[2], 32, "next word");
-    position_head(m, 2, +1);
-    value_dim(m, 2, 0, F_NOUN); value_dim(m, 2, 1, F_VERB);
-    value_dim(m, 2, 2, F_BIG); value_dim(m, 2, 3, F_SMALL);
-    /* head 4: who relates to whom */
-    snprintf(m->head_names[3], 32, "nouns and verbs");
-    named_dim(m, 3, 0, "seek verb", B(F_NOUN) | B(F_PRON), W_SEEK, F_VERB, F_VERB);
-    named_dim(m, 3, 1, "seek noun", B(F_ADJ), W_SEEK, F_NOUN, F_NOUN);
-    named_dim(m, 3, 2, "seek animate", B(F_VERB), W_SEEK, F_ANIM, F_ANIM);
-    named_dim(m, 3, 3, "seek item", B(F_VERB), W_SEEK, F_ITEM, F_ITEM);
-    /* layer 0 (one head, d_k = d): pronouns read the adjective into ctx */
-    set_w(m->cq, 0, F_PRON, W_LAYER0);
-    set_w(m->ck, 0, F_ADJ, 1);
-    set_w(m->cv, 0, F_BIG, 1);   set_w(m->co, F_CBIG, 0, 1);
-    set_w(m->cv, 1, F_SMALL, 1); set_w(m->co, F_CSMALL, 1, 1);
-}
 
 /* ---- the trained model ------------------------------------------------------ */
 
@@ -200,7 +69,7 @@ bool attn_model_load(attn_model *m, const char *path, char *err, size_t errlen) 
     return ok;
 }
 
-static void dump_matrix(ts_dump *d, const char *name, const float *data, int r, int c) {
+void attn_dump_matrix(ts_dump *d, const char *name, const float *data, int r, int c) {
     ts_tensor t = {.ndim = c ? 2 : 1, .shape = {r, c}, .stride = {c ? c : 1, 1}, .data = (float *)data};
     snprintf(t.name, sizeof t.name, "%s", name);
     ts_dump_tensor(d, &t);
@@ -208,19 +77,19 @@ static void dump_matrix(ts_dump *d, const char *name, const float *data, int r, 
 
 void attn_model_dump_weights(const attn_model *m, ts_dump *d) {
     int D = m->d, V = m->vocab;
-    dump_matrix(d, "embed.weight", m->embed, V, D);
-    dump_matrix(d, "W_q", m->wq, D, D);
-    dump_matrix(d, "W_k", m->wk, D, D);
-    dump_matrix(d, "W_v", m->wv, D, D);
-    dump_matrix(d, "W_o", m->wo, D, D);
+    attn_dump_matrix(d, "embed.weight", m->embed, V, D);
+    attn_dump_matrix(d, "W_q", m->wq, D, D);
+    attn_dump_matrix(d, "W_k", m->wk, D, D);
+    attn_dump_matrix(d, "W_v", m->wv, D, D);
+    attn_dump_matrix(d, "W_o", m->wo, D, D);
     if (m->kind == ATTN_TRAINED) {
-        dump_matrix(d, "readout.weight", m->wr, V, D);
-        dump_matrix(d, "readout.bias", m->br, V, 0);
+        attn_dump_matrix(d, "readout.weight", m->wr, V, D);
+        attn_dump_matrix(d, "readout.bias", m->br, V, 0);
     } else {
-        dump_matrix(d, "layer0.W_q", m->cq, D, D);
-        dump_matrix(d, "layer0.W_k", m->ck, D, D);
-        dump_matrix(d, "layer0.W_v", m->cv, D, D);
-        dump_matrix(d, "layer0.W_o", m->co, D, D);
+        attn_dump_matrix(d, "layer0.W_q", m->cq, D, D);
+        attn_dump_matrix(d, "layer0.W_k", m->ck, D, D);
+        attn_dump_matrix(d, "layer0.W_v", m->cv, D, D);
+        attn_dump_matrix(d, "layer0.W_o", m->co, D, D);
     }
 }
 
@@ -235,8 +104,36 @@ static int find_word(const attn_model *m, const char *w) {
 int attn_default_query(const attn_model *m, const int *ids, int T) {
     if (m->kind == ATTN_READABLE)
         for (int t = 0; t < T; t++)
-            if (m->embed[ids[t] * ATTN_D + F_PRON] > 0) return t;
+            if (strcmp(m->words[ids[t]], "it") == 0) return t;
     return 0;
+}
+
+/* Letter edits (insert, delete, substitute) from a to b; both < 64 chars. */
+static int edits(const char *a, const char *b) {
+    int la = (int)strlen(a), lb = (int)strlen(b), row[64];
+    if (la >= 64 || lb >= 64) return 1 << 20;
+    for (int j = 0; j <= lb; j++) row[j] = j;
+    for (int i = 1; i <= la; i++) {
+        int diag = row[0];
+        row[0] = i;
+        for (int j = 1; j <= lb; j++) {
+            int up = row[j], best = diag + (a[i - 1] != b[j - 1]);
+            if (up + 1 < best) best = up + 1;
+            if (row[j - 1] + 1 < best) best = row[j - 1] + 1;
+            diag = up;
+            row[j] = best;
+        }
+    }
+    return row[lb];
+}
+
+const char *attn_nearest_word(const attn_model *m, const char *w) {
+    int best = -1, bd = 1 << 20;
+    for (int i = 0; i < m->vocab; i++) {
+        int e = edits(w, m->words[i]);
+        if (e < bd) { bd = e; best = i; }
+    }
+    return best >= 0 ? m->words[best] : NULL;
 }
 
 void attn_vocab_list(const attn_model *m, char *out, size_t outlen) {
@@ -295,8 +192,9 @@ bool attn_tokenize(const attn_model *m, const char *text, int *ids, int *T,
         n++;
     }
     if (n_unknown) {
-        /* every unknown word (up to four, then a count), and the whole vocabulary */
-        char list[160] = "";
+        /* every unknown word (up to four, then a count) with the known word
+         * nearest to each, then every word the model knows */
+        char list[400] = "";
         for (int i = 0; i < n_unknown && i < 4; i++) {
             size_t used = strlen(list);
             const char *sep = i == 0 ? "" : (i == n_unknown - 1 ? " and " : ", ");
@@ -306,10 +204,18 @@ bool attn_tokenize(const attn_model *m, const char *text, int *ids, int *T,
             size_t used = strlen(list);
             snprintf(list + used, sizeof list - used, " and %d more", n_unknown - 4);
         }
+        char near[200] = "";
+        for (int i = 0; i < n_unknown && i < 4; i++) {
+            char w[ATTN_WORD_MAX + 8];
+            snprintf(w, sizeof w, "%.*s", (int)strlen(unknown[i]) - 2, unknown[i] + 1);
+            const char *k = attn_nearest_word(m, w);
+            size_t used = strlen(near);
+            if (k) snprintf(near + used, sizeof near - used, "%s%s \xe2\x86\x92 %s", i ? ", " : "", unknown[i], k);
+        }
         char vocab[ATTN_MAX_VOCAB * (ATTN_WORD_MAX + 2)];
         attn_vocab_list(m, vocab, sizeof vocab);
-        snprintf(err, errlen, "%s %s not in the vocabulary; the words it knows: %s", list,
-                 n_unknown == 1 ? "is" : "are", vocab);
+        snprintf(err, errlen, "%s %s not in the vocabulary (nearest known: %s); the words it knows: %s", list,
+                 n_unknown == 1 ? "is" : "are", near, vocab);
         return false;
     }
     if (n > ATTN_MAX_T) {
@@ -339,20 +245,24 @@ void attn_run_forward(attn_run *r, ts_arena *a, const attn_model *m, const int *
     r->x = ts_new2(a, "x", T, D);
     r->pe = ts_new2(a, "pe", T, D);
     r->x_in = ts_new2(a, "x_in", T, D);
-    ts_embedding_forward(r->embed->data, ids, m->embed, T, m->vocab, D);
+    if (o->rows) memcpy(r->embed->data, o->rows, sizeof(float) * (size_t)T * D);
+    else ts_embedding_forward(r->embed->data, ids, m->embed, T, m->vocab, D);
     if (m->kind == ATTN_READABLE) {
-        /* layer 0: position-free; unmasked, "it" reads "big" after it, but a
-         * causal run masks it like every layer: "it" cannot see ahead */
-        r->layer0 = ts_mha_new(a, &(ts_mha_desc){.T = T, .d = D, .heads = 1, .causal = o->causal});
-        ts_mha_forward(r->layer0, r->embed->data,
-                       &(ts_mha_weights){.wq = m->cq, .wk = m->ck, .wv = m->cv, .wo = m->co}, NULL);
-        memcpy(r->ctx->data, r->layer0->out->data, sizeof(float) * (size_t)T * D);
-        /* the readable model keeps position in its own columns: the first two
+        /* the story model keeps position in its own columns: the first two
          * sine/cosine pairs of the standard encoding of width d */
         float full[ATTN_MAX_T * ATTN_D];
         ts_posenc_sinusoidal(full, T, D);
         for (int t = 0; t < T; t++)
-            for (int j = 0; j < D - F_POS; j++) r->pe->data[t * D + F_POS + j] = full[t * D + j];
+            for (int j = 0; j < D - ATTN_FEATURES; j++) r->pe->data[t * D + ATTN_FEATURES + j] = full[t * D + j];
+        /* layer 0 reads the words and, when position is on, where they are;
+         * a causal run masks it like every layer: "it" cannot see ahead */
+        r->l0_in = ts_new2(a, "layer0.in", T, D);
+        if (o->pe) ts_add_forward(r->l0_in->data, r->embed->data, r->pe->data, (size_t)T * D);
+        else memcpy(r->l0_in->data, r->embed->data, sizeof(float) * (size_t)T * D);
+        r->layer0 = ts_mha_new(a, &(ts_mha_desc){.T = T, .d = D, .heads = m->heads0, .causal = o->causal});
+        ts_mha_forward(r->layer0, r->l0_in->data,
+                       &(ts_mha_weights){.wq = m->cq, .wk = m->ck, .wv = m->cv, .wo = m->co}, NULL);
+        memcpy(r->ctx->data, r->layer0->out->data, sizeof(float) * (size_t)T * D);
     } else {
         ts_posenc_sinusoidal(r->pe->data, T, D);
     }

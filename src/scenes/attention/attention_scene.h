@@ -15,6 +15,8 @@
 #include "scenes/attention/attention_model.h"
 #include "ui/ui.h"
 
+#define ATTN_MSG_MAX 2048          /* an unknown word's message lists every known word */
+
 enum {
     B_TOKENS, B_POSENC, B_QKV, B_QUERY, B_OUTPUT, B_MATRIX, B_HEADS, B_CAUSAL, B_ORDER, B_COUNT
 };
@@ -46,7 +48,7 @@ typedef struct attn_scene {
     const char *dim_l[ATTN_D], *q_l[ATTN_D], *k_l[ATTN_D], *v_l[ATTN_D];
     /* interaction */
     char edit[256];
-    char msg[448];                  /* the last input error, shown under the sentence */
+    char msg[ATTN_MSG_MAX];         /* the last input error, shown under the sentence */
     bool controls;                  /* the widget strip is drawn (the window, not exports) */
 } attn_scene;
 
