@@ -35,6 +35,7 @@ ROOT = os.path.dirname(HERE)
 # file stem -> (scene or preset, beat, dump name -> file name given the dump's params)
 CHECKS = {
     "attention-reverse": ("scenes/attention-trained.scene", 1, lambda n, p: n),
+    "attention-story": ("scenes/attention.scene", 1, lambda n, p: n),
     "cnn-weights": ("cnn", 1, lambda n, p: n),
     "diffusion-digits": ("diffusion", 1, lambda n, p: n),
     "lstm-memory": ("lstm", 1, lambda n, p: "L%d.%s" % (int(p["model_length"]), n)),
