@@ -4,14 +4,16 @@
  * batch norm's running stats, for plain nets (Tanh; ReLU with BatchNorm1d
  * on some layers, in training and in eval mode) and residual nets (one with
  * a block whose identity path is removed). Also: names follow PyTorch's
- * state_dict, the two spirals match their formula, and training is
- * deterministic (two identical runs give identical bytes). */
+ * state_dict, the two spirals match their formula, training is
+ * deterministic (two identical runs give identical bytes), and statepack.h
+ * carries bytes through floats exactly. */
 #include <string.h>
 
 #include "check.h"
 #include "kernel/deepmlp.h"
 #include "kernel/optim.h"
 #include "kernel/spirals.h"
+#include "kernel/statepack.h"
 
 static const ts_dump *fx;
 
@@ -112,6 +114,25 @@ static void test_deterministic(void) {
     CHECK(memcmp(out[0], out[1], sizeof out[0]) == 0);
 }
 
+/* Bytes through floats and back, odd length included; a float that is not
+ * a 16-bit whole number is refused. */
+static void test_statepack(void) {
+    unsigned char in[37], out[37];
+    ts_rng r;
+    ts_rng_seed(&r, 5);
+    for (int i = 0; i < 37; i++) in[i] = (unsigned char)ts_rng_int(&r, 256);
+    in[3] = 0xff, in[4] = 0xff;
+    float f[19];
+    CHECK(ts_pack_floats(37) == 19);
+    ts_pack_bytes_to_floats(f, in, 37);
+    CHECK(ts_pack_floats_to_bytes(out, f, 37));
+    CHECK(memcmp(in, out, 37) == 0);
+    f[2] = 0.5f;
+    CHECK(!ts_pack_floats_to_bytes(out, f, 37));
+    f[2] = 65536.0f;
+    CHECK(!ts_pack_floats_to_bytes(out, f, 37));
+}
+
 int main(void) {
     ts_arena a = { 0 };
     fx = fixture_load("deep.json", &a);
@@ -129,6 +150,7 @@ int main(void) {
     check_close("spirals.x", x, sx->data, 16, 1e-6f, 1e-6f);
     check_close("spirals.y", yf, sy->data, 8, 0, 0);
     test_deterministic();
+    test_statepack();
     ts_arena_free(&a);
     return check_report();
 }

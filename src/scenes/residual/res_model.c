@@ -1,0 +1,169 @@
+/* res_model.c: the two nets, their data and training, and what is shown
+ * (see res_model.h). */
+#include "scenes/residual/res_model.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+#include "kernel/nn.h"
+#include "kernel/spirals.h"
+
+const char *const res_act_names[2] = { "tanh", "relu" };
+
+int res_act_index(ts_act a) { return a == TS_ACT_RELU ? 1 : 0; }
+
+res_config res_config_default(void) {
+    return (res_config){ .depth = 16, .width = 16, .act = TS_ACT_TANH, .lr = 0.003f,
+                         .batch = 64, .seed = 1, .points = 400, .noise = 0.05f };
+}
+
+static bool train_step(void *ctx, long n) {
+    res_model *m = ctx;
+    if (n > RES_MAX_STEPS) return false;
+    const int B = m->cfg.batch, N = m->cfg.points;
+    for (int i = 0; i < B; i++) {
+        int j = ts_rng_int(&m->data_rng, N);
+        m->xb[2 * i] = m->x->data[2 * j];
+        m->xb[2 * i + 1] = m->x->data[2 * j + 1];
+        m->yb[i] = m->yi[j];
+    }
+    ts_optim_zero_grad(m->opt_plain);
+    m->hist_plain[n] = ts_deep_loss_backward(m->plain, m->xb, m->yb, B, true);
+    ts_optim_step(m->opt_plain);
+    ts_optim_zero_grad(m->opt_resid);
+    m->hist_resid[n] = ts_deep_loss_backward(m->resid, m->xb, m->yb, B, true);
+    ts_optim_step(m->opt_resid);
+    m->shown = -1;
+    return true;
+}
+
+bool res_model_init(res_model *m, const res_config *cfg, char *err, size_t errlen) {
+    memset(m, 0, sizeof *m);
+    m->cfg = *cfg;
+    const res_config *c = &m->cfg;
+    if (c->depth < 2 || c->depth > RES_MAX_DEPTH || c->points < 16 || c->points > RES_MAX_POINTS ||
+        c->batch < 1 || c->batch > c->points) {
+        snprintf(err, errlen, "depth must be 2..%d and batch at most points, got depth %d, batch %d",
+                 RES_MAX_DEPTH, c->depth, c->batch);
+        return false;
+    }
+    ts_arena *a = &m->arena;
+    const int N = c->points, L = c->depth, F = RES_FIELD;
+    int maxb = N > F * F ? N : F * F;
+    ts_rng rng;
+    ts_rng_seed(&rng, c->seed);
+    m->plain = ts_deep_new(a, &(ts_deep_desc){ .name = "plain", .kind = TS_DEEP_PLAIN, .in = 2,
+                                               .width = c->width, .out = 2, .depth = L,
+                                               .act = c->act, .max_batch = maxb }, &rng);
+    m->resid = ts_deep_new(a, &(ts_deep_desc){ .name = "resid", .kind = TS_DEEP_RESID, .in = 2,
+                                               .width = c->width, .out = 2, .depth = L,
+                                               .act = c->act, .skip_off = c->skip_off,
+                                               .max_batch = maxb }, &rng);
+    ts_tensor *p[2 * TS_DEEP_MAX_LINEAR];
+    int np = ts_deep_params(m->plain, p);
+    m->opt_plain = ts_optim_new(a, p, np, &(ts_optim_desc){ .kind = TS_OPTIM_ADAM, .lr = c->lr });
+    np = ts_deep_params(m->resid, p);
+    m->opt_resid = ts_optim_new(a, p, np, &(ts_optim_desc){ .kind = TS_OPTIM_ADAM, .lr = c->lr });
+    ts_rng_seed(&m->data_rng, 1000003u + c->seed);
+    m->x = ts_new2(a, "x", N, 2);
+    m->y = ts_new1(a, "y", N);
+    m->yi = ts_arena_alloc(a, sizeof(int) * (size_t)N);
+    ts_two_spirals(m->x->data, m->yi, N, c->noise, 1.25f, 7);
+    for (int i = 0; i < N; i++) m->y->data[i] = (float)m->yi[i];
+    m->xb = ts_arena_alloc(a, sizeof(float) * 2 * (size_t)c->batch);
+    m->yb = ts_arena_alloc(a, sizeof(int) * (size_t)c->batch);
+    m->hist_plain = ts_arena_alloc(a, sizeof(float) * (RES_MAX_STEPS + 1));
+    m->hist_resid = ts_arena_alloc(a, sizeof(float) * (RES_MAX_STEPS + 1));
+    m->plain_logits = ts_new2(a, "plain.logits", N, 2);
+    m->resid_logits = ts_new2(a, "resid.logits", N, 2);
+    m->plain_loss = ts_new1(a, "plain.loss", 1);
+    m->resid_loss = ts_new1(a, "resid.loss", 1);
+    m->plain_gn = ts_new1(a, "plain.grad_norm", L);
+    m->resid_gn = ts_new1(a, "resid.grad_norm", L);
+    m->ratio = ts_new1(a, "resid.ratio", L);
+    m->grid = ts_new2(a, "grid", F * F, 2);
+    for (int r = 0; r < F; r++)
+        for (int q = 0; q < F; q++) {
+            m->grid->data[2 * (r * F + q)] = -RES_EXTENT + (q + 0.5f) * 2 * RES_EXTENT / F;
+            m->grid->data[2 * (r * F + q) + 1] = RES_EXTENT - (r + 0.5f) * 2 * RES_EXTENT / F;
+        }
+    m->plain_p1 = ts_new2(a, "plain.p1", F, F);
+    m->resid_p1 = ts_new2(a, "resid.p1", F, F);
+    m->plain_region = ts_arena_alloc(a, sizeof(int) * (size_t)F * F);
+    m->resid_region = ts_arena_alloc(a, sizeof(int) * (size_t)F * F);
+    m->blk_h = ts_new1(a, "block.h", c->width);
+    m->blk_f = ts_new1(a, "block.F", c->width);
+    m->blk_y = ts_new1(a, "block.y", c->width);
+    m->tr = ts_trainer_create(&(ts_trainer_desc){ .step = train_step, .ctx = m, .every = 100 });
+    if (!m->tr) {
+        snprintf(err, errlen, "out of memory for the trainer");
+        ts_arena_free(a);
+        return false;
+    }
+    ts_trainer_add_optim(m->tr, m->opt_plain);
+    ts_trainer_add_optim(m->tr, m->opt_resid);
+    ts_trainer_add_rng(m->tr, &m->data_rng);
+    ts_trainer_begin(m->tr);
+    float lp, lr;
+    res_model_losses(m, &lp, &lr);
+    m->hist_plain[0] = lp;
+    m->hist_resid[0] = lr;
+    m->shown = -1;
+    return true;
+}
+
+void res_model_free(res_model *m) {
+    ts_trainer_destroy(m->tr);
+    ts_arena_free(&m->arena);
+    memset(m, 0, sizeof *m);
+}
+
+void res_model_losses(res_model *m, float *plain, float *resid) {
+    *plain = ts_deep_loss_backward(m->plain, m->x->data, m->yi, m->cfg.points, false);
+    *resid = ts_deep_loss_backward(m->resid, m->x->data, m->yi, m->cfg.points, false);
+}
+
+/* P(class 1) and the argmax over the grid. */
+static void field(ts_deep *net, const ts_tensor *grid, ts_tensor *p1, int *region) {
+    const int n = RES_FIELD * RES_FIELD;
+    ts_deep_forward(net, NULL, grid->data, n);
+    const float *l = ts_deep_logits(net);
+    for (int i = 0; i < n; i++) {
+        float d = l[2 * i + 1] - l[2 * i];
+        p1->data[i] = 1.0f / (1.0f + expf(-d));
+        region[i] = d > 0 ? 1 : 0;
+    }
+}
+
+void res_model_show(res_model *m, bool fields) {
+    const int N = m->cfg.points, W = m->cfg.width;
+    ts_deep_zero_grad(m->plain);
+    m->plain_loss->data[0] = ts_deep_loss_backward(m->plain, m->x->data, m->yi, N, true);
+    memcpy(m->plain_logits->data, ts_deep_logits(m->plain), sizeof(float) * 2 * (size_t)N);
+    ts_deep_grad_norms(m->plain, m->plain_gn->data);
+    ts_deep_zero_grad(m->resid);
+    m->resid_loss->data[0] = ts_deep_loss_backward(m->resid, m->x->data, m->yi, N, true);
+    memcpy(m->resid_logits->data, ts_deep_logits(m->resid), sizeof(float) * 2 * (size_t)N);
+    ts_deep_grad_norms(m->resid, m->resid_gn->data);
+    ts_deep_resid_ratios(m->resid, m->ratio->data);
+    /* the worked point: the one whose block-0 ratio is closest to the mean */
+    int best = 0;
+    float bestd = INFINITY;
+    for (int i = 0; i < N; i++) {
+        const float *h = m->resid->h[0] + (size_t)i * W, *f = m->resid->lin_out[2] + (size_t)i * W;
+        double hn = 0, fn = 0;
+        for (int c = 0; c < W; c++) hn += (double)h[c] * h[c], fn += (double)f[c] * f[c];
+        float d = fabsf((float)(sqrt(fn) / fmax(sqrt(hn), 1e-12)) - m->ratio->data[0]);
+        if (d < bestd) bestd = d, best = i;
+    }
+    m->blk_point = best;
+    memcpy(m->blk_h->data, m->resid->h[0] + (size_t)best * W, sizeof(float) * (size_t)W);
+    memcpy(m->blk_f->data, m->resid->lin_out[2] + (size_t)best * W, sizeof(float) * (size_t)W);
+    memcpy(m->blk_y->data, m->resid->h[1] + (size_t)best * W, sizeof(float) * (size_t)W);
+    if (fields) {
+        field(m->plain, m->grid, m->plain_p1, m->plain_region);
+        field(m->resid, m->grid, m->resid_p1, m->resid_region);
+    }
+    m->shown = ts_trainer_step_count(m->tr);
+}
+
