@@ -62,7 +62,7 @@ void attn_explain(const void *p, const int *idx, char *buf, size_t n) {
     case W_X: {
         int t = idx[0], c = idx[1];
         if (m->kind == ATTN_READABLE) {
-            char why[64] = "position";
+            char why[64] = "x has no position here: pe adds it (next beat)";
             if (c == ATTN_COL_MOVER || c == ATTN_COL_WANTS_MOVER)
                 snprintf(why, sizeof why, "named by the loss; r = %.2f", (double)m->dim_r[c]);
             else if (c < ATTN_FEATURES)

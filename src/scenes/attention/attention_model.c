@@ -133,7 +133,9 @@ const char *attn_nearest_word(const attn_model *m, const char *w) {
         int e = edits(w, m->words[i]);
         if (e < bd) { bd = e; best = i; }
     }
-    return best >= 0 ? m->words[best] : NULL;
+    /* close means at most a third of the letters changed (at least one) */
+    int len = (int)strlen(w), allowed = len / 3 > 1 ? len / 3 : 1;
+    return best >= 0 && bd <= allowed ? m->words[best] : NULL;
 }
 
 void attn_vocab_list(const attn_model *m, char *out, size_t outlen) {
@@ -210,7 +212,8 @@ bool attn_tokenize(const attn_model *m, const char *text, int *ids, int *T,
             snprintf(w, sizeof w, "%.*s", (int)strlen(unknown[i]) - 2, unknown[i] + 1);
             const char *k = attn_nearest_word(m, w);
             size_t used = strlen(near);
-            if (k) snprintf(near + used, sizeof near - used, "%s%s \xe2\x86\x92 %s", i ? ", " : "", unknown[i], k);
+            snprintf(near + used, sizeof near - used, "%s%s \xe2\x86\x92 %s", i ? ", " : "", unknown[i],
+                     k ? k : "none close");
         }
         char vocab[ATTN_MAX_VOCAB * (ATTN_WORD_MAX + 2)];
         attn_vocab_list(m, vocab, sizeof vocab);

@@ -125,7 +125,8 @@ bool attn_tokenize(const attn_model *m, const char *text, int *ids, int *T,
 int attn_default_query(const attn_model *m, const int *ids, int T);
 /* The model's words, comma separated (for messages and docs). */
 void attn_vocab_list(const attn_model *m, char *out, size_t outlen);
-/* The known word closest to w (fewest letter edits), or NULL. */
+/* The known word closest to w (fewest letter edits), or NULL when even
+ * that one changes more than a third of w's letters. */
 const char *attn_nearest_word(const attn_model *m, const char *w);
 
 void attn_run_forward(attn_run *r, ts_arena *a, const attn_model *m, const int *ids,
