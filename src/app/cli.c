@@ -30,7 +30,7 @@ static const char usage[] =
 "  tensorstage render SCENE --still --out FILE.png [--beat K]   the settled end of a beat\n"
 "  tensorstage record SCENE --out FILE.mp4|.webm|.gif|.mov [--size WxH] [--fps F]\n"
 "      [--quality low|medium|high|lossless] [--crf N] [--preset P] [--subtitles]\n"
-"  tensorstage dump SCENE --out FILE.json [--beat K]\n"
+"  tensorstage dump SCENE --out FILE.json|- [--beat K]   (-: standard output)\n"
 "  tensorstage bench SCENE [--size WxH] [--frames N]\n"
 "  render and record take a NAME.take (F9 in the window records one) in place of SCENE\n"
 "  tensorstage --help | --version\n"
@@ -100,35 +100,49 @@ static int cmd_list(void) {
     if (!realpath(scene_data_dir(), data)) snprintf(data, sizeof data, "%s", scene_data_dir());
     bool here = getcwd(cwd, sizeof cwd) && strcmp(cwd, data) == 0;
     snprintf(dir, sizeof dir, "%s/scenes", data);
-    static char names[256][256];
-    int n = 0, width = 12;
+    typedef char list_name[256];
+    list_name *names = NULL;   /* every preset and deck: no cap */
+    int n = 0, cap = 0, width = 12;
     DIR *d = opendir(dir);
     struct dirent *e;
-    while (d && (e = readdir(d)) && n < 256) {
+    while (d && (e = readdir(d))) {
         size_t len = strlen(e->d_name);
-        if (len < 240 && ((len > 6 && strcmp(e->d_name + len - 6, ".scene") == 0) || deck_is_path(e->d_name)))
+        if (len < 240 && ((len > 6 && strcmp(e->d_name + len - 6, ".scene") == 0) || deck_is_path(e->d_name))) {
+            if (n == cap) {
+                list_name *more = realloc(names, sizeof *names * (size_t)(cap = cap ? 2 * cap : 64));
+                if (!more) { free(names); closedir(d); app_error("tensorstage: out of memory listing %s", dir); return APP_FAIL; }
+                names = more;
+            }
             snprintf(names[n++], sizeof names[0], "%s", e->d_name);
+        }
     }
     if (d) closedir(d);
-    qsort(names, (size_t)n, sizeof names[0], (int (*)(const void *, const void *))strcmp);
-    static char shown[256][PATH_MAX + 300];
+    if (n) qsort(names, (size_t)n, sizeof names[0], (int (*)(const void *, const void *))strcmp);
+    const char *shown_dir = here ? "scenes" : dir;
     for (int i = 0; i < n; i++) {
-        snprintf(shown[i], sizeof shown[i], "%s/%s", here ? "scenes" : dir, names[i]);
-        if ((int)strlen(shown[i]) > width) width = (int)strlen(shown[i]);
+        int len = (int)(strlen(shown_dir) + 1 + strlen(names[i]));
+        if (len > width) width = len;
     }
     for (int i = 0; i < scene_kind_count(); i++)
         printf("%-*s  %s\n", width, scene_kind_at(i)->name, scene_kind_at(i)->title);
     for (int i = 0; i < n; i++) {
         char path[PATH_MAX + 300], title[128], err[512];
         snprintf(path, sizeof path, "%s/%s", dir, names[i]);
+        char shown[PATH_MAX + 300];
+        snprintf(shown, sizeof shown, "%s/%s", shown_dir, names[i]);
         if (deck_is_path(path)) {   /* a lecture: its title and length */
             deck *dk = deck_peek(path, err, sizeof err);
             if (!dk) continue;
-            printf("%-*s  %s (deck, %d entries)\n", width, shown[i], dk->title[0] ? dk->title : "lecture deck", dk->n);
+            printf("%-*s  %s (deck, %d entries)\n", width, shown, dk->title[0] ? dk->title : "lecture deck", dk->n);
             deck_close(dk);
         } else if (preset_peek(path, NULL, 0, title, sizeof title)) {
-            printf("%-*s  %s\n", width, shown[i], title);
+            printf("%-*s  %s\n", width, shown, title);
         }
+    }
+    free(names);
+    if (fflush(stdout) != 0 || ferror(stdout)) {   /* a full disk, a closed pipe: not a silent success */
+        app_error("tensorstage: list: cannot write to standard output: %s", strerror(errno));
+        return APP_FAIL;
     }
     return APP_OK;
 }
@@ -169,6 +183,32 @@ static int cmd_check(int argc, char **argv) {
     return rc;
 }
 
+/* Writes the dump to path ("-": standard output) as a TS_OUT_ result. */
+static int dump_out(const ts_dump *d, const char *path, bool force, char *err, size_t errlen) {
+    char *text = ts_dump_to_string(d);
+    if (!text) {
+        if (strcmp(path, "-") == 0) path = "standard output";
+        return ts_dump_write(d, path, err, errlen) ? TS_OUT_FAILED : TS_OUT_OK;   /* says which value */
+    }
+    int rc = TS_OUT_OK;
+    if (strcmp(path, "-") == 0) {
+        if (fputs(text, stdout) < 0 || fflush(stdout) != 0) {
+            snprintf(err, errlen, "cannot write the dump to standard output: %s", strerror(errno));
+            rc = TS_OUT_FAILED;
+        }
+    } else {
+        char tmp[TS_PATH_MAX];
+        FILE *f = ts_out_open(path, tmp, sizeof tmp, err, errlen);
+        if (!f) rc = TS_OUT_FAILED;
+        else {
+            fputs(text, f);
+            rc = ts_out_close_publish(f, tmp, path, force, err, errlen);
+        }
+    }
+    free(text);
+    return rc;
+}
+
 static int cmd_dump(const app_options *o) {
     char err[512];
     scene *s = scene_open(o->scene, err, sizeof err);
@@ -180,7 +220,8 @@ static int cmd_dump(const app_options *o) {
         scene_close(s);
         return APP_USAGE;
     }
-    if (!ts_out_check(o->out, o->force, err, sizeof err)) {   /* before any work */
+    bool to_stdout = strcmp(o->out, "-") == 0;   /* as every Unix tool: '-' is standard output */
+    if (!to_stdout && !ts_out_check(o->out, o->force, err, sizeof err)) {   /* before any work */
         app_error("tensorstage: %s", err);
         scene_close(s);
         return APP_USAGE;
@@ -192,7 +233,7 @@ static int cmd_dump(const app_options *o) {
     if (s->kind->update) s->kind->update(s->state, &s->clock, &ui);
     ts_dump *d = ts_dump_new(s->kind->name, beat);
     if (s->kind->dump) s->kind->dump(s->state, &s->clock, d);
-    int rc = ts_dump_write(d, o->out, err, sizeof err) == 0 ? APP_OK : APP_FAIL;
+    int rc = dump_out(d, o->out, o->force, err, sizeof err);
     if (rc) app_error("tensorstage: %s", err);
     ts_dump_free(d);
     ui_shutdown(&ui);
@@ -331,13 +372,15 @@ int app_main(int argc, char **argv) {
 
     /* a data folder named but unusable is refused, not silently replaced */
     const char *data = getenv("TENSORSTAGE_DATA");
-    if (data) {
-        char shaders[TS_PATH_MAX], sh[128];
+    for (int i = 0; data && i < 3; i++) {   /* all of it, not only the first folder a frame needs */
+        static const char *const need[] = {"shaders", "assets", "scenes"};
+        char sub[TS_PATH_MAX], sh[128];
         struct stat st;
-        snprintf(shaders, sizeof shaders, "%s/shaders", data);
-        if (stat(shaders, &st) != 0 || !S_ISDIR(st.st_mode)) {
-            app_error("tensorstage: TENSORSTAGE_DATA=%s has no shaders/ folder (it must hold shaders/, "
-                      "assets/ and scenes/; unset it to use the built-in data)", ts_path_shown(data, sh, sizeof sh));
+        snprintf(sub, sizeof sub, "%s/%s", data, need[i]);
+        if (stat(sub, &st) != 0 || !S_ISDIR(st.st_mode)) {
+            app_error("tensorstage: TENSORSTAGE_DATA=%s has no %s/ folder (it must hold shaders/, "
+                      "assets/ and scenes/; unset it to use the built-in data)", ts_path_shown(data, sh, sizeof sh),
+                      need[i]);
             return APP_USAGE;
         }
     }

@@ -3,7 +3,7 @@
  *
  *   const rec_format *f = rec_format_for(o->out);         NULL: unknown extension
  *   if (!rec_options_ok(f, o, err, sizeof err)) ...        exit 2, before any work
- *   if (!rec_encoder_available(f->encoder)) ...            `ffmpeg -encoders` decides
+ *   rec_encoder_probe(f->encoder, rec_probe_limit_s(), &stop) `ffmpeg -encoders` decides
  *   rec_ffmpeg_argv(f, o, w, h, tmp, &args); execvp(args.argv[0], args.argv);
  *
  * Formats: .mp4 H.264 yuv420p (plays everywhere), .webm VP9 yuv420p, .gif
@@ -13,10 +13,14 @@
  * --crf and --preset are x264's and go with .mp4 only.
  */
 #include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 #include "app/encode.h"
 
@@ -70,31 +74,90 @@ bool rec_options_ok(const rec_format *f, const app_options *o, char *err, size_t
     return true;
 }
 
-bool rec_encoder_available(const char *encoder) {
+double rec_probe_limit_s(void) {
+    const char *v = getenv("TENSORSTAGE_FFMPEG_PROBE_S");
+    char *end;
+    double s = v ? strtod(v, &end) : 0;
+    return v && end != v && !*end && s > 0 && s <= 3600 ? s : 10;
+}
+
+static double now_s(void) {
+    struct timespec t;
+    clock_gettime(CLOCK_MONOTONIC, &t);
+    return (double)t.tv_sec + 1e-9 * (double)t.tv_nsec;
+}
+
+/* Is line (" V....D libx264   libx264 H.264 ...") the encoder's? */
+static bool lists_encoder(const char *line, const char *encoder) {
+    char flags[16], name[128];
+    return sscanf(line, " %15s %127s", flags, name) == 2 && strcmp(name, encoder) == 0;
+}
+
+rec_probe rec_encoder_probe(const char *encoder, double limit_s, volatile sig_atomic_t *stop) {
     int fds[2];
-    if (pipe(fds) != 0) return false;
+    if (pipe(fds) != 0) return REC_PROBE_FAILED;
     pid_t pid = fork();
     if (pid == 0) {
+        setpgid(0, 0);   /* its own group: killed whole when we give up on it */
+        signal(SIGINT, SIG_DFL);
+        signal(SIGTERM, SIG_DFL);
         dup2(fds[1], 1);
         close(fds[0]); close(fds[1]);
-        freopen("/dev/null", "w", stderr);
+        int null = open("/dev/null", O_WRONLY);
+        if (null >= 0) dup2(null, 2);
         execlp("ffmpeg", "ffmpeg", "-hide_banner", "-nostdin", "-encoders", (char *)NULL);
         _exit(127);
     }
     close(fds[1]);
-    if (pid < 0) { close(fds[0]); return false; }
-    FILE *f = fdopen(fds[0], "r");
-    bool found = false;
+    if (pid < 0) { close(fds[0]); return REC_PROBE_FAILED; }
+    setpgid(pid, pid);
+    rec_probe r = REC_PROBE_MISSING;
     char line[512];
-    /* lines look like " V....D libx264   libx264 H.264 ..." */
-    while (f && fgets(line, sizeof line, f)) {
-        char flags[16], name[128];
-        if (sscanf(line, " %15s %127s", flags, name) == 2 && strcmp(name, encoder) == 0) found = true;
+    size_t used = 0;
+    double deadline = now_s() + limit_s;
+    for (;;) {   /* read lines until the end, a stop or the deadline; wakes every 20 ms to look */
+        if (stop && *stop) { r = REC_PROBE_STOPPED; break; }
+        if (now_s() > deadline) { r = REC_PROBE_TIMEOUT; break; }
+        struct pollfd p = {.fd = fds[0], .events = POLLIN};
+        if (poll(&p, 1, 20) <= 0) continue;   /* nothing yet, or a signal */
+        ssize_t got = read(fds[0], line + used, sizeof line - 1 - used);
+        if (got < 0 && errno == EINTR) continue;
+        if (got <= 0) break;   /* the end of the list */
+        used += (size_t)got;
+        line[used] = 0;
+        char *start = line, *nl;
+        while ((nl = strchr(start, '\n'))) {
+            *nl = 0;
+            if (lists_encoder(start, encoder)) r = REC_PROBE_FOUND;
+            start = nl + 1;
+        }
+        used = strlen(start);
+        memmove(line, start, used + 1);
+        if (used == sizeof line - 1) used = 0;   /* a line longer than any encoder's: not one */
     }
-    if (f) fclose(f); else close(fds[0]);
+    if (r == REC_PROBE_MISSING && used && lists_encoder(line, encoder)) r = REC_PROBE_FOUND;
+    close(fds[0]);
+    if (r == REC_PROBE_STOPPED || r == REC_PROBE_TIMEOUT) kill(-pid, SIGKILL);
     int status;
     while (waitpid(pid, &status, 0) < 0 && errno == EINTR) {}
-    return found;
+    if (r == REC_PROBE_MISSING && (!WIFEXITED(status) || WEXITSTATUS(status) == 127)) r = REC_PROBE_FAILED;
+    return r;
+}
+
+int rec_wait_ffmpeg(pid_t pid, volatile sig_atomic_t *stop) {
+    int status = 0;
+    bool killed = false;
+    for (;;) {
+        pid_t got = waitpid(pid, &status, WNOHANG);
+        if (got == pid || (got < 0 && errno != EINTR)) return status;
+        if (stop && *stop && !killed) {
+            kill(-pid, SIGKILL);
+            kill(pid, SIGKILL);
+            killed = true;
+        }
+        struct timespec t = {0, 10 * 1000000L};
+        nanosleep(&t, NULL);
+    }
 }
 
 static void add(rec_args *a, const char *s) {

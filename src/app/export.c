@@ -126,11 +126,14 @@ export *export_open(const export_desc *d, char *err, size_t errlen) {
     pthread_cond_init(&x->cv, &ca);
     pthread_condattr_destroy(&ca);
     pthread_mutex_init(&x->mu, NULL);
-    /* the worker starts with SIGINT and SIGTERM blocked, so the GL thread gets them */
+    /* the worker starts with the stop signals blocked, so the GL thread gets them;
+     * a SIGPIPE of its own (ffmpeg gone) stays pending and its write fails with EPIPE */
     sigset_t block, old;
     sigemptyset(&block);
     sigaddset(&block, SIGINT);
     sigaddset(&block, SIGTERM);
+    sigaddset(&block, SIGHUP);
+    sigaddset(&block, SIGPIPE);
     pthread_sigmask(SIG_BLOCK, &block, &old);
     int rc = pthread_create(&x->worker, NULL, worker_main, x);
     pthread_sigmask(SIG_SETMASK, &old, NULL);

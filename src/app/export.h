@@ -15,7 +15,7 @@
  * frame i-1 is mapped and handed to a worker thread, which calls the sink
  * with it (ffmpeg's pipe, a PNG file) while frame i+1 is drawn. Frames reach
  * the sink one at a time, in order, exactly as drawn. The worker never gets
- * SIGINT or SIGTERM: the caller's thread sees them, stops pushing, and must
+ * the stop signals (SIGINT, SIGTERM, SIGHUP, SIGPIPE): the caller's thread sees them, stops pushing, and must
  * unblock a sink that waits on its output (record kills ffmpeg) before
  * export_close, which drops the frames not yet written and joins.
  *

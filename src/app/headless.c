@@ -61,29 +61,46 @@ typedef struct headless {
     double started, shown;     /* progress: when the frames started, when last shown */
 } headless;
 
-/* ---- stopping on SIGINT / SIGTERM ------------------------------------------ */
+/* ---- stopping on SIGINT, SIGTERM, SIGHUP, SIGPIPE ---------------------------- */
 
 static volatile sig_atomic_t stop_signal;
 
 static void on_stop_signal(int sig) { stop_signal = sig; }
 
-/* No SA_RESTART: a write blocked on ffmpeg's pipe returns, and the loop sees
- * the flag. Called again after SDL starts, in case it installed its own. */
+/* SIGHUP (a closed terminal or ssh session) and SIGPIPE (stderr read by a
+ * pipe that closed) stop a run as SIGTERM does. SA_RESTART, so a signal
+ * never cuts a read short into a wrong diagnosis; the waits that must see
+ * the flag (export.c's, ffmpeg's probe and exit) wake at least every 20 ms.
+ * Called again after SDL starts, in case it installed its own. */
 static void catch_stop_signals(void) {
     setenv("SDL_NO_SIGNAL_HANDLERS", "1", 1);
     struct sigaction sa;
     memset(&sa, 0, sizeof sa);
     sa.sa_handler = on_stop_signal;
+    sa.sa_flags = SA_RESTART;
     sigemptyset(&sa.sa_mask);
-    sigaction(SIGINT, &sa, NULL);
-    sigaction(SIGTERM, &sa, NULL);
+    static const int sigs[] = {SIGINT, SIGTERM, SIGHUP, SIGPIPE};
+    for (size_t i = 0; i < sizeof sigs / sizeof sigs[0]; i++) sigaction(sigs[i], &sa, NULL);
+}
+
+static const char *signal_name(int sig) {
+    return sig == SIGINT ? "SIGINT (Ctrl-C)" : sig == SIGHUP ? "SIGHUP" : sig == SIGPIPE ? "SIGPIPE" : "SIGTERM";
 }
 
 /* One line for a stopped run; the exit code shells expect (130 for SIGINT). */
 static int stopped(const char *what, long done, long n) {
     app_error("tensorstage: %s stopped by %s after %ld of %ld frames; nothing was written",
-            what, stop_signal == SIGINT ? "SIGINT (Ctrl-C)" : "SIGTERM", done, n);
+            what, signal_name(stop_signal), done, n);
     return 128 + stop_signal;
+}
+
+/* Test hook (TENSORSTAGE_HOLD=frame:K:FILE, see fileio.h): waits before
+ * frame K. True if a stop signal came. */
+static bool hold_before_frame(long i) {
+    char point[32];
+    snprintf(point, sizeof point, "frame:%ld", i);
+    ts_test_hold(point, &stop_signal);
+    return stop_signal != 0;
 }
 
 /* ---- progress ------------------------------------------------------------- */
@@ -266,6 +283,8 @@ static void frame_path(char *path, size_t len, const char *dir, long i) {
     snprintf(path, len, "%s/frame-%05ld.png", dir, i);
 }
 
+static void frame_name(void *dir, long i, char *path, size_t len) { frame_path(path, len, dir, i); }
+
 /* render: the folder can be written (or made), and none of the n frames the
  * run will write exists unless force. One line and false if not. */
 static bool render_outputs_ok(const app_options *o, long n, char *err, size_t errlen) {
@@ -323,8 +342,7 @@ static int render_still(headless *H, const app_options *o) {
         deck_close(H->deck);
         return APP_USAGE;
     }
-    int rc = headless_gl(H, o);
-    if (rc) return rc;
+    if (headless_gl(H, o)) return APP_FAIL;
     H->s->clock = scene_clock_beat(k, beat - 1, 1e9);
     headless_draw(H);
     size_t n = (size_t)H->w * (size_t)H->h;
@@ -336,13 +354,14 @@ static int render_still(headless *H, const app_options *o) {
         if (H->theme.bg.a <= 0) export_straight_alpha(px, n);
     }
     bool ok = f && gfx_png_write_stream(f, o->out, px, H->w, H->h, err, sizeof err);
-    if (f && ok) ok = ts_out_close_commit(f, tmp, o->out, err, sizeof err);
+    int rc = ok ? APP_OK : APP_FAIL;
+    if (f && ok) rc = ts_out_close_publish(f, tmp, o->out, o->force, err, sizeof err);
     else if (f) ts_out_close_discard(f, tmp);
-    if (!ok) app_error("tensorstage: %s", err);
+    if (rc) app_error("tensorstage: %s", err);
     else fprintf(stderr, "rendered the end of beat %d of %s at %dx%d to %s\n", beat, k->name, H->w, H->h, o->out);
     free(px);
     headless_close(H);
-    return ok ? APP_OK : APP_FAIL;
+    return rc;
 }
 
 int app_render(const app_options *o) {
@@ -368,20 +387,18 @@ int app_render(const app_options *o) {
         return APP_USAGE;
     }
     if ((rc = headless_gl(&H, o))) return rc;
-    struct stat st;
     bool made = false;
-    if (stat(o->out, &st) != 0) {   /* only once all is well */
-        if (mkdir(o->out, 0777) != 0) {
-            app_error("tensorstage: %s: cannot create folder: %s", o->out, strerror(errno));
-            headless_close(&H);
-            return APP_FAIL;
-        }
-        made = true;
+    if (mkdir(o->out, 0777) == 0) made = true;   /* only once all is well */
+    else if (errno != EEXIST) {   /* EEXIST: it was there, or another run just made it; a file there fails below */
+        app_error("tensorstage: %s: cannot create folder: %s", o->out, strerror(errno));
+        headless_close(&H);
+        return APP_FAIL;
     }
     long done = 0;   /* frames drawn and pushed: each may have a temporary */
     export *x = headless_export(&H, write_frame_temp, (void *)o->out);
     if (!x) rc = APP_FAIL;
     for (bool go = x != NULL; go && done < n && !stop_signal; done++) {
+        if (hold_before_frame(done)) break;
         headless_frame(&H, o, done);
         go = export_push(x);
         progress(&H, "rendering", done + 1, n);
@@ -393,22 +410,15 @@ int app_render(const app_options *o) {
     export_close(x);   /* the worker is joined: no temporary appears after this */
     progress_end(&H);
     bool interrupted = stop_signal != 0;
-    long published = 0;
-    if (!rc && !interrupted) {   /* every frame is complete: publish them all */
-        for (; published < n; published++) {
-            frame_path(path, sizeof path, o->out, published);
+    if (!rc && !interrupted) {   /* every frame is complete: publish them all, or none */
+        rc = ts_out_publish_set(n, frame_name, (void *)o->out, o->force, err, sizeof err);
+        if (rc) app_error("tensorstage: %s; nothing was written", err);
+    } else {
+        for (long i = 0; i < done; i++) {   /* the temporaries of the frames made */
+            frame_path(path, sizeof path, o->out, i);
             ts_out_temp_name(path, tmp, sizeof tmp);
-            if (!ts_out_commit(tmp, path, err, sizeof err)) {
-                app_error("tensorstage: %s", err);
-                rc = APP_FAIL;
-                break;
-            }
+            unlink(tmp);
         }
-    }
-    for (long i = published; i < done; i++) {   /* temporaries left unpublished */
-        frame_path(path, sizeof path, o->out, i);
-        ts_out_temp_name(path, tmp, sizeof tmp);
-        unlink(tmp);
     }
     if (made && (rc || interrupted)) rmdir(o->out);   /* only if empty */
     if (!rc && interrupted) rc = stopped("render", done, n);
@@ -501,11 +511,20 @@ int app_record(const app_options *o) {
         headless_drop(&H);
         return APP_FAIL;
     }
-    if (!rec_encoder_available(fmt->encoder)) {
-        app_error("tensorstage: this ffmpeg has no %s encoder, which %s needs ('ffmpeg -encoders' lists "
-                  "what it has); choose another format", fmt->encoder, fmt->name);
+    double limit = rec_probe_limit_s();
+    rec_probe probe = rec_encoder_probe(fmt->encoder, limit, &stop_signal);
+    if (probe != REC_PROBE_FOUND) {
         headless_drop(&H);
-        return APP_USAGE;
+        if (probe == REC_PROBE_STOPPED) return stopped("record", 0, H.frames);
+        if (probe == REC_PROBE_MISSING) {
+            app_error("tensorstage: this ffmpeg has no %s encoder, which %s needs ('ffmpeg -encoders' lists "
+                      "what it has); choose another format", fmt->encoder, fmt->name);
+            return APP_USAGE;
+        }
+        if (probe == REC_PROBE_TIMEOUT)
+            app_error("tensorstage: 'ffmpeg -encoders' did not answer within %g s; nothing was written", limit);
+        else app_error("tensorstage: cannot run 'ffmpeg -encoders' to look for %s; nothing was written", fmt->encoder);
+        return APP_FAIL;
     }
     if ((rc = headless_gl(&H, o))) return rc;
 
@@ -518,12 +537,13 @@ int app_record(const app_options *o) {
     FILE *ffmpeg_err = tmpfile();   /* ffmpeg's messages, summed up in our one line */
     int fds[2];
     if (pipe(fds) != 0) { perror("tensorstage: pipe"); headless_close(&H); return APP_FAIL; }
-    signal(SIGPIPE, SIG_IGN);
     pid_t pid = fork();
     if (pid == 0) {
         setpgid(0, 0);   /* a terminal's Ctrl-C reaches tensorstage, which stops ffmpeg itself */
         signal(SIGINT, SIG_DFL);
         signal(SIGTERM, SIG_DFL);
+        signal(SIGHUP, SIG_DFL);
+        signal(SIGPIPE, SIG_DFL);
         dup2(fds[0], 0);
         close(fds[0]); close(fds[1]);
         if (ffmpeg_err) dup2(fileno(ffmpeg_err), 2);
@@ -531,6 +551,7 @@ int app_record(const app_options *o) {
         _exit(127);
     }
     close(fds[0]);
+    if (pid > 0) setpgid(pid, pid);   /* as the child does: no moment where kill(-pid) misses it */
 #ifdef F_SETPIPE_SZ
     fcntl(fds[1], F_SETPIPE_SZ, 1 << 20);   /* fewer trips between us and ffmpeg (Linux; best effort) */
 #endif
@@ -547,6 +568,7 @@ int app_record(const app_options *o) {
     export *x = headless_export(&H, write_to_ffmpeg, &fds[1]);
     bool ok = x != NULL;
     for (; done < n && ok && !stop_signal; done++) {
+        if (hold_before_frame(done)) break;
         headless_frame(&H, o, done);
         if (o->subtitles) subtitle_cues_add(&cues, H.s, done);
         ok = export_push(x);
@@ -554,13 +576,12 @@ int app_record(const app_options *o) {
     }
     char why[512] = "";
     if (ok && !stop_signal) ok = export_finish(x, why, sizeof why);
-    if (stop_signal) kill(pid, SIGKILL);   /* unblocks the worker; its output is discarded anyway */
+    if (stop_signal) kill(-pid, SIGKILL);  /* unblocks the worker; its output is discarded anyway */
     else if (!ok) kill(pid, SIGTERM);      /* the export failed: ffmpeg must not wait for more */
     double busy = scene_seconds() - t0 - (x ? export_wait_seconds(x) : 0);
     export_close(x);   /* the worker is joined on every path */
     close(fds[1]);
-    int status = 0;
-    while (waitpid(pid, &status, 0) < 0 && errno == EINTR) {}
+    int status = rec_wait_ffmpeg(pid, &stop_signal);   /* a signal while ffmpeg finishes stops it at once */
     double total = scene_seconds() - t0;
     progress_end(&H);
     char subs_tmp[2][TS_PATH_MAX];
@@ -583,11 +604,9 @@ int app_record(const app_options *o) {
         app_error("tensorstage: %s; nothing was written", err);
         unlink(tmp);
         rc = APP_FAIL;
-    } else if (!ts_out_commit_all((const char *const[]){tmp, subs_tmp[0], subs_tmp[1]},
-                                  (const char *const[]){o->out, subs[0], subs[1]}, o->subtitles ? 3 : 1,
-                                  err, sizeof err)) {
+    } else if ((rc = ts_out_publish_all((const char *const[]){o->out, subs[0], subs[1]}, o->subtitles ? 3 : 1,
+                                        o->force, err, sizeof err))) {
         app_error("tensorstage: %s; nothing was written", err);
-        rc = APP_FAIL;
     } else {
         fprintf(stderr, "recorded %ld frames at %s, %d fps in %.1f s: %.1f frames/s exported; "
                         "drawing and reading back %.1f ms/frame (%.0f frames/s alone)\n",
@@ -643,7 +662,7 @@ int app_bench(const app_options *o) {
     if (stop_signal) {
         free(ms); free(part); free(beat);
         headless_close(&H);
-        app_error("tensorstage: bench stopped by %s", stop_signal == SIGINT ? "SIGINT (Ctrl-C)" : "SIGTERM");
+        app_error("tensorstage: bench stopped by %s", signal_name(stop_signal));
         return 128 + stop_signal;
     }
     /* each beat's own frames: where a story is slow, not only how much */

@@ -103,12 +103,7 @@ FILE *ts_out_open(const char *path, char *tmp, size_t tmplen, char *err, size_t 
 }
 
 bool ts_out_commit(const char *tmp, const char *path, char *err, size_t errlen) {
-    if (rename(tmp, path) == 0) return true;
-    char sh[128];
-    snprintf(err, errlen, "%s: cannot rename the finished file into place: %s",
-             ts_path_shown(path, sh, sizeof sh), strerror(errno));
-    unlink(tmp);
-    return false;
+    return ts_out_publish(tmp, path, false, err, errlen) == TS_OUT_OK;
 }
 
 bool ts_out_close(FILE *f, const char *tmp, const char *path, char *err, size_t errlen) {
@@ -127,13 +122,9 @@ bool ts_out_close_commit(FILE *f, const char *tmp, const char *path, char *err, 
     return ts_out_close(f, tmp, path, err, errlen) && ts_out_commit(tmp, path, err, errlen);
 }
 
-bool ts_out_commit_all(const char *const *tmp, const char *const *path, int n, char *err, size_t errlen) {
-    int i = 0;
-    while (i < n && ts_out_commit(tmp[i], path[i], err, errlen)) i++;   /* a failed one removes its temporary */
-    if (i == n) return true;
-    for (int k = 0; k < i; k++) unlink(path[k]);
-    for (int k = i + 1; k < n; k++) unlink(tmp[k]);
-    return false;
+int ts_out_close_publish(FILE *f, const char *tmp, const char *path, bool force, char *err, size_t errlen) {
+    if (!ts_out_close(f, tmp, path, err, errlen)) return TS_OUT_FAILED;
+    return ts_out_publish(tmp, path, force, err, errlen);
 }
 
 void ts_out_close_discard(FILE *f, const char *tmp) {
@@ -186,24 +177,44 @@ static bool probe_dir(const char *dir, const char *shown_for, char *err, size_t 
     return true;
 }
 
+/* Does the last part of path fit a name on dir's file system? */
+static bool name_fits(const char *dir, const char *base, const char *shown, char *err, size_t errlen) {
+    long max = pathconf(dir, _PC_NAME_MAX);
+    if (max <= 0) max = 255;
+    size_t n = strlen(base);
+    while (n > 1 && base[n - 1] == '/') n--;
+    if ((long)n <= max) return true;
+    snprintf(err, errlen, "%s: the name is %zu bytes long; this file system allows %ld", shown, n, max);
+    return false;
+}
+
 bool ts_out_check(const char *path, bool force, char *err, size_t errlen) {
     char dir[TS_PATH_MAX], sh[128];
     const char *base;
     const char *shown = ts_path_shown(path, sh, sizeof sh);
     split_path(path, dir, sizeof dir, &base);
     struct stat st;
-    if (!base[0] || (stat(path, &st) == 0 && S_ISDIR(st.st_mode))) {
+    bool exists = lstat(path, &st) == 0;   /* a link is looked at, not followed */
+    if (!base[0] || (exists && S_ISDIR(st.st_mode))) {
         snprintf(err, errlen, "%s: is a folder; give a file name", shown);
         return false;
     }
-    if (stat(path, &st) == 0 && !force) {
-        snprintf(err, errlen, "%s: already exists (use --force to overwrite)", shown);
+    if (exists && !force) {
+        snprintf(err, errlen, "%s: already exists%s (use --force to overwrite)", shown,
+                 S_ISLNK(st.st_mode) ? " as a link" : "");
+        return false;
+    }
+    if (exists && !S_ISREG(st.st_mode)) {
+        snprintf(err, errlen, "%s: is %s; --force replaces only regular files", shown,
+                 S_ISLNK(st.st_mode) ? "a link" : S_ISFIFO(st.st_mode) ? "a pipe (FIFO)"
+                 : S_ISCHR(st.st_mode) || S_ISBLK(st.st_mode) ? "a device" : "not a regular file");
         return false;
     }
     if (stat(dir, &st) != 0 || !S_ISDIR(st.st_mode)) {
         snprintf(err, errlen, "%s: the folder it goes in does not exist", shown);
         return false;
     }
+    if (!name_fits(dir, base, shown, err, errlen)) return false;
     if (!probe_dir(dir, path, err, errlen)) return false;
     ts_out_clean_stale(dir);
     return true;
@@ -232,5 +243,5 @@ bool ts_out_check_dir(const char *dir, char *err, size_t errlen) {
         snprintf(err, errlen, "%s: the folder it goes in does not exist", shown);
         return false;
     }
-    return probe_dir(up, dir, err, errlen);
+    return name_fits(up, base, shown, err, errlen) && probe_dir(up, dir, err, errlen);
 }

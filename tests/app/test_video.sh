@@ -139,8 +139,8 @@ pid=$!
 for ((i = 0; i < 1200; i++)); do [ -e "$T/bin/hold.started" ] && break; sleep 0.05; done
 mkdir "$T/u.vtt"; touch "$T/bin/hold.go"
 wait $pid; rc=$?
-check "a subtitle that cannot be renamed: exit 1" "1" "$rc"
-check "... one line saying so" "tensorstage: $T/u.vtt: cannot rename the finished file into place: Is a directory; nothing was written" \
+check "a subtitle whose name became a folder: exit 2" "2" "$rc"
+check "... one line saying so" "tensorstage: $T/u.vtt: a folder appeared at this name during the run; nothing was written" \
   "$(cat "$T/bin/err")"
 check "... and nothing else under a final name, no temporary" "u.vtt" "$(ls -A "$T" | grep '^u\.\|^\.u\.')"
 rmdir "$T/u.vtt"
