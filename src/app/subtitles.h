@@ -4,7 +4,7 @@
  *   subtitle_cues c = {0};
  *   for each frame i: subtitle_cues_add(&c, scene_shown, i);
  *   subtitle_write_temps(&c, frames, fps, srt, vtt, srt_tmp, vtt_tmp, err, sizeof err);
- *   ts_out_commit_all(...) with the video: all three files land, or none
+ *   ts_out_publish_all(...) with the video: all three files land, or none
  *   subtitle_cues_free(&c);
  */
 #ifndef TS_APP_SUBTITLES_H

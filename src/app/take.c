@@ -181,7 +181,7 @@ bool take_write(const take *t, const char *path, char *err, size_t errlen) {
     }
     for (long i = 0; i < t->n; i++) put_event(f, &t->ev[i]);
     fputs("end\n", f);
-    return ts_out_close_commit(f, tmp, path, err, errlen);
+    return ts_out_close_publish(f, tmp, path, false, err, errlen) == TS_OUT_OK;   /* never over another take */
 }
 
 /* ---- reading ------------------------------------------------------------------ */

@@ -103,7 +103,7 @@ FILE *ts_out_open(const char *path, char *tmp, size_t tmplen, char *err, size_t 
 }
 
 bool ts_out_commit(const char *tmp, const char *path, char *err, size_t errlen) {
-    return ts_out_publish(tmp, path, false, err, errlen) == TS_OUT_OK;
+    return ts_out_publish(tmp, path, true, err, errlen) == TS_OUT_OK;
 }
 
 bool ts_out_close(FILE *f, const char *tmp, const char *path, char *err, size_t errlen) {

@@ -16,7 +16,7 @@
  *   if (!ts_out_check(path, force, err, sizeof err)) -> user's mistake (exit 2)
  *   FILE *f = ts_out_open(path, tmp, sizeof tmp, err, sizeof err);
  *   ... write to f ...
- *   ts_out_close_commit(f, tmp, path, err, sizeof err)  or  ts_out_close_discard(f, tmp)
+ *   ts_out_close_publish(f, tmp, path, force, err, sizeof err)  or  ts_out_close_discard(f, tmp)
  *
  * Inputs are opened with ts_in_open: non-blocking, and only a regular file is
  * accepted, so a FIFO or a device named as an input is refused at once
@@ -62,9 +62,10 @@ void ts_out_temp_name(const char *path, char *tmp, size_t tmplen);
 FILE *ts_out_open(const char *path, char *tmp, size_t tmplen, char *err, size_t errlen);
 
 /* Publishes a complete temporary (made by ts_out_open or named by
- * ts_out_temp_name) as path without replacing anything: if path exists now,
- * even if it appeared during the run, false; on failure the temporary is
- * removed. */
+ * ts_out_temp_name) as path, replacing a regular file there (the caller
+ * decided that, with ts_out_check: library writers, tests, trainers); on
+ * failure the temporary is removed. The app's outputs use ts_out_publish*
+ * with the user's --force instead, which never replace without it. */
 bool ts_out_commit(const char *tmp, const char *path, char *err, size_t errlen);
 
 /* Results of the publishing calls below, chosen to be exit codes. */
@@ -97,8 +98,8 @@ void ts_test_hold(const char *point, const volatile sig_atomic_t *stop);
  * and false returned; on success it waits, complete, for a commit. */
 bool ts_out_close(FILE *f, const char *tmp, const char *path, char *err, size_t errlen);
 
-/* Closes f (reporting a failed flush), then ts_out_commit (never
- * replacing); on any failure the temporary is removed and false returned. */
+/* Closes f (reporting a failed flush), then ts_out_commit; on any failure
+ * the temporary is removed and false returned. */
 bool ts_out_close_commit(FILE *f, const char *tmp, const char *path, char *err, size_t errlen);
 
 /* ts_out_close, then ts_out_publish: a TS_OUT_ result. */
