@@ -18,6 +18,7 @@
 #include "kernel/fileio.h"
 #include "app/deck.h"
 #include "app/encode.h"
+#include "app/startup.h"
 #include "app/take.h"
 
 static const char usage[] =
@@ -312,6 +313,7 @@ static int export_combination(const app_options *o, const char *cmd) {
 
 int app_main(int argc, char **argv) {
     scene_seconds();   /* start the clock for start-up measurements */
+    startup_begin();
     app_options o = {.theme = &ui_theme_dark};
     char *positional[64];
     static const char *sets[64];   /* --set: live as long as the scenes */

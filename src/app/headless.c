@@ -40,6 +40,7 @@
 #include "app/deck.h"
 #include "app/encode.h"
 #include "app/export.h"
+#include "app/startup.h"
 #include "app/subtitles.h"
 #include "app/take.h"
 
@@ -194,9 +195,13 @@ static int headless_gl(headless *H, const app_options *o) {
                                                 .hidden = true}, err, sizeof err);
     catch_stop_signals();
     if (!H->win) goto fail;
+    startup_mark("window + GL context");
     char shaders[4200];
     snprintf(shaders, sizeof shaders, "%s/shaders", scene_data_dir());
     if (!gfx_init(&(gfx_desc){.shader_dir = shaders}, err, sizeof err)) goto fail_win;
+    gfx_init_split split = gfx_init_times();
+    startup_add("shaders", split.shaders_wall, split.shaders_cpu);
+    startup_add("fonts", split.fonts_wall, split.fonts_cpu);
     H->target = gfx_target_new(o->width, o->height, err, sizeof err);
     if (!H->target) goto fail_gfx;
     H->w = o->width; H->h = o->height;
@@ -207,6 +212,7 @@ static int headless_gl(headless *H, const app_options *o) {
     H->frame = (app_frame_opts){.theme = &H->theme, .captions = !o->no_captions, .view = {.zoom = 1}};
     H->tty = isatty(2);
     H->started = scene_seconds();
+    startup_mark("other GL setup");
     return APP_OK;
 fail_gfx:
     if (H->target) gfx_target_free(H->target);
@@ -636,6 +642,7 @@ int app_bench(const app_options *o) {
     catch_stop_signals();
     headless H;
     int rc = headless_scene(&H, o, 300);
+    startup_mark("scene init");
     if (rc || (rc = headless_gl(&H, o))) return rc;
     long n = H.frames;
     double *ms = malloc(sizeof(double) * (size_t)n), *part = malloc(sizeof(double) * (size_t)n);
@@ -652,8 +659,10 @@ int app_bench(const app_options *o) {
         headless_draw(&H);
         gfx_read_pixels(1, 1, px);   /* wait for the GPU: a frame is done when it can be read */
         double b = scene_seconds();
-        if (i < 0) startup = b;
-        else {
+        if (i < 0) {
+            startup = b;
+            startup_mark("first frame");
+        } else {
             ms[i] = 1e3 * (b - a);
             beat[i] = H.s->clock.beat;
         }
@@ -682,6 +691,16 @@ int app_bench(const app_options *o) {
     printf("frame time: median %.2f ms, p95 %.2f ms, mean %.2f ms\n", med, p95, sum / (double)n);
     printf("fps: %.1f (median), %.1f (p95)\n", 1e3 / med, 1e3 / p95);
     printf("start-up: %.0f ms from launch to the first finished frame\n", 1e3 * startup);
+    /* where it went: wall and CPU (all threads) per phase, memory at its end */
+    double wall = 0, cpu = 0;
+    printf("  %-22s %8s %8s %8s\n", "phase", "wall ms", "CPU ms", "RSS MB");
+    for (int i = 0; i < startup_count(); i++) {
+        const startup_phase *p = startup_at(i);
+        printf("  %-22s %8.1f %8.1f %8.1f\n", p->name, 1e3 * p->wall_s, 1e3 * p->cpu_s, p->rss_mb);
+        wall += p->wall_s;
+        cpu += p->cpu_s;
+    }
+    printf("  %-22s %8.1f %8.1f %8.1f peak\n", "total", 1e3 * wall, 1e3 * cpu, startup_peak_mb());
     if (H.s->kind->work) {   /* over the measured frames, per second of their time */
         long w = H.s->kind->work(H.s->state) - work0;
         printf("%s: %ld in %ld frames, %.0f per second\n", H.s->kind->work_name, w, n, 1e3 * (double)w / sum);

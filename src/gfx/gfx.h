@@ -79,6 +79,11 @@ typedef struct gfx_desc {
 
 bool gfx_init(const gfx_desc *d, char *err, size_t errlen);
 void gfx_shutdown(void);
+/* Where the last gfx_init's time went, wall and process CPU seconds:
+ * compiling and linking the shader programs, opening the fonts (fontconfig
+ * and SDL2_ttf); the rest of it is neither (bench's start-up split). */
+typedef struct gfx_init_split { double shaders_wall, shaders_cpu, fonts_wall, fonts_cpu; } gfx_init_split;
+gfx_init_split gfx_init_times(void);
 
 /* Starts a frame on the bound framebuffer of fb_w x fb_h pixels: sizes the
  * canvas for its aspect (see above), clears it to letterbox, fills the canvas

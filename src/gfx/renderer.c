@@ -24,8 +24,21 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 gfx_state gfx_st;
+static gfx_init_split init_split;
+
+static void clocks(double *wall, double *cpu)
+{
+    struct timespec a, b;
+    clock_gettime(CLOCK_MONOTONIC, &a);
+    clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &b);
+    *wall = (double)a.tv_sec + 1e-9 * (double)a.tv_nsec;
+    *cpu = (double)b.tv_sec + 1e-9 * (double)b.tv_nsec;
+}
+
+gfx_init_split gfx_init_times(void) { return init_split; }
 
 enum { PROG_BATCH, PROG_GLYPH, PROG_HEAT };
 
@@ -105,6 +118,8 @@ bool gfx_init(const gfx_desc *d, char *err, size_t errlen)
     gfx_st.design_h = d->canvas_h > 0 ? 0.0f : gfx_st.canvas_h;
 
     char dir[4096];
+    double w0, c0, w1, c1;
+    clocks(&w0, &c0);
     if (!gfx_shader_dir_find(d->shader_dir, dir, sizeof dir, err, errlen)) return false;
     gfx_st.prog_batch = gfx_shader_program(dir, "batch", "batch", err, errlen);
     if (!gfx_st.prog_batch) return false;
@@ -128,6 +143,9 @@ bool gfx_init(const gfx_desc *d, char *err, size_t errlen)
     glUniform1i(gfx_st.u_heat_tex, 0);
     glUniform3fv(gfx_st.u_heat_stops, GFX_CMAP_COUNT * GFX_CMAP_STOPS, gfx_cmap_table());
     glUseProgram(0);
+    clocks(&w1, &c1);
+    init_split.shaders_wall = w1 - w0;
+    init_split.shaders_cpu = c1 - c0;
 
     glGenVertexArrays(1, &B.vao);
     glGenBuffers(1, &B.vbo);
@@ -148,7 +166,11 @@ bool gfx_init(const gfx_desc *d, char *err, size_t errlen)
     glVertexAttribPointer(4, 4, GL_UNSIGNED_BYTE, GL_FALSE, stride, (void *)offsetof(gfx_vertex, kind));
     glBindVertexArray(0);
 
+    clocks(&w0, &c0);
     if (!gfx_font_init(d, err, errlen)) goto fail;
+    clocks(&w1, &c1);
+    init_split.fonts_wall = w1 - w0;
+    init_split.fonts_cpu = c1 - c0;
     if (!gfx_heatmap_init(err, errlen)) goto fail;
     gfx_st.inited = true;
     /* A usable mapping even before the first frame (e.g. for measuring). */
