@@ -11,10 +11,13 @@
  *     hinting: crisp vertical stems, unchanged horizontal metrics).
  *
  * Glyphs are rasterised once per (face, pixel size, code point) into one
- * R8 atlas texture (coverage), packed on shelves with a zero border so linear
- * sampling never bleeds. When the atlas or its table is full, the batch is
- * flushed and the atlas starts over (deterministic: the pixels of a glyph do
- * not depend on where it sits in the atlas).
+ * R8 atlas texture (coverage), packed on shelves, each uploaded with its own
+ * zero border so linear sampling never bleeds (texels no glyph was written to
+ * are never sampled, so the atlas starts undefined, not cleared). When the
+ * atlas or its table is full, the batch is flushed and the atlas starts over
+ * (deterministic: the pixels of a glyph do not depend on where it sits in the
+ * atlas); the atlas starts at 1024 x 1024, which one 1080p frame's text
+ * fits, and the first time it fills it grows to 2048 x 2048 (4K exports).
  *
  * Code points a face lacks map to U+FFFD (or '?'); control characters to a
  * space.
@@ -29,7 +32,8 @@
 #include <string.h>
 
 #define GFX_REF_PX 1000
-#define ATLAS_SIZE 2048
+#define ATLAS_START 1024          /* 1 MB: a 1080p frame's glyphs fit */
+#define ATLAS_MAX 2048            /* grown to once, when the first fills */
 #define GLYPH_TABLE_CAP 16384     /* power of two; reset at half full */
 #define METRIC_TABLE_CAP 8192
 
@@ -53,6 +57,7 @@ static struct {
     int nglyphs;
 
     GLuint atlas;
+    int atlas_size;
     int shelf_x, shelf_y, shelf_h;
     uint8_t *scratch;             /* one padded glyph bitmap */
     size_t scratch_cap;
@@ -109,6 +114,19 @@ static void clear_glyphs(void)
     F.shelf_h = 0;
 }
 
+/* (Re)specifies the atlas at size x size, contents undefined. */
+static void atlas_alloc(int size)
+{
+    F.atlas_size = size;
+    glBindTexture(GL_TEXTURE_2D, F.atlas);
+    glTexImage2D(GL_TEXTURE_2D, 0, GL_R8, size, size, 0, GL_RED, GL_UNSIGNED_BYTE, NULL);
+    glTexParameteri(GL_TEXTURE_2D, GL_TEXTURE_MIN_FILTER, GL_LINEAR);
+    glTexParameteri(GL_TEXTURE_2D, GL_TEXTURE_MAG_FILTER, GL_LINEAR);
+    glTexParameteri(GL_TEXTURE_2D, GL_TEXTURE_WRAP_S, GL_CLAMP_TO_EDGE);
+    glTexParameteri(GL_TEXTURE_2D, GL_TEXTURE_WRAP_T, GL_CLAMP_TO_EDGE);
+    glBindTexture(GL_TEXTURE_2D, 0);
+}
+
 bool gfx_font_init(const gfx_desc *d, char *err, size_t errlen)
 {
     static const char *patterns[GFX_FONT_COUNT] = {
@@ -163,23 +181,8 @@ bool gfx_font_init(const gfx_desc *d, char *err, size_t errlen)
         return false;
     }
 
-    uint8_t *zero = calloc((size_t)ATLAS_SIZE * ATLAS_SIZE, 1);
-    if (!zero) {
-        snprintf(err, errlen, "out of memory for the glyph atlas");
-        gfx_font_shutdown();
-        return false;
-    }
     glGenTextures(1, &F.atlas);
-    glBindTexture(GL_TEXTURE_2D, F.atlas);
-    glPixelStorei(GL_UNPACK_ALIGNMENT, 1);
-    glTexImage2D(GL_TEXTURE_2D, 0, GL_R8, ATLAS_SIZE, ATLAS_SIZE, 0, GL_RED,
-                 GL_UNSIGNED_BYTE, zero);
-    free(zero);
-    glTexParameteri(GL_TEXTURE_2D, GL_TEXTURE_MIN_FILTER, GL_LINEAR);
-    glTexParameteri(GL_TEXTURE_2D, GL_TEXTURE_MAG_FILTER, GL_LINEAR);
-    glTexParameteri(GL_TEXTURE_2D, GL_TEXTURE_WRAP_S, GL_CLAMP_TO_EDGE);
-    glTexParameteri(GL_TEXTURE_2D, GL_TEXTURE_WRAP_T, GL_CLAMP_TO_EDGE);
-    glBindTexture(GL_TEXTURE_2D, 0);
+    atlas_alloc(ATLAS_START);
     clear_glyphs();
     return true;
 }
@@ -292,12 +295,13 @@ static bool rasterise(int font, int px, uint32_t cp, gfx_glyph *g)
     if (x1 >= 0) {
         int w = x1 - x0 + 1, h = y1 - y0 + 1;
         int pw = w + 2, ph = h + 2;                  /* one zero texel around */
-        if (F.shelf_x + pw > ATLAS_SIZE) {
+        int size = F.atlas_size;
+        if (F.shelf_x + pw > size) {
             F.shelf_x = 0;
             F.shelf_y += F.shelf_h;
             F.shelf_h = 0;
         }
-        if (pw > ATLAS_SIZE || F.shelf_y + ph > ATLAS_SIZE) {
+        if (pw > size || F.shelf_y + ph > size) {
             ok = false;
         } else {
             size_t need = (size_t)pw * ph;
@@ -330,10 +334,10 @@ static bool rasterise(int font, int px, uint32_t cp, gfx_glyph *g)
             g->h = h;
             g->ox = x0 - xstart;
             g->oy = y0 - ystart - ascent;
-            g->u0 = (ax + 1) / (float)ATLAS_SIZE;
-            g->v0 = (ay + 1) / (float)ATLAS_SIZE;
-            g->u1 = (ax + 1 + w) / (float)ATLAS_SIZE;
-            g->v1 = (ay + 1 + h) / (float)ATLAS_SIZE;
+            g->u0 = (ax + 1) / (float)size;
+            g->v0 = (ay + 1) / (float)size;
+            g->u1 = (ax + 1 + w) / (float)size;
+            g->v1 = (ay + 1 + h) / (float)size;
         }
     }
 done:
@@ -358,8 +362,10 @@ const gfx_glyph *gfx_font_glyph(int font, int px, uint32_t cp)
     }
     gfx_glyph g;
     if (!rasterise(font, px, cp, &g)) {
-        /* Atlas full: draw what uses it, start over, try once more. */
+        /* Atlas full: draw what uses it, start over (grown, the first
+         * time), try once more. */
         gfx_batch_flush();
+        if (F.atlas_size < ATLAS_MAX) atlas_alloc(ATLAS_MAX);
         clear_glyphs();
         s = hfind(F.gtab, GLYPH_TABLE_CAP, key);
         if (!rasterise(font, px, cp, &g)) return &blank;
