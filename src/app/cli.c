@@ -37,7 +37,7 @@ static const char usage[] =
 "  tensorstage --help | --version\n"
 "options:\n"
 "  --force          overwrite existing outputs\n"
-"  --theme T        dark (default) or light\n"
+"  --theme T        dark (default), light or projector (high contrast, for lit rooms)\n"
 "  --chrome         draw widgets into exported frames\n"
 "  --no-captions    leave the caption bar out of exported frames\n"
 "  --fullscreen     open the window full screen\n"
@@ -361,9 +361,8 @@ int app_main(int argc, char **argv) {
                 if (!parse_int(next, 1, 1000000, &o.frames)) return bad("--frames must be 1..1000000, got '%s'", next);
             } else {
                 o.theme_set = true;
-                if (strcmp(next, "dark") == 0) o.theme = &ui_theme_dark;
-                else if (strcmp(next, "light") == 0) o.theme = &ui_theme_light;
-                else return bad("--theme must be dark or light, got '%s'", next);
+                o.theme = ui_theme_named(next);
+                if (!o.theme) return bad("--theme must be dark, light or projector, got '%s'", next);
             }
             continue;
         }

@@ -37,7 +37,7 @@ static const ui_help_key help_keys[] = {
     {"D", "pen on / off (draw with the left button)"},
     {"E", "erase this beat's drawing"},
     {"F11  F", "full screen (Esc leaves it)"},
-    {"T", "light / dark theme"},
+    {"T", "theme: dark, light, projector"},
     {"C", "captions on / off"},
     {"H  F1", "this help"},
     {"Tab", "scene picker (the open scene keeps its state)"},
@@ -278,7 +278,7 @@ static bool on_key(app_session *a, SDL_Keycode k, bool repeat) {
     case SDLK_F11: case SDLK_f:
         set_fullscreen(a, !fullscreen(a));
         return true;
-    case SDLK_t: a->th = a->th == &ui_theme_dark ? &ui_theme_light : &ui_theme_dark; return true;
+    case SDLK_t: a->th = ui_theme_next(a->th); return true;
     case SDLK_h: case SDLK_F1: a->help = !a->help; return true;
     case SDLK_TAB:
         if (a->out.on) return true;   /* a replay stays on its scene */

@@ -164,7 +164,7 @@ bool take_write(const take *t, const char *path, char *err, size_t errlen) {
     for (int i = 0; i < FLAG_COUNT; i++)
         if (*flag_field((take *)t, i)) fprintf(f, " %s", flag_names[i]);
     fprintf(f, "\ntheme = %s\nspeed = %.17g\nview = %.9g %.9g %.9g\nduration = %.17g\nevents = %ld\n",
-            t->theme == &ui_theme_light ? "light" : "dark", t->speed, t->view.zoom, t->view.pan_x,
+            t->theme ? t->theme->name : "dark", t->speed, t->view.zoom, t->view.pan_x,
             t->view.pan_y, t->duration, t->n);
     for (int i = 0; i < t->nfiles; i++) {
         const char *p = t->files[i].text;
@@ -355,9 +355,8 @@ static bool header_key(take_reader *R, const char *key, char *value, unsigned *s
         }
         return true;
     case 9:
-        if (strcmp(value, "dark") == 0) t->theme = &ui_theme_dark;
-        else if (strcmp(value, "light") == 0) t->theme = &ui_theme_light;
-        else return bad(R, "theme must be dark or light, got '%.40s'", value);
+        t->theme = ui_theme_named(value);
+        if (!t->theme) return bad(R, "theme must be dark, light or projector, got '%.40s'", value);
         return true;
     case 10:
         if (!number(value, 0.25, 4, &t->speed)) return bad(R, "speed must be 0.25..4");

@@ -206,6 +206,8 @@ void dg_edge(dg_pt a, dg_pt b, const dg_edge_style *s)
     if (p.n < 2) return;
     float L = path_length(&p);
     if (!(L > 0.5f)) return;
+    float x0 = fminf(a.x, b.x), y0 = fminf(a.y, b.y);
+    col = dg__mark((dg_rect){ x0 - 8, y0 - 8, fmaxf(a.x, b.x) - x0 + 16, fmaxf(a.y, b.y) - y0 + 16 }, col);
     if (s->no_head) {
         gfx_polyline(p.xy, p.n, w, col);
     } else {

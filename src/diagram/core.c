@@ -218,13 +218,38 @@ void dg_frame_end(void) {
 /* ---- colour ------------------------------------------------------------------- */
 
 gfx_color dg_category(int i) {
-    /* Okabe-Ito, reordered so the first four differ most on a projector. */
-    static const uint32_t pal[8] = {
+    /* the theme's palette: Okabe-Ito on dark, deepened on light backgrounds */
+    if (i < 0) i = -i;
+    gfx_color c = dg_theme()->category[i % 8];
+    if (c.a > 0) return c;
+    static const uint32_t pal[8] = {   /* a theme without one: Okabe-Ito */
         0xE69F00FF, 0x56B4E9FF, 0x009E73FF, 0xCC79A7FF,
         0xF0E442FF, 0x0072B2FF, 0xD55E00FF, 0x999999FF,
     };
-    if (i < 0) i = -i;
     return gfx_hex(pal[i % 8]);
+}
+
+/* ---- marks, for the contrast test ------------------------------------------------ */
+
+static struct { dg_mark_rec *buf; int cap, n; bool hide; } M;
+
+void dg_mark_log(dg_mark_rec *buf, int cap) {
+    M.buf = cap > 0 ? buf : NULL;
+    M.cap = cap > 0 ? cap : 0;
+    M.n = 0;
+}
+
+int dg_mark_log_count(void) { return M.n; }
+
+void dg_marks_hide(bool hide) { M.hide = hide; }
+
+gfx_color dg__mark(dg_rect r, gfx_color c) {
+    if (M.buf && c.a > 0 && r.w > 0 && r.h > 0) {
+        if (M.n < M.cap) M.buf[M.n] = (dg_mark_rec){ r, c };
+        M.n++;
+    }
+    if (M.hide) c.a = 0;
+    return c;
 }
 
 int dg__gfx_cmap(int c) {
@@ -264,9 +289,13 @@ float dg__unit(float v, float lo, float hi) {
     return t < 0 ? 0 : t > 1 ? 1 : t;
 }
 
+static float lin(float c) { return c <= 0.04045f ? c / 12.92f : powf((c + 0.055f) / 1.055f, 2.4f); }
+
+/* Black or white, whichever has more contrast (WCAG) with the fill: one of
+ * them always reaches 4.58:1. */
 gfx_color dg__ink_on(gfx_color f) {
-    float lum = 0.2126f * f.r + 0.7152f * f.g + 0.0722f * f.b;
-    return lum > 0.45f ? gfx_hex(0x111111FF) : gfx_hex(0xFFFFFFFF);
+    float L = 0.2126f * lin(f.r) + 0.7152f * lin(f.g) + 0.0722f * lin(f.b);
+    return (L + 0.05f) / 0.05f >= 1.05f / (L + 0.05f) ? gfx_hex(0x000000FF) : gfx_hex(0xFFFFFFFF);
 }
 
 void dg__slice_name(char *out, size_t n, const ts_tensor *t, int nlead, const int *lead) {
@@ -289,14 +318,20 @@ void dg_legend(dg_rect r, float lo, float hi, int cmap, const char *label) {
     if (cmap == DG_CMAP_AUTO) cmap = lo < 0 ? DG_CMAP_DIV : DG_CMAP_SEQ;
     int gc = dg__gfx_cmap(cmap);
     if (r.w >= r.h) {   /* horizontal: label above, ticks below */
-        float bh = r.h - 34 - 40;
+        float bh = r.h - 42 - 40;
         bh = bh < 10 ? 10 : bh > 26 ? 26 : bh;
-        gfx_legend(r.x, r.y + 34, r.w, bh, lo, hi, gc, label, th->text_dim);
+        gfx_legend(r.x, r.y + 42, r.w, bh, lo, hi, gc, NULL, th->text_dim);
     } else {            /* vertical: label above, ticks right */
         float bw = r.w - 90;
         bw = bw < 12 ? 12 : bw > 28 ? 28 : bw;
-        gfx_legend(r.x, r.y + 52, bw, r.h - 52 - 14, lo, hi, gc, label, th->text_dim);
+        gfx_legend(r.x, r.y + 60, bw, r.h - 60 - 14, lo, hi, gc, NULL, th->text_dim);
     }
+    /* the label above the bar (clear of a vertical bar's top tick), typeset */
+    int old_role = dg_role(GFX_ROLE_LEGEND);
+    if (label && *label)
+        dg_type(r.x, r.y + (r.w >= r.h ? 38 : 42), (float)DG_TEXT_REF, GFX_SANS, GFX_LEFT | GFX_BOTTOM,
+                th->text_dim, label);
+    dg_role(old_role);
     dg__element(r);
     char a[24], b[24];
     dg_hover_text(r, "colour scale %s\n%s (%s) to %s (%s)", label ? label : "",

@@ -28,6 +28,10 @@ void  dg__slice_name(char *out, size_t n, const ts_tensor *t, int nlead, const i
 size_t dg__offset(const ts_tensor *t, const int *idx);
 /* The pointer in canvas units; false when there is none (exports). */
 bool  dg__pointer(float *x, float *y);
+/* A meaningful mark's colour (a bar, a series, a point, an edge) over the
+ * area r: logged for the contrast test (dg_mark_log), and transparent
+ * while dg_marks_hide is on. Returns the colour to draw with. */
+gfx_color dg__mark(dg_rect r, gfx_color c);
 /* The text colour that reads on a fill colour (dark or light). */
 gfx_color dg__ink_on(gfx_color fill);
 

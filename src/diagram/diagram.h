@@ -75,10 +75,10 @@
 enum {
     DG_TEXT_FLOOR = 24,    /* tick labels and numbers in cells: the least */
     DG_TEXT_REF = 32,      /* what a caption refers to, titles, equations */
-    DG_TEXT_MIN = 20,      /* nothing is drawn smaller */
-    DG_TEXT_SMALL = 22,    /* ticks, cell numbers at their largest is DG_TEXT_BODY */
-    DG_TEXT_LABEL = 26,    /* axis, row and column labels */
-    DG_TEXT_BODY = 30,     /* notes, callouts, equations */
+    DG_TEXT_MIN = DG_TEXT_FLOOR,   /* nothing is drawn smaller */
+    DG_TEXT_SMALL = 24,    /* ticks, cell numbers at their largest is DG_TEXT_BODY */
+    DG_TEXT_LABEL = 26,    /* row and column labels */
+    DG_TEXT_BODY = 32,     /* notes, callouts, equations, axis titles, legends */
     DG_TEXT_H2 = 36,       /* element titles */
     DG_TEXT_TITLE = 52     /* a beat's headline */
 };
@@ -128,8 +128,9 @@ dg_pt   dg_anchor(dg_rect r, int side);
 
 /* ---- text ---------------------------------------------------------------------- */
 
-/* Text that fits its box: drawn at `size`, shrunk toward DG_TEXT_MIN if it
- * is too wide, then wrapped onto as many lines as the box height allows,
+/* Text that fits its box: drawn at `size`, shrunk toward the floor of the
+ * current role (dg_role: DG_TEXT_REF for labels, titles, headings,
+ * equations, legends and axis titles, else DG_TEXT_FLOOR) if it is too wide, then wrapped onto as many lines as the box height allows,
  * then cut with an ellipsis. align is gfx_align within the box. Returns the
  * height used (top of the first line to the bottom of the last; 0 if none). */
 float dg_text(dg_rect r, float size, int font, int align, gfx_color c, const char *utf8);
@@ -153,6 +154,8 @@ void  dg_type_extent(float size, int font, const char *text, float *w, float *ab
 /* Sets the role of the texts drawn next (GFX_ROLE_*; the layout test's
  * floor for each); returns the previous one, to restore. */
 int   dg_role(int role);
+/* The least size the current role allows (DG_TEXT_REF or DG_TEXT_FLOOR). */
+float dg_role_floor(void);
 
 /* ---- numbers ------------------------------------------------------------------- */
 
@@ -203,6 +206,15 @@ bool dg_hovered_in(const ts_tensor *t, int *idx);
 enum { DG_CMAP_AUTO = 0, DG_CMAP_SEQ = 1, DG_CMAP_DIV = 2, DG_CMAP_GRAY = 3 };
 /* A colour-blind-safe categorical palette (Okabe-Ito order), i >= 0 wraps. */
 gfx_color dg_category(int i);
+/* Marks log, for the contrast test: while a buffer is set, every
+ * meaningful mark an element draws (bars, plot series, points, edges) is
+ * recorded with the area around it (canvas units) and its colour; with
+ * dg_marks_hide(true) marks are logged but drawn transparent, so what lies
+ * behind them can be read back. Records past cap are counted only. */
+typedef struct dg_mark_rec { dg_rect r; gfx_color c; } dg_mark_rec;
+void dg_mark_log(dg_mark_rec *buf, int cap);
+int  dg_mark_log_count(void);
+void dg_marks_hide(bool hide);
 /* A colour bar with lo/hi/mid ticks and a label, sized to stay legible.
  * Horizontal when r is wider than tall. cmap is DG_CMAP_SEQ/DIV/GRAY. */
 void dg_legend(dg_rect r, float lo, float hi, int cmap, const char *label);

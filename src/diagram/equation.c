@@ -8,7 +8,7 @@
  *   dg_equation(r, t, n, DG_TEXT_BODY);
  *
  * Terms are laid left to right with a small gap and centred in r. If they
- * do not fit at `size` the whole line shrinks, never below DG_TEXT_MIN; then
+ * do not fit at `size` the whole line shrinks, never below DG_TEXT_REF; then
  * it wraps between terms onto as many lines as r is high, and a term that
  * still does not fit is replaced by an ellipsis. A term with a tensor
  * element (ref.t set, index in range) is underlined, registers a hover item
@@ -61,13 +61,14 @@ float dg_equation(dg_rect r, const dg_term *terms, int n, float size)
     const ui_theme *th = dg_theme();
     int old_role = dg_role(GFX_ROLE_EQUATION);
     if (!(size > 0)) size = (float)DG_TEXT_BODY;
-    if (size < (float)DG_TEXT_MIN) size = (float)DG_TEXT_MIN;
+    const float lo = (float)DG_TEXT_REF;   /* an equation is read from the back row */
+    if (size < lo) size = lo;
     /* Shrink toward the floor until one line fits. */
     for (int it = 0; it < 4; it++) {
         float total = 0;
         for (int i = 0; i < n; i++) total += term_width(&terms[i], size) + (i ? 0.28f * size : 0);
-        if (total <= r.w || size <= (float)DG_TEXT_MIN) break;
-        size = fmaxf((float)DG_TEXT_MIN, size * r.w / total * 0.995f);
+        if (total <= r.w || size <= lo) break;
+        size = fmaxf(lo, size * r.w / total * 0.995f);
     }
     float gap = 0.28f * size, line_h = size * 1.6f;
     int starts[EQ_MAX_TERMS];

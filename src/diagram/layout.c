@@ -3,7 +3,7 @@
  *
  * Layout is a handful of pure functions over dg_rect: start from dg_stage(),
  * cut strips off its sides, split the rest into rows, columns or a grid.
- * Text never overflows: dg_text shrinks to DG_TEXT_MIN, wraps, then ends in
+ * Text never overflows: dg_text shrinks to its role's floor, wraps, then ends in
  * an ellipsis. dg_fmt keeps numbers short and honest ("0", "4.2e-4").
  */
 #include <math.h>
@@ -184,7 +184,8 @@ static void draw_ellipsized(float x, float y, float w, float size, int font, int
 
 float dg_text(dg_rect r, float size, int font, int align, gfx_color c, const char *utf8) {
     if (!utf8 || !*utf8 || r.w <= 0) return 0;
-    if (size < DG_TEXT_MIN) size = DG_TEXT_MIN;
+    float lo = dg_role_floor();
+    if (size < lo) size = lo;
     int ha = align & 3, va = align & 12;
     span lines[MAX_LINES];
     int n = 0;
@@ -199,10 +200,10 @@ float dg_text(dg_rect r, float size, int font, int align, gfx_color c, const cha
             bool widths_ok = true;
             for (int i = 0; i < n && i < MAX_LINES; i++)
                 if (span_width(lines[i], s, font) > r.w + 0.5f) widths_ok = false;
-            if (widths_ok || s <= DG_TEXT_MIN) break;
+            if (widths_ok || s <= lo) break;
         }
-        if (s <= DG_TEXT_MIN) break;
-        s = fmaxf(DG_TEXT_MIN, s * 0.92f);
+        if (s <= lo) break;
+        s = fmaxf(lo, s * 0.92f);
     }
     int room = (int)floorf((r.h - s) / (s * LINE_GAP)) + 1;
     if (room < 1) room = 1;
@@ -238,11 +239,11 @@ float dg_textf(dg_rect r, float size, int font, int align, gfx_color c, const ch
     return dg_text(r, size, font, align, c, buf);
 }
 
-/* The size (size down to DG_TEXT_MIN) at which text fits width on one line. */
+/* The size (size down to the role's floor) at which text fits width on one line. */
 static float one_line_size(const char *text, float width, float size, int font) {
     float w = dg_type_width(size, font, text);
     float s = w > width ? size * width / w : size;
-    return s < DG_TEXT_MIN ? DG_TEXT_MIN : s;
+    return s < dg_role_floor() ? dg_role_floor() : s;
 }
 
 float dg_heading(dg_rect r, const char *title, const char *subtitle) {

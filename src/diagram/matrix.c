@@ -319,7 +319,7 @@ dg_cells dg__grid_draw(dg_rect r, dg__grid *mp, const dg_src *src, const dg_matr
     char tick[32];
     float tick_w = fmaxf(dg_type_width(24, GFX_SANS, dg_fmt(tick, sizeof tick, lo, 3, 8, false)),
                          dg_type_width(24, GFX_SANS, dg_fmt(tick, sizeof tick, hi, 3, 8, false)));
-    float leg_w = fmaxf(fmaxf(LEGEND_V_W, 44 + tick_w), dg_type_width(24, GFX_SANS, unit) + 8);
+    float leg_w = fmaxf(fmaxf(LEGEND_V_W, 44 + tick_w), dg_type_width(32, GFX_SANS, unit) + 8);
     /* Numbers-only grids get colour (and a legend) when cells are too small. */
     float cs_plain = cell_side(r, &m, &L, false, false, max_cell, leg_w);
     int max_chars = 4;

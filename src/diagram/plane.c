@@ -76,7 +76,7 @@ static void plane_layout(dg_plane *p, dg_rect r, const dg_plane_style *s, plane_
     dg_axis_fix(&p->ax);
     dg_axis_fix(&p->ay);
 
-    float ls = (float)DG_TEXT_LABEL, ts = (float)DG_TEXT_SMALL;
+    float ls = (float)DG_TEXT_REF, ts = (float)DG_TEXT_SMALL;   /* axis titles, ticks */
     dg_rect a = r;
     g->title_r = p->s.title ? dg_cut_top(&a, (float)DG_TEXT_H2 * 1.35f, 6) : (dg_rect){0};
     bool axes = !p->s.no_axes;
@@ -139,7 +139,7 @@ dg_plane *dg_plane_begin(dg_rect r, const dg_plane_style *s)
     plane_geom g;
     plane_layout(p, r, s, &g);
     const ui_theme *th = dg_theme();
-    float ls = (float)DG_TEXT_LABEL, ts = (float)DG_TEXT_SMALL;
+    float ls = (float)DG_TEXT_REF, ts = (float)DG_TEXT_SMALL;   /* axis titles, ticks */
     bool axes = !p->s.no_axes;
     dg_rect area = p->area, title_r = g.title_r, ylabel_r = g.ylabel_r, xlabel_r = g.xlabel_r;
     float left = g.left, group = g.group;
@@ -280,13 +280,14 @@ void dg_plane_points(dg_plane *p, const dg_src *src, int n, const int *classes,
     /* A thin halo in the background colour separates sparse points; a dense
      * cloud goes without (it would double the primitives: llvmpipe's cost
      * is per triangle more than per pixel here). */
-    gfx_color halo = gfx_fade(th->bg, 0.85f);
+    gfx_color halo = th->bg;
     bool halos = n <= 600;
     for (int i = 0; i < n; i++) {
         float cx = a.x + (xy[2 * i] - p->ax.lo) * sx, cy = a.y + (p->ay.hi - xy[2 * i + 1]) * sy;
         if (!isfinite(cx) || !isfinite(cy)) continue;
-        if (halos) gfx_circle(cx, cy, radius + 1.5f, halo);
-        gfx_circle(cx, cy, radius, classes && classes[i] >= 0 ? dg_category(classes[i]) : color);
+        if (halos) gfx_circle(cx, cy, radius + 2.0f, halo);
+        gfx_circle(cx, cy, radius, dg__mark((dg_rect){ cx - radius * 0.7f, cy - radius * 0.7f, radius * 1.4f, radius * 1.4f },
+                                            classes && classes[i] >= 0 ? dg_category(classes[i]) : color));
         if (ptr) {
             float d = (cx - mx) * (cx - mx) + (cy - my) * (cy - my);
             if (d < best_d) { best_d = d; best = i; }

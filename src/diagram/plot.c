@@ -167,7 +167,7 @@ static int legend_entries(const dg_plot *p)
     return p->s.no_legend ? 0 : n;
 }
 
-static float legend_row(void) { return (float)DG_TEXT_LABEL * 1.4f; }
+static float legend_row(void) { return (float)DG_TEXT_REF * 1.4f; }
 
 static dg_pt to_canvas(const dg_plot *p, float x, float y)
 {
@@ -210,7 +210,7 @@ static void place_legend(dg_plot *p)
     float w = 0;
     for (int k = 0; k < p->nser; k++)
         if (p->ser[k].label)
-            w = fmaxf(w, dg_type_width((float)DG_TEXT_LABEL, GFX_SANS, p->ser[k].label));
+            w = fmaxf(w, dg_type_width((float)DG_TEXT_REF, GFX_SANS, p->ser[k].label));
     dg_rect L = {0, 0, w + 48 + 2 * 14, (float)n * legend_row() + 2 * 10};
     dg_rect a = dg_inset(p->area, 12);
     bool fits = L.w <= a.w * 0.7f && L.h <= a.h * 0.8f;
@@ -237,7 +237,7 @@ static void plot_layout(dg_plot *p)
     if (p->laid_out) return;
     fit_ranges(p);
     dg_rect a = p->r;
-    float ls = (float)DG_TEXT_LABEL, ts = (float)DG_TEXT_SMALL;
+    float ls = (float)DG_TEXT_REF, ts = (float)DG_TEXT_SMALL;   /* axis titles, ticks */
     p->title_r = p->s.title ? dg_cut_top(&a, (float)DG_TEXT_H2 * 1.35f, 6) : (dg_rect){0};
     /* the gap leaves room for the top tick label, centred on the top edge */
     p->ylabel_r = p->s.ylabel ? dg_cut_top(&a, ls * 1.3f, ts * 0.6f) : (dg_rect){0};
@@ -336,7 +336,7 @@ static void draw_series(const dg_plot *p, const dg_series *s, bool dim)
 {
     float buf[2 * 256];
     int m = 0;
-    gfx_color c = dim ? gfx_fade(s->color, 0.35f) : s->color;
+    gfx_color c = dim ? gfx_fade(s->color, 0.35f) : dg__mark(p->area, s->color);
     if (draw_dense(p, s, c)) return;
     for (int i = 0; i <= s->n; i++) {
         dg_pt q = i < s->n ? to_canvas(p, xat(s->x, i), YAT(s, i)) : (dg_pt){NAN, NAN};
@@ -420,7 +420,7 @@ static void draw_legend(const dg_plot *p)
         if (!s->label) continue;
         gfx_line(L.x + 14, y, L.x + 48, y, fmaxf(s->width, 4.0f), s->color);
         if (s->points) gfx_circle(L.x + 31, y, s->width * 1.1f + 3.0f, s->color);
-        { int r_ = dg_role(GFX_ROLE_LEGEND); dg_type(L.x + 60, y, (float)DG_TEXT_LABEL, GFX_SANS, GFX_LEFT | GFX_MIDDLE, th->text, s->label); dg_role(r_); }
+        { int r_ = dg_role(GFX_ROLE_LEGEND); dg_type(L.x + 60, y, (float)DG_TEXT_REF, GFX_SANS, GFX_LEFT | GFX_MIDDLE, th->text, s->label); dg_role(r_); }
         y += legend_row();
     }
 }
@@ -496,11 +496,11 @@ void dg_plot_end(dg_plot *p)
         dg_rect yl = {a.x - 14 - dg_axis_label_width(&p->ay, (float)DG_TEXT_SMALL), p->ylabel_r.y,
                       p->r.x + p->r.w - a.x, p->ylabel_r.h};
         if (yl.x < p->r.x) yl.x = p->r.x;
-        { int r_ = dg_role(GFX_ROLE_AXIS); dg_text(yl, (float)DG_TEXT_LABEL, GFX_SANS, GFX_LEFT | GFX_MIDDLE, th->text_dim, p->s.ylabel); dg_role(r_); }
+        { int r_ = dg_role(GFX_ROLE_AXIS); dg_text(yl, (float)DG_TEXT_REF, GFX_SANS, GFX_LEFT | GFX_MIDDLE, th->text_dim, p->s.ylabel); dg_role(r_); }
     }
     if (p->s.xlabel) {
         dg_rect xl = {a.x, p->xlabel_r.y, a.w, p->xlabel_r.h};
-        { int r_ = dg_role(GFX_ROLE_AXIS); dg_text(xl, (float)DG_TEXT_LABEL, GFX_SANS, GFX_CENTER | GFX_MIDDLE, th->text_dim, p->s.xlabel); dg_role(r_); }
+        { int r_ = dg_role(GFX_ROLE_AXIS); dg_text(xl, (float)DG_TEXT_REF, GFX_SANS, GFX_CENTER | GFX_MIDDLE, th->text_dim, p->s.xlabel); dg_role(r_); }
     }
     dg_axis_draw(a, &p->ax, &p->ay, true);
     gfx_push_clip(a.x - 10, a.y - 10, a.w + 20, a.h + 20);   /* whole end points */

@@ -92,6 +92,7 @@ static dg_cells strip_bars(dg_rect r, vec *v, int start, int count, const dg_str
     dg_rect trect = dg_cut_top(&body, title_h, s->no_title ? 0 : 12);
     float max_cell = s->max_cell > 0 ? s->max_cell : 90;
     const float ls = DG_TEXT_LABEL, vs = DG_TEXT_SMALL;
+    float hover_pad = 0;
     int lstep = 1;
     float lsize = ls;
     if (!s->vertical) {
@@ -128,7 +129,8 @@ static dg_cells strip_bars(dg_rect r, vec *v, int start, int count, const dg_str
             float x = vec_at(v, start + i);
             float y = y0 + bh * (hi - x) / (hi - lo);
             float bx = x0 + (float)i * cw + cw * 0.15f;
-            gfx_rect(bx, fminf(y, zy), cw * 0.7f, fabsf(zy - y), x < 0 ? th->negative : th->positive);
+            gfx_rect(bx, fminf(y, zy), cw * 0.7f, fabsf(zy - y),
+                     dg__mark((dg_rect){ bx, y0, cw * 0.7f, bh }, x < 0 ? th->negative : th->positive));
             if (vsize > 0)
                 { int r_ = dg_role(GFX_ROLE_CELL); dg_type(bx + cw * 0.35f, x < 0 ? y + 2 : y - 2, vsize, GFX_MONO,
                          GFX_CENTER | (x < 0 ? GFX_TOP : GFX_BOTTOM), th->text,
@@ -156,6 +158,7 @@ static dg_cells strip_bars(dg_rect r, vec *v, int start, int count, const dg_str
         float val_w = vsize > 0 ? dg_type_width(vsize, GFX_MONO, "-0.000") + 8 : 0;
         float bw = body.w - 2 * val_w;
         if (!(rh > 2) || !(bw > 20)) return g;
+        hover_pad = val_w;
         float gh = rh * (float)count, y0 = body.y + (body.h - gh) / 2, x0 = body.x + val_w;
         float zx = x0 + bw * -lo / (hi - lo);
         g = (dg_cells){ x0, y0, bw, rh, count, 1, -1, -1,
@@ -186,6 +189,8 @@ static dg_cells strip_bars(dg_rect r, vec *v, int start, int count, const dg_str
     /* hover and links over each bar's whole slot */
     for (int i = 0; i < count; i++) {
         dg_rect cr = s->vertical ? dg_cell_rect(&g, i, 0) : dg_cell_rect(&g, 0, i);
+        cr.x -= hover_pad;           /* a bar's row: its value beside it too */
+        cr.w += 2 * hover_pad;
         float x = vec_at(v, start + i);
         if (dg_hover_item(cr, v->t, v->idx, x, src->explain, src->user)) {
             g.hover_r = s->vertical ? i : 0;
@@ -323,7 +328,9 @@ dg_cells dg_bars(dg_rect r, const dg_src *src, const dg_bars_style *s_in) {
             bool target = bars[k].target, marked = bars[k].marked;
             gfx_rect(body.x, y + rh * 0.12f, body.w, rh * 0.76f, gfx_fade(th->panel, 0.8f));
             float len = body.w * fmaxf(0, p) / scale;
-            gfx_rect(body.x, y + rh * 0.12f, len, rh * 0.76f, marked ? col : gfx_fade(col, 0.45f));
+            /* the others in text_dim: a faded accent lost contrast (3:1 and less) */
+            gfx_rect(body.x, y + rh * 0.12f, len, rh * 0.76f,
+                     dg__mark((dg_rect){ body.x, y + rh * 0.12f, body.w, rh * 0.76f }, marked ? col : th->text_dim));
             if (target)
                 gfx_rrect_line(body.x - 3, y + rh * 0.12f - 3, body.w + 6, rh * 0.76f + 6, 4, 3, th->accent2);
             if (!bars[k].show) continue;
@@ -363,7 +370,8 @@ dg_cells dg_bars(dg_rect r, const dg_src *src, const dg_bars_style *s_in) {
             bool target = bars[k].target, marked = bars[k].marked;
             float len = bh * fmaxf(0, p) / scale;
             gfx_rect(x + cw * 0.15f, y0, cw * 0.7f, bh, gfx_fade(th->panel, 0.8f));
-            gfx_rect(x + cw * 0.15f, y0 + bh - len, cw * 0.7f, len, marked ? col : gfx_fade(col, 0.45f));
+            gfx_rect(x + cw * 0.15f, y0 + bh - len, cw * 0.7f, len,
+                     dg__mark((dg_rect){ x + cw * 0.15f, y0, cw * 0.7f, bh }, marked ? col : th->text_dim));
             if (target)
                 gfx_rrect_line(x + cw * 0.15f - 3, y0 - 3, cw * 0.7f + 6, bh + 6, 4, 3, th->accent2);
             if (bars[k].show)

@@ -462,3 +462,7 @@ float dg_type_up(float x, float y, float size, int font, int align, gfx_color c,
 }
 
 int dg_role(int role) { return gfx_text_role(role); }
+
+float dg_role_floor(void) {
+    return gfx_text_role_now() >= GFX_ROLE_LABEL ? (float)DG_TEXT_REF : (float)DG_TEXT_FLOOR;
+}

@@ -198,6 +198,10 @@ enum gfx_text_role {
     GFX_ROLE_COUNT
 };
 int  gfx_text_role(int role);     /* returns the previous role */
+int  gfx_text_role_now(void);
+/* For contrast tests: while hidden, text is laid out and logged but no
+ * glyph is drawn, so what lies behind each text can be read back. */
+void gfx_text_hide(bool hide);
 const char *gfx_text_role_name(int role);
 
 /* Pieces for a typesetter (the diagram library's dg_type), which places

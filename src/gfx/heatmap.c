@@ -239,7 +239,8 @@ static void tick_label(float v, char *out, size_t n)
     else snprintf(out, n, "%s", buf);
 }
 
-#define LEGEND_TEXT 24.0f     /* canvas units: readable from the back of a hall */
+#define LEGEND_TEXT 24.0f     /* canvas units: tick labels, readable from the back of a hall */
+#define LEGEND_LABEL 32.0f    /* what the scale measures: a caption may name it */
 
 void gfx_legend(float x, float y, float w, float h, float lo, float hi, int cmap,
                 const char *label, gfx_color fg)
@@ -285,7 +286,7 @@ void gfx_legend(float x, float y, float w, float h, float lo, float hi, int cmap
      * top tick label, which is centred on the bar's top edge. */
     gfx_text_role(GFX_ROLE_LEGEND);
     if (label && *label)
-        gfx_text(x, y - gap - (vertical ? 0.6f * ts : 0.0f), ts, GFX_SANS,
+        gfx_text(x, y - gap - (vertical ? 0.6f * ts : 0.0f), LEGEND_LABEL, GFX_SANS,
                  GFX_LEFT | GFX_BOTTOM, fg, label);
     gfx_text_role(old_role);
 }

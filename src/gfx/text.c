@@ -28,7 +28,9 @@
 #define GFX_LINE_HEIGHT 1.25f     /* em, between baselines of a block */
 
 /* The text log (gfx_text_log): a caller's buffer, its size and the count. */
-static struct { gfx_text_rec *buf; int cap, n; int role; } text_log;
+static struct { gfx_text_rec *buf; int cap, n; int role; bool hide; } text_log;
+
+void gfx_text_hide(bool hide) { text_log.hide = hide; }
 
 void gfx_text_log(gfx_text_rec *buf, int cap)
 {
@@ -45,6 +47,8 @@ int gfx_text_role(int role)
     text_log.role = role >= 0 && role < GFX_ROLE_COUNT ? role : GFX_ROLE_TEXT;
     return old;
 }
+
+int gfx_text_role_now(void) { return text_log.role; }
 
 const char *gfx_text_role_name(int role)
 {
@@ -151,7 +155,7 @@ static float span_em(int font, const char *s, const char *end)
 static void draw_span_dir(float x, float y, float size, int font, const uint8_t rgba[4],
                           const char *s, const char *end, bool up)
 {
-    if (rgba[3] == 0) return;
+    if (rgba[3] == 0 || text_log.hide) return;
     float k = gfx_st.xf.k;
     float want = size * k;                    /* device px per em */
     int px = (int)lroundf(want);

@@ -26,7 +26,7 @@
 #include <stddef.h>
 #include "gfx/gfx.h"
 
-enum { UI_SMALL = 22, UI_LABEL = 26, UI_BODY = 30, UI_H2 = 40, UI_TITLE = 56 };
+enum { UI_SMALL = 24, UI_LABEL = 26, UI_BODY = 32, UI_H2 = 40, UI_TITLE = 56 };
 /* Height of the caption bar at the bottom of the canvas (ui_caption_bar). */
 #define UI_CAPTION_H 150.0f
 
@@ -37,9 +37,19 @@ typedef struct ui_theme {
     gfx_color accent, accent2, accent3;  /* highlight, secondary, tertiary */
     gfx_color positive, negative;        /* signed values outside heatmaps */
     gfx_color grid, shadow;
+    gfx_color category[8];    /* categorical series and classes (dg_category):
+                                 each 3:1 on bg and on panel */
 } ui_theme;
 
-extern const ui_theme ui_theme_dark, ui_theme_light;
+/* dark for dim rooms, light for ordinary projectors, projector for lit
+ * rooms (black on white, deep colours). */
+extern const ui_theme ui_theme_dark, ui_theme_light, ui_theme_projector;
+#define UI_THEME_COUNT 3
+extern const ui_theme *const ui_themes[UI_THEME_COUNT];
+/* The theme of that name ("dark", "light", "projector"), or NULL. */
+const ui_theme *ui_theme_named(const char *name);
+/* The next theme in the cycle dark -> light -> projector -> dark (key T). */
+const ui_theme *ui_theme_next(const ui_theme *th);
 
 typedef struct ui_input {
     float mouse_x, mouse_y;   /* canvas units; negative when outside */

@@ -1,13 +1,21 @@
-/* test_layout.c: every scene's text stays legible, in every beat.
+/* test_layout.c: every scene's text stays legible from the back row, in
+ * every beat and every theme.
  *
  * For every scene kind and every preset in scenes/, every beat, at the
- * start, middle and end of the beat, at 16:9 (1920x1080 canvas) and 4:3
- * (1920x1440), one frame is drawn headless as the window shows it (widgets
- * and caption bar included) with the text log on (gfx_text_log). A frame
- * fails when a text is smaller than DG_TEXT_MIN, leaves the canvas, or
+ * start, middle and end of the beat, at 16:9 (1920x1080 canvas), 16:10
+ * (1920x1200) and 4:3 (1920x1440), one frame is drawn headless as the
+ * window shows it (widgets and caption bar included) with the text log on
+ * (gfx_text_log). A frame fails when a text is below the floor of its role
+ * (24; 32 for titles, headings, equations, legends, axis titles, captions
+ * and labels a caption refers to), shows raw markup, leaves the canvas, or
  * overlaps another text by more than 2 canvas units in both axes
- * (layout_check.h); each failure is printed with the scene, preset, beat,
- * time and both boxes. Layout is in canvas units, so small targets suffice.
+ * (layout_check.h). At the end of each beat the 16:9 frame is drawn again
+ * in every theme (dark, light, projector) with text and marks hidden, and
+ * every text must read 4.5:1 against the pixels behind it, every
+ * meaningful mark 3:1 (layout_contrast). Each failure is printed with the
+ * scene, preset, beat, time, theme and the boxes. Layout is in canvas
+ * units, so small targets suffice. Each scene's line reports the smallest
+ * text it drew, for everything and for the 32-floor roles.
  *
  * tests/app/layout_known.txt names scene kinds known to fail while they are
  * being rebuilt: their failures are listed (the first few) but do not fail
@@ -21,6 +29,7 @@
  * SDL_VIDEODRIVER=offscreen.
  */
 #include <dirent.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -56,11 +65,46 @@ static bool is_known(const char *kind) {
 }
 
 typedef struct size_case { int w, h; const char *name; gfx_target *t; } size_case;
-static size_case sizes[2] = { { 384, 216, "1920x1080", NULL }, { 256, 192, "1024x768", NULL } };
+#define SIZES 3
+static size_case sizes[SIZES] = { { 384, 216, "16:9", NULL }, { 384, 240, "16:10", NULL },
+                                  { 256, 192, "4:3", NULL } };
+static dg_mark_rec marks[REC_MAX];
+static uint8_t pixels[384 * 240 * 4];
 
-/* All beats, three instants each, both sizes. Returns the violations and
- * the scene's kind; prints them all, or the first few for a known kind. */
-static int check_scene(const char *arg, bool report, char *kind, size_t kindlen, int *frames) {
+/* The smallest text seen: of all, and of the roles held to DG_TEXT_REF. */
+typedef struct smallest { float all, ref; } smallest;
+
+/* The end of beat b drawn in theme th with text and marks hidden: every
+ * text and mark against what is behind it. Returns the violations. */
+static int check_contrast(scene *s, ui_ctx *ui, int b, const ui_theme *th, const char *arg,
+                          bool print) {
+    const scene_kind *k = s->kind;
+    app_frame_opts fo = { .theme = th, .captions = true, .view = { .zoom = 1 } };
+    s->clock = scene_clock_beat(k, b, k->beats[b].duration);
+    ui_begin_frame(ui, &(ui_input){ .mouse_x = -1e9f, .mouse_y = -1e9f });
+    gfx_target_bind(sizes[0].t);
+    gfx_text_log(rec, REC_MAX);
+    dg_mark_log(marks, REC_MAX);
+    gfx_text_hide(true);
+    dg_marks_hide(true);
+    app_frame(s, ui, sizes[0].w, sizes[0].h, &fo);
+    gfx_text_hide(false);
+    dg_marks_hide(false);
+    int n = gfx_text_log_count(), m = dg_mark_log_count();
+    gfx_text_log(NULL, 0);
+    dg_mark_log(NULL, 0);
+    gfx_target_read(sizes[0].t, pixels);
+    char where[256];
+    snprintf(where, sizeof where, "%s (%s) beat %d end, %s theme", k->name, arg, b + 1, th->name);
+    return layout_contrast(rec, n < REC_MAX ? n : REC_MAX, marks, m < REC_MAX ? m : REC_MAX, pixels,
+                           sizes[0].w, sizes[0].h, gfx_pixels_per_unit(), where, print ? stderr : NULL);
+}
+
+/* All beats, three instants each, every size; the end of each beat in
+ * every theme. Returns the violations and the scene's kind; prints them
+ * all, or the first few for a known kind. */
+static int check_scene(const char *arg, bool report, char *kind, size_t kindlen, int *frames,
+                       smallest *small) {
     char err[512];
     scene *s = scene_open(arg, err, sizeof err);
     if (!s) {
@@ -79,7 +123,7 @@ static int check_scene(const char *arg, bool report, char *kind, size_t kindlen,
     for (int b = 0; b < k->beat_count; b++)
         for (int q = 0; q < 3; q++) {
             double t = k->beats[b].duration * 0.5 * q;
-            for (int z = 0; z < 2; z++) {
+            for (int z = 0; z < SIZES; z++) {
                 s->clock = scene_clock_beat(k, b, t);
                 ui_begin_frame(&ui, &(ui_input){ .mouse_x = -1e9f, .mouse_y = -1e9f });
                 gfx_target_bind(sizes[z].t);
@@ -99,7 +143,16 @@ static int check_scene(const char *arg, bool report, char *kind, size_t kindlen,
                 int v = layout_check(rec, n, gfx_canvas_w(), gfx_canvas_h(), where,
                                      print ? stderr : NULL);
                 bad += v;
+                for (int i = 0; i < n; i++) {
+                    if (rec[i].size < small->all) small->all = rec[i].size;
+                    if (rec[i].role >= GFX_ROLE_LABEL && rec[i].size < small->ref) small->ref = rec[i].size;
+                }
             }
+        }
+    for (int b = 0; b < k->beat_count; b++)
+        for (int i = 0; i < UI_THEME_COUNT; i++) {
+            bad += check_contrast(s, &ui, b, ui_themes[i], s->source, show < 0 || bad < show);
+            (*frames)++;
         }
     ui_shutdown(&ui);
     scene_close(s);
@@ -138,7 +191,7 @@ int main(int argc, char **argv) {
         printf("0 passed, 1 failed\n");
         return 1;
     }
-    for (int z = 0; z < 2; z++) {
+    for (int z = 0; z < SIZES; z++) {
         sizes[z].t = gfx_target_new(sizes[z].w, sizes[z].h, err, sizeof err);
         if (!sizes[z].t) { fprintf(stderr, "test_layout: %s\n", err); return 1; }
     }
@@ -156,7 +209,8 @@ int main(int argc, char **argv) {
     for (int i = 0; i < n; i++) {
         char kind[64];
         double t1 = scene_seconds();
-        int bad = check_scene(list[i], report, kind, sizeof kind, &frames);
+        smallest small = { INFINITY, INFINITY };
+        int bad = check_scene(list[i], report, kind, sizeof kind, &frames, &small);
         t1 = scene_seconds() - t1;   /* opening the scene included: slow inits show here */
         bool k = is_known(kind);
         if (bad == 0 && k && !report) {
@@ -165,18 +219,20 @@ int main(int argc, char **argv) {
                     list[i], kind);
         } else if (bad == 0) {
             passed++;
-            printf("ok %s (%.1f s)\n", list[i], t1);
+            printf("ok %s (%.1f s; smallest text %.1f, smallest referenced/title text %.1f)\n",
+                   list[i], t1, (double)small.all, (double)small.ref);
         } else if (k || report) {
             passed++;
-            printf("known %s: %d layout violations (%s)\n", list[i], bad,
-                   k ? "listed in tests/app/layout_known.txt" : "reported only");
+            printf("known %s: %d layout violations (%s; smallest text %.1f, referenced/title %.1f)\n",
+                   list[i], bad, k ? "listed in tests/app/layout_known.txt" : "reported only",
+                   (double)small.all, (double)small.ref);
         } else {
             failed++;
             fprintf(stderr, "FAIL %s: %d layout violations\n", list[i], bad);
         }
     }
     printf("%d frames checked in %.1f s\n", frames, scene_seconds() - t0);
-    for (int z = 0; z < 2; z++) gfx_target_free(sizes[z].t);
+    for (int z = 0; z < SIZES; z++) gfx_target_free(sizes[z].t);
     gfx_shutdown();
     gfx_window_close(win);
     printf("%d passed, %d failed\n", passed, failed);
