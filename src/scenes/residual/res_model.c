@@ -167,3 +167,25 @@ void res_model_show(res_model *m, bool fields) {
     m->shown = ts_trainer_step_count(m->tr);
 }
 
+
+void res_model_show_live(res_model *m) {
+    res_model_losses(m, &m->plain_loss->data[0], &m->resid_loss->data[0]);
+}
+
+void res_model_field_chunk(res_model *m, int k) {
+    const int per = RES_FIELD_CHUNKS / 2, rows = (RES_FIELD + per - 1) / per, F = RES_FIELD;
+    bool resid = (k % RES_FIELD_CHUNKS) >= per;
+    int r0 = (k % per) * rows, r1 = r0 + rows > F ? F : r0 + rows;
+    if (r0 >= r1) return;
+    ts_deep *net = resid ? m->resid : m->plain;
+    int *region = resid ? m->resid_region : m->plain_region;
+    ts_tensor *p1 = resid ? m->resid_p1 : m->plain_p1;
+    int n = (r1 - r0) * F;
+    ts_deep_forward(net, NULL, m->grid->data + 2 * (size_t)r0 * F, n);
+    const float *l = ts_deep_logits(net);
+    for (int i = 0; i < n; i++) {
+        float d = l[2 * i + 1] - l[2 * i];
+        p1->data[r0 * F + i] = 1.0f / (1.0f + expf(-d));
+        region[r0 * F + i] = d > 0 ? 1 : 0;
+    }
+}

@@ -77,6 +77,13 @@ void res_model_free(res_model *m);
 /* Recomputes what is shown at the trainer's current step; fields too when
  * asked (a few ms more). */
 void res_model_show(res_model *m, bool fields);
+/* Live training's lighter look: only the two full-set losses (no
+ * backward); the rest keeps its last values. */
+void res_model_show_live(res_model *m);
+/* One of RES_FIELD_CHUNKS pieces of the decision regions (a band of rows
+ * of one net's field), so live training spreads their cost over frames. */
+#define RES_FIELD_CHUNKS 16
+void res_model_field_chunk(res_model *m, int k);
 /* Full-set mean cross-entropy of both nets at the current step. */
 void res_model_losses(res_model *m, float *plain, float *resid);
 

@@ -249,6 +249,7 @@ static void controls(res_state *st, ui_ctx *ui, const scene_clock *c) {
         st->live = !st->live;
         st->held = !st->live;
         st->held_beat = c->beat;
+        if (!st->live) res_model_show(&st->m, true);   /* paused: everything at this step */
     }
     if (ui_button(ui, "Step", r.x + bw + 16, r.y, bw, h)) {
         bring_to(st, ts_trainer_step_count(st->m.tr) + 1, true);
@@ -300,8 +301,11 @@ static void res_update(void *p, const scene_clock *c, ui_ctx *ui) {
         ts_trainer_seek(m->tr, st->live_step);
         st->work += ts_trainer_step_count(m->tr) - before;
         long now = ts_trainer_step_count(m->tr);
-        if (st->frame % 6 == 0) res_model_show(m, st->frame % 12 == 0);
-        if (st->frame % 12 == 0) st->fields_step = now;
+        /* losses five times a second, a sixteenth of the regions every frame:
+         * training keeps the frame */
+        if (st->frame % 12 == 0) res_model_show_live(m);
+        res_model_field_chunk(m, (int)(st->frame % RES_FIELD_CHUNKS));
+        st->fields_step = now;
         return;
     }
     if (st->held && st->held_beat == c->beat) return;   /* a paused or hand-taken state */
