@@ -219,7 +219,7 @@ static void set_speed(app_session *a, double v) {
 static bool on_key(app_session *a, SDL_Keycode k, bool repeat) {
     scene *s = app_session_scene(a);
     if (k == SDLK_F9) {   /* takes: whatever is open or focused */
-        if (!repeat) a->take_key = true;
+        if (!repeat) a->take_key++;   /* two presses in one step are two toggles */
         return true;
     }
     if (a->confirm_open[0]) {

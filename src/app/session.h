@@ -137,7 +137,7 @@ typedef struct app_session {
     SDL_GLContext pgl;
     bool mouse_in;               /* the pointer is over the window */
     take_rec *rec;               /* the take being recorded, or NULL */
-    bool take_key;               /* F9 this step: start or stop a take */
+    int take_key;                /* F9 presses this step: each starts or stops a take */
     session_export out;
 } app_session;
 

@@ -49,9 +49,7 @@
 #include "diagram/diagram.h"
 #include "kernel/fileio.h"
 
-#define TAKE_MAX_BYTES (64L << 20)
 #define TAKE_MAX_LINE 70000          /* a --set value (16 KiB) with every byte escaped */
-#define TAKE_MAX_EVENTS 4000000L
 #define TAKE_MAX_TEXT (2L << 20)     /* an embedded file (presets and decks stop at 1 MiB) */
 
 bool take_is_path(const char *arg) {
@@ -317,8 +315,10 @@ static bool header_key(take_reader *R, const char *key, char *value, unsigned *s
     case 2:
         n = words(value, w, 4);
         for (int i = 0; i < 4 && n == 4; i++)
-            if (!whole(w[i], 1, 16384, &l[i])) n = 0;
-        if (n != 4) return bad(R, "window must be 4 sizes (width height drawable-width drawable-height) of 1..16384");
+            if (!whole(w[i], 1, TAKE_MAX_SIDE, &l[i])) n = 0;
+        if (n != 4 || !take_size_ok(l[0], l[1]) || !take_size_ok(l[2], l[3]))
+            return bad(R, "window must be 4 sizes (width height drawable-width drawable-height), each side 1..%d "
+                          "and at most 3840x2160 pixels, as --size", TAKE_MAX_SIDE);
         for (int i = 0; i < 4; i++) t->size[i] = (int)l[i];
         return true;
     case 3:
@@ -368,7 +368,9 @@ static bool header_key(take_reader *R, const char *key, char *value, unsigned *s
         t->view = (app_view){.zoom = (float)d[0], .pan_x = (float)d[1], .pan_y = (float)d[2]};
         return true;
     case 12:
-        if (!number(value, 0, 1e6, &t->duration) || !(t->duration > 0)) return bad(R, "duration must be seconds > 0");
+        if (!number(value, 0, TAKE_MAX_SECONDS, &t->duration) || !(t->duration > 0))
+            return bad(R, "duration must be seconds > 0 and at most %.0f (2 hours: at 120 fps within --frames' "
+                          "1,000,000)", TAKE_MAX_SECONDS);
         return true;
     case 13:
         if (!whole(value, 0, TAKE_MAX_EVENTS, &R->said)) return bad(R, "events must be 0..%ld", TAKE_MAX_EVENTS);
@@ -492,8 +494,10 @@ static bool event_line(take_reader *R, char *s, double *last_t) {
     } else if (strcmp(name, "size") == 0) {
         n = words(rest, w, 4);
         for (int i = 0; i < 4 && n == 4; i++)
-            if (!whole(w[i], 1, 16384, &v[i])) n = 0;
-        if (n != 4) return bad(R, "size needs 4 sizes of 1..16384 (window, then drawable)");
+            if (!whole(w[i], 1, TAKE_MAX_SIDE, &v[i])) n = 0;
+        if (n != 4 || !take_size_ok(v[0], v[1]) || !take_size_ok(v[2], v[3]))
+            return bad(R, "size needs 4 sizes (window, then drawable), each side 1..%d and at most 3840x2160 "
+                          "pixels, as --size", TAKE_MAX_SIDE);
         ev->type = TAKE_SIZE;
         for (int i = 0; i < 4; i++) e.size[i] = (int)v[i];
     } else {

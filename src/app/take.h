@@ -23,6 +23,19 @@
 
 #define TAKE_MAX_SETS 64
 #define TAKE_MAX_FILES (DECK_MAX_ENTRIES + 1)
+/* What the reader accepts, so a take exports within the command line's own
+ * limits (--size: sides up to 3840, 3840x2160 pixels; --frames: 1,000,000,
+ * which 2 hours at 120 fps stays under); the recorder stops a take before it
+ * passes any of them (take_rec.c). */
+#define TAKE_MAX_BYTES (64L << 20)
+#define TAKE_MAX_EVENTS 4000000L
+#define TAKE_MAX_SIDE 3840
+#define TAKE_MAX_PIXELS (3840L * 2160)
+#define TAKE_MAX_SECONDS 7200.0
+/* Do w x h (a window's or a drawable's) fit a take? */
+static inline bool take_size_ok(long w, long h) {
+    return w >= 1 && h >= 1 && w <= TAKE_MAX_SIDE && h <= TAKE_MAX_SIDE && w * h <= TAKE_MAX_PIXELS;
+}
 
 enum { TAKE_SIZE = SDL_USEREVENT };   /* a take_event: the window's new size in take_event.size */
 

@@ -29,7 +29,22 @@ struct take_rec {
     double start;      /* the session clock at F9 */
     double last_now;   /* ... at the last frame drawn */
     int size[4];       /* the window's size, last seen */
+    long bytes;        /* at most what the file will take (take_fits) */
 };
+
+/* Bytes of the file at most: the embedded files with their "| " prefixes,
+ * and every event line at its longest (a text event's bytes escaped). */
+enum { TAKE_HEADER_BYTES = 8192, TAKE_EVENT_BYTES = 128, TAKE_TEXT_BYTES = 4 * 32 + 64 };
+
+/* Would one more event (of this many bytes at most) still make a take the
+ * reader accepts? If not, why not, in why. */
+static bool take_fits(const take_rec *r, double t, long more, const char **why) {
+    *why = r->t.n + 1 >= TAKE_MAX_EVENTS ? "4,000,000 events"
+         : r->bytes + more > TAKE_MAX_BYTES ? "64 MiB"
+         : t >= TAKE_MAX_SECONDS ? "2 hours"
+         : NULL;
+    return *why == NULL;
+}
 
 /* A file's text for a take, without '\r' (the loaders read CRLF and LF
  * alike) and ending in '\n'. */
@@ -79,6 +94,10 @@ static int take_sources(const take *t, scene_source *src) {
 static bool take_start(app_session *a, char *err, size_t errlen) {
     scene *s = app_session_scene(a);
     if (!s) { snprintf(err, errlen, "open a scene first"); return false; }
+    if (!take_size_ok(a->win_w, a->win_h) || !take_size_ok(a->fb_w, a->fb_h)) {
+        snprintf(err, errlen, "the window is larger than a take can export (3840x2160 pixels)");
+        return false;
+    }
     take_rec *r = calloc(1, sizeof *r);
     if (!r) { snprintf(err, errlen, "out of memory"); return false; }
     take *t = &r->t;
@@ -130,8 +149,22 @@ static bool take_start(app_session *a, char *err, size_t errlen) {
     take_apply(a, t);
     r->start = r->last_now = a->now;
     memcpy(r->size, t->size, sizeof r->size);
+    r->bytes = TAKE_HEADER_BYTES;
+    for (int i = 0; i < t->nfiles; i++) r->bytes += 2 * (long)strlen(t->files[i].text) + 512;
+    for (int i = 0; i < t->nsets; i++) r->bytes += 4 * (long)strlen(t->sets[i]) + 16;
     a->rec = r;
     return true;
+}
+
+static void say(app_session *a, double seconds, const char *msg);
+
+/* Ends the take because it reached a limit of the reader, and says so. */
+static void take_stop_at_limit(app_session *a, const char *why) {
+    char msg[160];
+    take_end(a);
+    snprintf(msg, sizeof msg, "the take stopped at its limit (%s); F9 starts another", why);
+    if (!strstr(a->toast, "not saved")) say(a, 6, msg);   /* a failed save's reason stays on screen */
+    fprintf(stderr, "tensorstage: %s\n", msg);
 }
 
 void take_note(app_session *a, const SDL_Event *ev) {
@@ -149,7 +182,10 @@ void take_note(app_session *a, const SDL_Event *ev) {
         return;
     }
     take_event e = {.t = a->now - a->rec->start, .ev = *ev};
-    take_push(&a->rec->t, &e);   /* out of memory: the take misses the event */
+    long more = ev->type == SDL_TEXTINPUT ? TAKE_TEXT_BYTES : TAKE_EVENT_BYTES;
+    const char *why;
+    if (!take_fits(a->rec, e.t, more, &why)) { take_stop_at_limit(a, why); return; }
+    if (take_push(&a->rec->t, &e)) a->rec->bytes += more;   /* out of memory: the take misses the event */
 }
 
 static void say(app_session *a, double seconds, const char *msg) {
@@ -158,25 +194,34 @@ static void say(app_session *a, double seconds, const char *msg) {
 }
 
 void take_step_end(app_session *a) {
-    if (a->out.on) { a->take_key = false; return; }   /* a replay records nothing */
+    if (a->out.on) { a->take_key = 0; return; }   /* a replay records nothing */
     take_rec *r = a->rec;
+    const char *why = NULL;
+    if (r && !take_fits(r, a->now - r->start, TAKE_EVENT_BYTES, &why)) {
+        take_stop_at_limit(a, why);   /* the frames so far make the take: its last is the previous one */
+        r = NULL;
+    }
     if (r) {
         int size[4] = {a->win_w, a->win_h, a->fb_w, a->fb_h};
-        if (memcmp(size, r->size, sizeof size) != 0) {
+        if (memcmp(size, r->size, sizeof size) != 0 && (!take_size_ok(size[0], size[1]) ||
+                                                        !take_size_ok(size[2], size[3]))) {
+            take_stop_at_limit(a, "a window larger than 3840x2160 pixels");
+            r = NULL;
+        } else if (memcmp(size, r->size, sizeof size) != 0) {
             take_event e = {.t = a->now - r->start, .ev.type = TAKE_SIZE};
             memcpy(e.size, size, sizeof size);
             memcpy(r->size, size, sizeof size);
-            take_push(&r->t, &e);
+            if (take_push(&r->t, &e)) r->bytes += TAKE_EVENT_BYTES;
         }
-        r->last_now = a->now;
+        if (r) r->last_now = a->now;
     }
-    if (!a->take_key) return;
-    a->take_key = false;
-    if (a->rec) { take_end(a); return; }
-    char err[512], msg[600];
-    if (!take_start(a, err, sizeof err)) {
-        snprintf(msg, sizeof msg, "cannot record a take: %s", err);
-        say(a, 5, msg);
+    for (; a->take_key > 0; a->take_key--) {   /* every press toggles: a start's next press saves, or says why not */
+        if (a->rec) { take_end(a); continue; }
+        char err[512], msg[600];
+        if (!take_start(a, err, sizeof err)) {
+            snprintf(msg, sizeof msg, "cannot record a take: %s", err);
+            say(a, 5, msg);
+        }
     }
 }
 

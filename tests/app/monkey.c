@@ -1,16 +1,20 @@
 /* monkey.c: random input through the real window loop, to find crashes,
  * sanitizer reports and unasked-for quits before a lecture hall does.
  *
- *   monkey [TARGET [EVENTS [SEED]]]     TARGET: a scene name, "picker", or
- *                                       "all" (default: every scene and the
- *                                       picker); EVENTS per target (10000)
+ *   monkey [TARGET [EVENTS [SEED]]]     TARGET: a scene name, a deck's
+ *                                       absolute path, "picker", or "all"
+ *                                       (default: every scene, the picker and
+ *                                       scenes/lecture.deck); EVENTS per
+ *                                       target (10000)
  *
  * The loop runs under SDL's offscreen driver (no X server). Through the test
  * seam of app.h (app_loop_hook) each frame first gets a small random batch
  * of synthetic events pushed into SDL's queue: key presses from the app's
- * keys and the rest of the keyboard, text input (ASCII and UTF-8), mouse
- * moves (warped, so SDL's mouse state follows), clicks, right-drags, wheel,
- * window resizes and focus changes. The loop reads them as it reads a
+ * keys and the rest of the keyboard (L sometimes held down: the laser),
+ * text input (ASCII and UTF-8), mouse moves (warped, so SDL's mouse state
+ * follows), clicks and drags of every button (X1 and X2 too), the wheel
+ * vertical and horizontal, window resizes (now and then under 160 px or
+ * over 800) and focus changes. The loop reads them as it reads a
  * user's. The window is kept small (and resized at random) so a frame is
  * cheap under the sanitizer build.
  *
@@ -37,6 +41,8 @@ typedef struct monkey {
     unsigned long long rng;
     long target, pushed, frames;
     long quit_frame;             /* the frame of the last quitting event (Q, Esc) */
+    long f9, f9_repeats;         /* F9 presses pushed, and those marked as key repeats */
+    bool laser;                  /* L is held down */
 } monkey;
 
 static unsigned rnd(monkey *m, unsigned n) {   /* xorshift64*: reproducible from the seed */
@@ -81,9 +87,22 @@ static void random_event(monkey *m, SDL_Window *win) {
         e.key.keysym.scancode = SDL_GetScancodeFromKey(k);
         e.key.keysym.mod = rnd(m, 8) == 0 ? KMOD_LSHIFT : rnd(m, 16) == 0 ? KMOD_LCTRL : KMOD_NONE;
         e.key.repeat = rnd(m, 10) == 0;
+        if (k == SDLK_F9) { m->f9++; m->f9_repeats += e.key.repeat; }
+        if (k == SDLK_l && !m->laser && rnd(m, 2) == 0) {   /* L held: the laser, released later */
+            m->laser = true;
+            push(m, &e);
+            return;
+        }
         push(m, &e);
         e.type = SDL_KEYUP;
         e.key.state = SDL_RELEASED;
+        push(m, &e);
+    } else if (m->laser && kind < 37) {    /* the held L comes up */
+        m->laser = false;
+        e.type = SDL_KEYUP;
+        e.key.state = SDL_RELEASED;
+        e.key.keysym.sym = SDLK_l;
+        e.key.keysym.scancode = SDL_SCANCODE_L;
         push(m, &e);
     } else if (kind < 45) {                /* typed text */
         static const char *const texts[] = {"a", "7", "-", ".", " ", "the", "3 1 4", "\xc3\xa9",
@@ -101,20 +120,28 @@ static void random_event(monkey *m, SDL_Window *win) {
         push(m, &e);
     } else if (kind < 85) {                /* a click or the start or end of a drag */
         e.type = rnd(m, 2) ? SDL_MOUSEBUTTONDOWN : SDL_MOUSEBUTTONUP;
-        static const Uint8 buttons[] = {SDL_BUTTON_LEFT, SDL_BUTTON_LEFT, SDL_BUTTON_RIGHT, SDL_BUTTON_MIDDLE};
-        e.button.button = buttons[rnd(m, 4)];
+        static const Uint8 buttons[] = {SDL_BUTTON_LEFT, SDL_BUTTON_LEFT, SDL_BUTTON_RIGHT, SDL_BUTTON_MIDDLE,
+                                        SDL_BUTTON_X1, SDL_BUTTON_X2};
+        e.button.button = buttons[rnd(m, sizeof buttons)];
         e.button.state = e.type == SDL_MOUSEBUTTONDOWN ? SDL_PRESSED : SDL_RELEASED;
         e.button.clicks = 1;
         e.button.x = (int)rnd(m, (unsigned)w);
         e.button.y = (int)rnd(m, (unsigned)h);
         push(m, &e);
     } else if (kind < 93) {                /* the wheel */
-        e.type = SDL_MOUSEWHEEL;
-        e.wheel.y = (int)rnd(m, 7) - 3;
-        e.wheel.x = (int)rnd(m, 3) - 1;
+        e.type = SDL_MOUSEWHEEL;   /* vertical, horizontal (a trackpad, a tilting wheel) or both */
+        unsigned way = rnd(m, 3);
+        e.wheel.y = way == 1 ? 0 : (int)rnd(m, 7) - 3;
+        e.wheel.x = way == 0 ? 0 : (int)rnd(m, 7) - 3;
+        e.wheel.direction = rnd(m, 8) == 0 ? SDL_MOUSEWHEEL_FLIPPED : SDL_MOUSEWHEEL_NORMAL;
         push(m, &e);
     } else if (kind < 97) {                /* the window is resized */
-        if (win) SDL_SetWindowSize(win, 160 + (int)rnd(m, 640), 120 + (int)rnd(m, 400));
+        if (win) {   /* mostly small (cheap frames); sometimes tiny, sometimes past 800 px */
+            unsigned r = rnd(m, 10);
+            int w = r == 0 ? 1 + (int)rnd(m, 159) : r == 1 ? 801 + (int)rnd(m, 480) : 160 + (int)rnd(m, 640);
+            int h = r == 0 ? 1 + (int)rnd(m, 119) : r == 1 ? 600 + (int)rnd(m, 200) : 120 + (int)rnd(m, 400);
+            SDL_SetWindowSize(win, w, h);
+        }
         m->pushed++;
     } else {                               /* focus, exposure, the pointer leaving */
         static const Uint8 wev[] = {SDL_WINDOWEVENT_FOCUS_LOST, SDL_WINDOWEVENT_FOCUS_GAINED,
@@ -160,8 +187,9 @@ static int run_target(const char *scene, long events, unsigned long long seed) {
             return 1;
         }
     }
-    printf("monkey %-12s %ld events in %ld frames, %d start%s, %.1f s\n", scene ? scene : "picker", m.pushed,
-           m.frames, starts, starts == 1 ? "" : "s", scene_seconds() - t0);
+    printf("monkey %-12s %ld events in %ld frames, %d start%s, %.1f s; F9 pressed %ld times (%ld as key "
+           "repeats, which toggle nothing)\n", scene ? scene : "picker", m.pushed, m.frames, starts,
+           starts == 1 ? "" : "s", scene_seconds() - t0, m.f9, m.f9_repeats);
     app_loop_hook = NULL;
     return 0;
 }
@@ -235,6 +263,9 @@ int main(int argc, char **argv) {
         for (int i = 0; i < scene_kind_count() && !failed; i++)
             failed |= run_target(scene_kind_at(i)->name, events, seed + (unsigned)i);
         if (!failed) failed |= run_target(NULL, events, seed);
+        char deck[4300];
+        snprintf(deck, sizeof deck, "%s/scenes/lecture.deck", scene_data_dir());
+        if (!failed && access(deck, R_OK) == 0) failed |= run_target(deck, events, seed);
     } else {
         failed = run_target(strcmp(target, "picker") == 0 ? NULL : target, events, seed);
     }
