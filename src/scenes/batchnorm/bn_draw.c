@@ -124,7 +124,7 @@ static void rms_lines(dg_rect *s, const bn_model *m, const ts_tensor *rms, const
     char pct[24], lab[64];
     snprintf(pct, sizeof pct, "%.0f%%", 100 * dead);
     snprintf(lab, sizeof lab, "exact zeros, layer %d: ", worst + 1);
-    dg_term eq3[] = { { lab }, { pct, { hist, { worst, 0 } }, dg_theme()->accent, true } };
+    dg_term eq3[] = { { lab }, { pct, { hist, { worst, 0 } }, dg_theme()->text, true } };
     dg_equation(dg_cut_top(s, 48, DG_GAP), eq3, 2, DG_TEXT_REF);
 }
 
@@ -176,11 +176,14 @@ static void beat_byhand(const bn_state *st, const scene_clock *c, bn_layout L) {
     dg_split_cols(L.main, 3, DG_GAP * 2, NULL, cols);
     const ts_tensor *t[3] = { st->col_x, st->col_xhat, st->col_y };
     const char *titles[3] = { "x", "\\hat{x}", "y = \xce\xb3 \\hat{x} + \xce\xb2" };
-    float show = scene_between(c, 0.0f, 0.6f);
+    float show = scene_between(c, 0.0f, 0.6f), lim = 1e-6f;
+    for (int i = 0; i < 3; i++)
+        for (int r = 0; r < BN_SHOW_ROWS; r++) lim = fmaxf(lim, fabsf(t[i]->data[r]));
     for (int i = 0; i < 3; i++) {
         if (show < (i + 0.5f) / 3.0f) break;
         dg_strip(cols[i], &(dg_src){ .t = t[i], .explain = explain_col, .user = st },
                  &(dg_strip_style){ .vertical = true, .values = true, .cmap = DG_CMAP_DIV, .title = titles[i],
+                                    .lo = -2.2f * lim, .hi = 2.2f * lim,
                                     .no_legend = true, .aspect = 2.4f, .max_cell = 60 });
     }
     char mu[24], var[24], x0[24], xh[24], g[24], b[24], y[24], sd[24];
@@ -194,14 +197,14 @@ static void beat_byhand(const bn_state *st, const scene_clock *c, bn_layout L) {
     dg_fmt(y, sizeof y, st->col_y->data[0], 3, 8, false);
     char nn[64];
     snprintf(nn, sizeof nn, "mean over all %d:   \xce\xbc = ", N);
-    dg_term e1[] = { { nn }, { mu, { m->bn_mean, { f } }, th->accent, true },
-                     { "    \xcf\x83^2 (biased) = " }, { var, { m->bn_var, { f } }, th->accent, true } };
+    dg_term e1[] = { { nn }, { mu, { m->bn_mean, { f } }, dg_theme()->text, true },
+                     { "    \xcf\x83^2 (biased) = " }, { var, { m->bn_var, { f } }, dg_theme()->text, true } };
     dg_term e2[] = { { "\\hat{x} = (x \xe2\x88\x92 \xce\xbc) / \\sqrt{\xcf\x83^2 + \xce\xb5} = (" },
-                     { x0, { st->col_x, { 0 } }, th->text, true }, { " \xe2\x88\x92 " }, { mu },
-                     { ") / " }, { sd }, { " = " }, { xh, { st->col_xhat, { 0 } }, th->accent2, true } };
-    dg_term e3[] = { { "y = \xce\xb3 \\hat{x} + \xce\xb2 = " }, { g, { m->bn_w, { f } }, th->text, true },
-                     { " \xc2\xb7 " }, { xh }, { " " }, { b, { m->bn_b, { f } }, th->text, true },
-                     { " = " }, { y, { st->col_y, { 0 } }, th->accent, true } };
+                     { x0, { st->col_x, { 0 } }, dg_theme()->text, true }, { " \xe2\x88\x92 " }, { mu },
+                     { ") / " }, { sd }, { " = " }, { xh, { st->col_xhat, { 0 } }, dg_theme()->text, true } };
+    dg_term e3[] = { { "y = \xce\xb3 \\hat{x} + \xce\xb2 = " }, { g, { m->bn_w, { f } }, dg_theme()->text, true },
+                     { " \xc2\xb7 " }, { xh }, { " " }, { b, { m->bn_b, { f } }, dg_theme()->text, true },
+                     { " = " }, { y, { st->col_y, { 0 } }, dg_theme()->text, true } };
     float e = scene_between(c, 0.3f, 0.9f);
     if (e > 0) dg_equation(dg_cut_top(&eqs, 58, 10), e1, 4, DG_TEXT_REF);
     if (e > 0.33f) dg_equation(dg_cut_top(&eqs, 58, 10), e2, 8, DG_TEXT_REF);
@@ -221,7 +224,7 @@ static void beat_train(const bn_state *st, bn_layout L) {
     long n = ts_trainer_step_count(m->tr);
     char head[64], sub[64];
     snprintf(head, sizeof head, "Step %ld", n);
-    snprintf(sub, sizeof sub, "learning rate %g, SGD momentum %g", m->cfg.lr, m->cfg.momentum);
+    snprintf(sub, sizeof sub, "lr %g, momentum %g", m->cfg.lr, m->cfg.momentum);
     dg_rect s = L.side;
     dg_cut_top(&s, dg_heading(s, head, sub), 14);
     float xmax = (float)(st->live ? (n > 100 ? n : 100) : st->story_steps);
@@ -282,15 +285,19 @@ static void beat_eval(const bn_state *st, bn_layout L) {
     const ts_tensor *t[4] = { m->bn_mean, m->rm_after, m->bn_var, m->rv_after };
     const char *titles[4] = { "batch mean \xce\xbc", "running mean after this batch",
                               "batch variance \xcf\x83^2 (biased)", "running variance (moves toward the unbiased \xcf\x83^2)" };
+    float lim[2] = { 1e-6f, 1e-6f };
+    for (int i = 0; i < 4; i++)
+        for (int c = 0; c < m->cfg.width; c++) lim[i / 2] = fmaxf(lim[i / 2], fabsf(t[i]->data[c]));
     for (int i = 0; i < 4; i++)
         dg_strip(rows[i], &(dg_src){ .t = t[i] },
-                 &(dg_strip_style){ .values = true, .cmap = i < 2 ? DG_CMAP_DIV : DG_CMAP_SEQ, .title = titles[i],
+                 &(dg_strip_style){ .values = true, .cmap = DG_CMAP_DIV, .lo = -2.2f * lim[i / 2],
+                                    .hi = 2.2f * lim[i / 2], .title = titles[i],
                                     .no_legend = true, .aspect = 1.6f, .max_cell = 46, .count = m->cfg.width > 12 ? 12 : 0 });
     dg_rect three[3];
     dg_split_cols(bars, 3, DG_GAP, NULL, three);
-    static const char *const cls[2] = { "class 0", "class 1" };
+    static const char *const cls[2] = { "0", "1" };
     const ts_tensor *pr[3] = { m->eval_p, m->train_p, m->one_p };
-    const char *pt[3] = { "eval mode", "train, in a batch", "train, batch of one" };
+    const char *pt[3] = { "P(class), eval mode", "train, in a batch", "train, batch of one" };
     for (int i = 0; i < 3; i++)
         dg_bars(three[i], &(dg_src){ .t = pr[i] }, &(dg_bars_style){ .title = pt[i], .labels = cls,
                                                                      .mark = 1 + m->yi[m->example] });

@@ -83,8 +83,10 @@ static void bars(dg_rect r, const ts_tensor *t, const log_bars *s) {
                                                     .ylabel = s->linear ? "ratio" : "gradient norm",
                                                     .ylog = !s->linear, .x_lo = 0.4f, .x_hi = n + 0.6f,
                                                     .y_lo = s->lo, .y_hi = s->hi, .no_legend = true });
-    dg_plot_line(p, &(dg_series){ .label = t->name, .x = xs, .y = t->data, .n = n, .color = s->color,
-                                  .width = 2, .points = true, .t = t });
+    /* the bar tops as a series in the text colour: hover, and marks that
+     * stand out against the bars and the background in every theme */
+    dg_plot_line(p, &(dg_series){ .label = t->name, .x = xs, .y = t->data, .n = n,
+                                  .color = dg_theme()->text, .width = 2, .points = true, .t = t });
     for (int k = 0; k < n; k++) {
         float v = fmaxf(t->data[k], s->lo);
         dg_pt a = dg_plot_to_canvas(p, k + 1 - 0.36f, s->lo), b = dg_plot_to_canvas(p, k + 1 + 0.36f, v);
@@ -140,12 +142,12 @@ static void beat_deeper(const res_state *st, const scene_clock *c, res_layout L)
              st->sw_plain[i4], st->sw_depth[i32], st->sw_plain[i32]);
     int old = dg_role(GFX_ROLE_LABEL);
     float h = dg_text((dg_rect){ s.x, s.y, s.w, 3 * DG_TEXT_REF * 1.3f }, DG_TEXT_REF, GFX_BOLD,
-                      GFX_LEFT | GFX_TOP, dg_category(1), line);
+                      GFX_LEFT | GFX_TOP, dg_theme()->text, line);
     dg_cut_top(&s, h, DG_GAP);
     if (show_resid > 0) {
         snprintf(line, sizeof line, "residual, depth %.0f: %.3f", st->sw_depth[i32], st->sw_resid[i32]);
         h = dg_text((dg_rect){ s.x, s.y, s.w, 2 * DG_TEXT_REF * 1.3f }, DG_TEXT_REF, GFX_BOLD,
-                    GFX_LEFT | GFX_TOP, gfx_fade(dg_category(2), show_resid), line);
+                    GFX_LEFT | GFX_TOP, gfx_fade(dg_theme()->text, show_resid), line);
         dg_cut_top(&s, h, DG_GAP);
     }
     dg_role(old);
@@ -189,12 +191,12 @@ static void beat_grads(const res_state *st, res_layout L, bool resid) {
     dg_fmt(b, sizeof b, last, 3, 8, false);
     dg_fmt(r, sizeof r, last > 0 ? first / last : 0, 2, 8, false);
     dg_term eq[] = {
-        { resid ? "block 1: " : "layer 1: " }, { a, { g, { L0 } }, dg_category(resid ? 2 : 1), true },
+        { resid ? "block 1: " : "layer 1: " }, { a, { g, { L0 } }, dg_theme()->text, true },
     };
     dg_term eq2[] = {
-        { resid ? "last block: " : "last layer: " }, { b, { g, { L1 } }, dg_category(resid ? 2 : 1), true },
+        { resid ? "last block: " : "last layer: " }, { b, { g, { L1 } }, dg_theme()->text, true },
     };
-    dg_term eq3[] = { { "first / last = " }, { r, { 0 }, th->text, true } };
+    dg_term eq3[] = { { "first / last = " }, { r, { 0 }, dg_theme()->text, true } };
     dg_equation(dg_cut_top(&s, 50, 10), eq, 2, DG_TEXT_REF);
     dg_equation(dg_cut_top(&s, 50, 10), eq2, 2, DG_TEXT_REF);
     dg_equation(dg_cut_top(&s, 50, DG_GAP), eq3, 2, DG_TEXT_REF);
@@ -224,7 +226,7 @@ static void beat_block(const res_state *st, const scene_clock *c) {
     float flow = 0.6f;
     for (int i = 0; i < 4; i++) {
         dg_rect b = cells[i];
-        dg_rect in = dg_box(b, names[i], &(dg_box_style){ .highlight = i == 0 });
+        dg_rect in = dg_box(b, names[i], &(dg_box_style){ .highlight = false });
         dg_text(in, NOTE, GFX_SANS, GFX_CENTER | GFX_MIDDLE, th->text_dim, what[i]);
         if (i > 0) dg_edge(prev, dg_anchor(b, DG_W), &(dg_edge_style){ .width = 4, .flow = flow });
         prev = dg_anchor(b, DG_E);
@@ -234,7 +236,7 @@ static void beat_block(const res_state *st, const scene_clock *c) {
     dg_op(plus, rad, "+", &(dg_box_style){ .highlight = true });
     dg_edge(prev, (dg_pt){ plus.x - rad, plus.y }, &(dg_edge_style){ .width = 4, .flow = flow, .label = "F(h)" });
     dg_rect yb = cells[5];
-    dg_text(dg_box(yb, "y", &(dg_box_style){ .highlight = true }), NOTE, GFX_SANS, GFX_CENTER | GFX_MIDDLE,
+    dg_text(dg_box(yb, "y", NULL), NOTE, GFX_SANS, GFX_CENTER | GFX_MIDDLE,
             th->text_dim, "h + F(h)");
     dg_edge((dg_pt){ plus.x + rad, plus.y }, dg_anchor(yb, DG_W), &(dg_edge_style){ .width = 4, .flow = flow });
     /* identity: from the top of h, over the block, down into (+) */
@@ -282,9 +284,9 @@ static void beat_block(const res_state *st, const scene_clock *c) {
     dg_fmt(a, sizeof a, m->blk_h->data[j], 3, 8, false);
     dg_fmt(b, sizeof b, m->blk_f->data[j], 3, 8, true);
     snprintf(lhs, sizeof lhs, "y_{%d} = h_{%d} + F(h)_{%d} = ", j + 1, j + 1, j + 1);
-    dg_term eq[] = { { lhs }, { a, { m->blk_h, { j } }, th->text, true }, { " " },
-                     { b, { m->blk_f, { j } }, th->accent2, true }, { " = " },
-                     { y, { m->blk_y, { j } }, th->accent, true } };
+    dg_term eq[] = { { lhs }, { a, { m->blk_h, { j } }, dg_theme()->text, true }, { " " },
+                     { b, { m->blk_f, { j } }, dg_theme()->text, true }, { " = " },
+                     { y, { m->blk_y, { j } }, dg_theme()->text, true } };
     dg_equation(eqr, eq, 6, DG_TEXT_REF);
 }
 
@@ -358,7 +360,7 @@ static void beat_small(const res_state *st, res_layout L) {
                           "receives. Below one: the block adjusts the signal instead of replacing it.");
     char a[24];
     dg_fmt(a, sizeof a, (float)mean, 3, 8, false);
-    dg_term eq[] = { { "mean over blocks: " }, { a, { 0 }, dg_category(2), true } };
+    dg_term eq[] = { { "mean over blocks: " }, { a, { 0 }, dg_theme()->text, true } };
     dg_equation(dg_cut_top(&s, 50, DG_GAP), eq, 2, DG_TEXT_REF);
     (void)th;
 }
@@ -388,7 +390,7 @@ static void beat_now(const res_state *st, const scene_clock *c) {
         } else {
             static const char *const what[8] = { "tokens", "each token", "mixes tokens", "", "each token",
                                                  "per token", "", "to the next block" };
-            dg_text(dg_box(b, names[i], &(dg_box_style){ .highlight = i == 2 }), NOTE, GFX_SANS,
+            dg_text(dg_box(b, names[i], NULL), NOTE, GFX_SANS,
                     GFX_CENTER | GFX_MIDDLE, th->text_dim, what[i]);
             in = dg_anchor(b, DG_W);
             out = dg_anchor(b, DG_E);
