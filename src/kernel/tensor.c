@@ -3,10 +3,13 @@
  * Arena layout: blocks form a doubly linked list. `head` is the block being
  * filled; blocks after it (`next`) are kept from before a reset and are
  * reused before anything new is allocated; blocks before it (`prev`) are
- * full. Each block is one aligned_alloc: a header padded to TS_ALIGN bytes,
- * then the payload. Every allocation is rounded up to TS_ALIGN so the next
- * one stays aligned, and is zeroed when handed out (a reset block holds old
- * data).
+ * full. Each block is one calloc, aligned by hand: a header padded to
+ * TS_ALIGN bytes, then the payload. Every allocation is rounded up to
+ * TS_ALIGN so the next one stays aligned, and is zero when handed out: bytes
+ * below the block's high-water mark (`dirty`: handed out before a reset) are
+ * cleared then; bytes above it are still calloc's zeros and are not touched,
+ * so a large tensor costs no page faults until it is written (a 1 MiB block
+ * holding 10 KB of tensors keeps 10 KB resident, not 1 MiB).
  */
 #include "tensor.h"
 
@@ -22,8 +25,10 @@
 
 struct ts_arena_block {
     ts_arena_block *prev, *next;
+    void  *raw;     /* what calloc returned (the block is aligned inside it) */
     size_t size;    /* payload bytes */
     size_t used;    /* payload bytes handed out */
+    size_t dirty;   /* payload bytes ever handed out: beyond them all is zero */
 };
 
 /* Header size rounded up so the payload starts aligned. */
@@ -50,12 +55,16 @@ static unsigned char *block_payload(ts_arena_block *b) {
 }
 
 static ts_arena_block *block_new(size_t payload) {
-    if (payload > SIZE_MAX - TS_HEADER) ts_fatal(__FILE__, __LINE__, "arena: block of %zu bytes is too large", payload);
-    ts_arena_block *b = aligned_alloc(TS_ALIGN, TS_HEADER + payload);
-    if (!b) ts_fatal(__FILE__, __LINE__, "arena: out of memory (block of %zu bytes)", payload);
+    if (payload > SIZE_MAX - TS_HEADER - TS_ALIGN)
+        ts_fatal(__FILE__, __LINE__, "arena: block of %zu bytes is too large", payload);
+    void *raw = calloc(1, TS_HEADER + payload + TS_ALIGN);
+    if (!raw) ts_fatal(__FILE__, __LINE__, "arena: out of memory (block of %zu bytes)", payload);
+    uintptr_t at = ((uintptr_t)raw + TS_ALIGN - 1) / TS_ALIGN * TS_ALIGN;
+    ts_arena_block *b = (ts_arena_block *)at;
     b->prev = b->next = NULL;
+    b->raw = raw;
     b->size = payload;
-    b->used = 0;
+    b->used = b->dirty = 0;
     return b;
 }
 
@@ -73,9 +82,10 @@ void *ts_arena_alloc(ts_arena *a, size_t bytes) {
     }
     a->head = b;
     unsigned char *p = block_payload(b) + b->used;
+    if (b->used < b->dirty) memset(p, 0, (b->dirty < b->used + n ? b->dirty : b->used + n) - b->used);
     b->used += n;
+    if (b->used > b->dirty) b->dirty = b->used;
     a->used_total += n;
-    memset(p, 0, n);
     return p;
 }
 
@@ -93,7 +103,7 @@ void ts_arena_free(ts_arena *a) {
     if (b) while (b->prev) b = b->prev;
     while (b) {
         ts_arena_block *next = b->next;
-        free(b);
+        free(b->raw);
         b = next;
     }
     a->head = NULL;

@@ -42,6 +42,21 @@ static void test_arena(void) {
     CHECK(rezeroed);
     ts_arena_free(&a);
     CHECK(a.head == NULL && a.used_total == 0);
+    /* Allocations that straddle what was handed out before a reset (cleared)
+     * and what never was (calloc's zeros) are zero throughout. */
+    unsigned char *d = ts_arena_alloc(&a, 1000);
+    memset(d, 0xCD, 1000);
+    ts_arena_reset(&a);
+    int straddle = 1;
+    unsigned char *s1 = ts_arena_alloc(&a, 500), *s2 = ts_arena_alloc(&a, 3000);
+    for (int k = 0; k < 500; k++) straddle &= s1[k] == 0;
+    for (int k = 0; k < 3000; k++) straddle &= s2[k] == 0;
+    memset(s2, 0xEF, 3000);
+    ts_arena_reset(&a);
+    unsigned char *s3 = ts_arena_alloc(&a, 8000);
+    for (int k = 0; k < 8000; k++) straddle &= s3[k] == 0;
+    CHECK(straddle);
+    ts_arena_free(&a);
     /* A freed arena is usable again; the default block size is 1 MiB. */
     float *f = ts_arena_alloc(&a, 3 * 1024 * 1024);
     f[3 * 256 * 1024 - 1] = 1.0f;
