@@ -26,7 +26,7 @@ typedef struct deck_loader {
     bool continuation;    /* the last line read was indented */
     deck *d;
     bool peek;            /* deck_peek: entries are checked, their scenes not opened */
-    char dir[512];
+    char *dir;            /* the deck's folder, as long as it is */
     int section;          /* 0 none, 1 [deck], 2 [entry] */
     int section_line;
     bool saw_deck;
@@ -73,17 +73,32 @@ static bool parse_range(const char *s, int n, int *first, int *last) {
     return true;
 }
 
+static bool finish_entry_at(deck_loader *L, const char *src);
+
 /* The [entry] just read becomes a deck entry: open its scene, check its beats
  * and notes. */
 static bool finish_entry(deck_loader *L) {
     deck *d = L->d;
     if (!L->scene[0]) return fail(L, L->section_line, "[entry] needs scene = NAME or a preset path", NULL, NULL);
     if (d->n == DECK_MAX_ENTRIES) return fail(L, L->section_line, "too many entries (at most 64)", NULL, NULL);
-    char src[1100];
-    if (scene_is_preset_path(L->scene) && L->scene[0] != '/')
-        snprintf(src, sizeof src, "%s/%s", L->dir, L->scene);
-    else
-        snprintf(src, sizeof src, "%s", L->scene);
+    bool rel = scene_is_preset_path(L->scene) && L->scene[0] != '/';
+    char *src = malloc(strlen(L->dir) + strlen(L->scene) + 2);   /* no fixed size: a deep folder is fine */
+    if (!src) return fail(L, L->scene_line, "out of memory", NULL, NULL);
+    if (rel) sprintf(src, "%s/%s", L->dir, L->scene);
+    else strcpy(src, L->scene);
+    if (strlen(src) >= sizeof d->e[0].s->source) {
+        free(src);
+        return fail(L, L->scene_line, "the scene's path is longer than 511 bytes: move it to a shorter folder",
+                    NULL, NULL);
+    }
+    bool ok = finish_entry_at(L, src);
+    free(src);
+    return ok;
+}
+
+/* finish_entry with the entry's scene as a name or a path src. */
+static bool finish_entry_at(deck_loader *L, const char *src) {
+    deck *d = L->d;
     deck_entry *e = &d->e[d->n];
     memset(e, 0, sizeof *e);
     char title[128] = "";
@@ -288,10 +303,18 @@ static deck *deck_load(const char *path, bool peek, char *err, size_t errlen) {
     deck *d = calloc(1, sizeof *d);
     if (!L || !d) { free(L); free(d); free(text); snprintf(err, errlen, "%s: out of memory", path); return NULL; }
     L->path = path; L->cursor = text; L->d = d; L->peek = peek;
-    snprintf(d->path, sizeof d->path, "%s", path);
     const char *slash = strrchr(path, '/');
-    if (slash) snprintf(L->dir, sizeof L->dir, "%.*s", (int)(slash - path), path);
-    else snprintf(L->dir, sizeof L->dir, ".");
+    size_t dn = slash ? (size_t)(slash - path) : 1;
+    L->dir = malloc(dn + 1);
+    if (!L->dir || strlen(path) >= sizeof d->path) {
+        char sh[128];
+        snprintf(err, errlen, "%s: %s", ts_path_shown(path, sh, sizeof sh),
+                 L->dir ? "the deck's path is longer than 511 bytes: move it to a shorter folder" : "out of memory");
+        free(L->dir); free(L); free(d); free(text);
+        return NULL;
+    }
+    snprintf(L->dir, dn + 1, "%s", slash ? path : ".");
+    snprintf(d->path, sizeof d->path, "%s", path);
 
     int rc = ini_parse_stream(reader, L, handler, L);
     if (!L->err[0] && rc > 0) fail(L, rc, "syntax error (expected [section] or key = value)", NULL, NULL);
@@ -308,6 +331,7 @@ static deck *deck_load(const char *path, bool peek, char *err, size_t errlen) {
             if ((unsigned char)*p < 32 || *p == 127) *p = ' ';
     }
     clear_entry(L);
+    free(L->dir);
     free(L);
     free(text);
     if (!ok) { deck_close(d); return NULL; }

@@ -113,6 +113,19 @@ rc=0; TENSORSTAGE_DATA="$T/partial" "$TS" list >/dev/null 2>"$T/err" || rc=$?
 check "TENSORSTAGE_DATA with only shaders/ is refused (exit $rc): $(cat "$T/err")" \
   bash -c "[ $rc -eq 2 ] && grep -q 'has no assets/' '$T/err'"
 
+# a deck deep in folders: opened from there, or refused in one line, never the wrong file
+deep="$T/$(printf 'a%.0s' {1..200})/$(printf 'b%.0s' {1..200})"
+mkdir -p "$deep/$(printf 'c%.0s' {1..200})"
+printf '[scene]\nkind = calibration\ntitle = deep\n' > "$deep/p.scene"
+printf '[deck]\ntitle = deep\n[entry]\nscene = p.scene\n' > "$deep/d.deck"
+rc=0; "$TS" check "$deep/d.deck" > "$T/out" 2>"$T/err" || rc=$?
+check "a deck in a 400-byte folder opens its preset beside it (exit $rc): $(cat "$T/err")" \
+  bash -c "[ $rc -eq 0 ] && grep -q 'ok (deck, 1 entries)' '$T/out'"
+cp "$deep/d.deck" "$deep/p.scene" "$deep/$(printf 'c%.0s' {1..200})/"
+rc=0; "$TS" check "$deep/$(printf 'c%.0s' {1..200})/d.deck" > "$T/out" 2>"$T/err" || rc=$?
+check "a deck in a 600-byte folder is refused in one line, exit 2 (got $rc): $(cat "$T/err")" \
+  bash -c "[ $rc -eq 2 ] && [ \$(wc -l < '$T/err') -eq 1 ] && grep -q 'longer than 511 bytes' '$T/err'"
+
 # dump --out - is standard output, the same bytes as the file
 (cd "$T" && "$TS" dump calibration --out - > "$T/stdout.json" 2>"$T/err"); rc=$?
 "$TS" dump calibration --out "$T/file.json" 2>/dev/null
