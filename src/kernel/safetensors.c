@@ -124,6 +124,9 @@ static bool st_fail(st_ctx *c, const char *fmt, ...) {
     va_start(ap, fmt);
     vsnprintf(msg, sizeof msg, fmt, ap);
     va_end(ap);
+    /* one line: a name or dtype in the header may hold control characters */
+    for (char *p = msg; *p; p++)
+        if ((unsigned char)*p < 32 || *p == 127) *p = ' ';
     if (c->err && c->errlen) snprintf(c->err, c->errlen, "%s: %s", c->where, msg);
     return false;
 }
