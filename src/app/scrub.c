@@ -1,5 +1,7 @@
-/* scrub.c: the timeline bar at the bottom of the stage. It shows when the
- * mouse moves and hides a few seconds after (never in --kiosk): one tick per
+/* scrub.c: the timeline bar over the caption bar's top row (its beat dots
+ * and title), never over the caption's text or the stage. It shows when the
+ * mouse moves and hides a few seconds after (never in --kiosk, never for the
+ * laser or the pen): one tick per
  * beat of the current entry, the beat's title when hovered, a press to jump
  * and a drag to scrub. Scrubbing only sets the scene clock, and a scene's
  * picture depends only on its clock and inputs, so a scrubbed moment looks
@@ -14,12 +16,12 @@
 static void bar_rect(const app_session *a, float *x, float *y, float *w, float *h) {
     float W = gfx_canvas_w(), H = gfx_canvas_h();
     (void)a;
-    /* over the caption's text, under its title line: scenes keep their
-     * widget strip just above the bar, and the caption is chrome that may be
-     * covered while the mouse moves (covered whole, never half) */
+    /* over the caption bar's first row (the beat dots and title, which the
+     * bar's own ticks and hover label stand in for while it shows): the
+     * caption's text below and the stage above stay as they are */
     *x = 40; *w = W - 80;
-    *y = H - UI_CAPTION_H + 60;
-    *h = H - 4 - *y;
+    *y = H - UI_CAPTION_H + 6;
+    *h = 58;
 }
 
 void scrub_range(const app_session *a, double *t0, double *t1) {

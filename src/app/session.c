@@ -169,6 +169,10 @@ bool app_session_idle(const app_session *a) {
 
 /* ---- keys -------------------------------------------------------------------- */
 
+/* The laser or the pen is in use: the mouse points at the slide, and never
+ * summons the controls or the timeline over it. */
+static bool pointing(const app_session *a) { return a->ink.laser || a->ink.pen; }
+
 /* A replayed take has no window: its full-screen state is the recorded one. */
 static bool fullscreen(const app_session *a) { return a->win ? gfx_window_fullscreen(a->win) : a->out.fullscreen; }
 
@@ -302,9 +306,13 @@ static bool on_key(app_session *a, SDL_Keycode k, bool repeat) {
     case SDLK_COMMA: if (paused) frame_step(a, -1); else a->blank = 'w'; return true;
     case SDLK_LEFTBRACKET: set_speed(a, a->speed / 2); return true;
     case SDLK_RIGHTBRACKET: set_speed(a, a->speed * 2); return true;
-    case SDLK_l: a->ink.laser = true; return true;
+    case SDLK_l:   /* the laser and the pen point at the slide: the chrome goes */
+        a->ink.laser = true;
+        a->last_motion = -1e9;
+        return true;
     case SDLK_d:
         a->ink.pen = !a->ink.pen;
+        if (a->ink.pen) a->last_motion = -1e9;
         toast(a, 1.5, a->ink.pen ? "pen on: draw with the left button (D: off, E: erase)" : "pen off%s", "");
         return true;
     case SDLK_e: ink_clear(&a->ink, a->entry, s->clock.beat); return true;
@@ -331,7 +339,7 @@ void app_session_event(app_session *a, const SDL_Event *ev) {
         break;
     case SDL_MOUSEBUTTONDOWN:
         a->mouse_x = (float)ev->button.x; a->mouse_y = (float)ev->button.y;
-        a->last_motion = a->now;   /* a click shows the chrome it may be aimed at */
+        if (!pointing(a)) a->last_motion = a->now;   /* a click shows the chrome it may be aimed at */
         if (a->blank) { a->blank = 0; break; }
         if (a->confirm_quit || a->confirm_open[0]) { a->confirm_quit = false; a->confirm_open[0] = 0; break; }
         if (ev->button.button == SDL_BUTTON_LEFT) { in->mouse_pressed = true; a->left_down = true; }
@@ -341,10 +349,13 @@ void app_session_event(app_session *a, const SDL_Event *ev) {
         if (ev->button.button == SDL_BUTTON_LEFT) { in->mouse_released = true; a->left_down = false; }
         else a->panning = false;
         break;
-    case SDL_MOUSEMOTION:
+    case SDL_MOUSEMOTION: {
+        /* a window that changes size (full screen) reports the resting
+         * mouse again: only a real move shows the chrome */
+        bool moved = (float)ev->motion.x != a->mouse_x || (float)ev->motion.y != a->mouse_y;
         a->mouse_x = (float)ev->motion.x; a->mouse_y = (float)ev->motion.y;
         a->mouse_moved = a->mouse_in = true;
-        a->last_motion = a->now;
+        if (moved && !pointing(a)) a->last_motion = a->now;
         if (a->panning && app_session_scene(a)) {
             float ax, ay, bx, by;
             gfx_window_to_canvas(0, 0, a->win_w, a->win_h, &ax, &ay);
@@ -353,6 +364,7 @@ void app_session_event(app_session *a, const SDL_Event *ev) {
             a->view.pan_y += by - ay;
         }
         break;
+    }
     case SDL_MOUSEWHEEL: in->wheel += (float)ev->wheel.y; break;
     case SDL_TEXTINPUT:
         if (a->ui.focus && app_session_scene(a)) {
@@ -448,6 +460,7 @@ static void scene_step(app_session *a, double dt) {
         took = true;
     }
     if (a->ink.laser && a->mouse_moved) ink_trail_add(&a->ink, ox, oy, a->now);
+    if (a->ink.laser) took = true;   /* pointing: no hover values pop up on the slide */
     if (in.wheel != 0 && !took) {   /* zoom about the mouse: the point under it stays */
         float bx, by;
         gfx_push_view(a->view.pan_x, a->view.pan_y, a->view.zoom);

@@ -109,20 +109,22 @@ void ui_timeline(const ui_theme *th, float x, float y, float w, float h, const f
                  const int *numbers, int n, float pos, int hover, const char *hover_label,
                  float alpha) {
     if (alpha <= 0) return;
-    gfx_rrect(x, y, w, h, 18, gfx_fade(th->panel, alpha));
-    gfx_rrect_line(x, y, w, h, 18, 2, gfx_fade(th->panel_edge, alpha));
-    float tx = x + 40, tw = w - 80, ty = y + h / 2;
-    gfx_line(tx, ty, tx + tw, ty, 8, gfx_fade(th->panel_edge, alpha));
-    gfx_line(tx, ty, tx + tw * pos, ty, 8, gfx_fade(th->accent, alpha));
+    /* opaque: it stands in for the caption bar's top row while it shows */
+    gfx_rrect(x, y, w, h, 16, gfx_fade(gfx_mix(th->panel, th->bg, 0.5f), alpha));
+    gfx_rrect_line(x, y, w, h, 16, 2, gfx_fade(th->panel_edge, alpha));
+    /* the beat numbers in the upper part, the track under them */
+    float tx = x + 40, tw = w - 80, ty = y + h - 15;
+    gfx_line(tx, ty, tx + tw, ty, 6, gfx_fade(th->panel_edge, alpha));
+    gfx_line(tx, ty, tx + tw * pos, ty, 6, gfx_fade(th->accent, alpha));
     for (int i = 0; i < n; i++) {
         float bx = tx + tw * starts[i], ex = tx + tw * (i + 1 < n ? starts[i + 1] : 1);
-        if (i == hover) gfx_rect(bx, y + 6, ex - bx, h - 12, gfx_fade(th->accent, 0.18f * alpha));
-        gfx_rect(bx - 1.5f, y + 10, 3, h - 20, gfx_fade(th->text_dim, alpha));
+        if (i == hover) gfx_rect(bx, y + 4, ex - bx, h - 8, gfx_fade(th->accent, 0.18f * alpha));
+        gfx_rect(bx - 1.5f, ty - 12, 3, 24, gfx_fade(th->text_dim, alpha));
         char num[16];
         snprintf(num, sizeof num, "%d", numbers[i]);
-        gfx_text(bx + 8, y + 12, UI_SMALL, GFX_SANS, GFX_LEFT | GFX_TOP, gfx_fade(th->text_dim, alpha), num);
+        gfx_text(bx + 8, y + 4, UI_SMALL, GFX_SANS, GFX_LEFT | GFX_TOP, gfx_fade(th->text, alpha), num);
     }
-    gfx_circle(tx + tw * pos, ty, 14, gfx_fade(th->accent, alpha));
+    gfx_circle(tx + tw * pos, ty, 11, gfx_fade(th->accent, alpha));
     if (hover >= 0 && hover_label) {
         float bx = tx + tw * starts[hover], lw = gfx_text_width(UI_BODY, GFX_SANS, hover_label) + 40;
         float lx = bx < x ? x : bx + lw > x + w ? x + w - lw : bx;

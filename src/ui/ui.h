@@ -16,6 +16,12 @@
  * widgets still draw, in their rest state. Whether widgets are drawn into
  * exported frames is the app's choice (ui_ctx.show_widgets).
  *
+ * Widgets overlay the stage, they never take room from it: a scene lays
+ * out its pictures as an export shows them (no widgets), and places its
+ * controls over them inside a ui_panel, which draws a backing under them
+ * and owns the mouse over it. So a slide stays put when the controls come
+ * and go (the window shows them while the mouse moves).
+ *
  * Text sizes are canvas units of the 1920x1080 canvas, chosen to be read
  * from the back of a lecture hall: nothing on screen is smaller than UI_SMALL.
  */
@@ -81,6 +87,10 @@ struct ui_ctx {
     char *pool; size_t pool_used;
     char tooltip[512];
     float tooltip_x, tooltip_y;
+    /* ui_draw's texts in the gfx text log (gfx_text_log): records
+     * [text_from, text_to) are the widgets' and the tooltip's, a layer over
+     * the stage (the layout test checks them apart from the stage's). */
+    int text_from, text_to;
 };
 typedef struct ui_ctx ui_ctx;
 
@@ -107,6 +117,14 @@ bool ui_choice(ui_ctx *ui, const char *id, float x, float y, float w, float h,
 /* Single-line text field; returns true when Enter is pressed. */
 bool ui_text_field(ui_ctx *ui, const char *id, float x, float y, float w,
                    char *buf, size_t buflen);
+/* Gives the keyboard to the text field `id` (its label): a scene calls it
+ * when a click opens a field (a clicked cell's value), so the next keys go
+ * to the field, never to the app's shortcuts. Its text starts selected. */
+void ui_focus(ui_ctx *ui, const char *id);
+/* A backing for a group of widgets floating over the stage: drawn under
+ * them (when widgets show) and owning the mouse over it, so the picture
+ * beneath neither hovers nor takes clicks there. Call it before the group. */
+void ui_panel(ui_ctx *ui, float x, float y, float w, float h);
 /* Where the n-th text field queued this frame is (for tests and tours);
  * false if there are fewer. */
 bool ui_field_rect(const ui_ctx *ui, int n, float *x, float *y, float *w, float *h);

@@ -13,7 +13,7 @@
 #include <SDL2/SDL_keycode.h>
 #include "ui/ui.h"
 
-enum { CMD_BUTTON, CMD_TOGGLE, CMD_SLIDER, CMD_CHOICE, CMD_FIELD };
+enum { CMD_BUTTON, CMD_TOGGLE, CMD_SLIDER, CMD_CHOICE, CMD_FIELD, CMD_PANEL };
 
 struct ui_cmd {
     int type;
@@ -251,6 +251,15 @@ bool ui_text_field(ui_ctx *ui, const char *id, float x, float y, float w,
     return enter;
 }
 
+void ui_focus(ui_ctx *ui, const char *id) {
+    ui->focus = hash(id);
+    ui->field_fresh = true;
+}
+
+void ui_panel(ui_ctx *ui, float x, float y, float w, float h) {
+    push(ui, CMD_PANEL, "##panel", x, y, w, h);
+}
+
 bool ui_field_rect(const ui_ctx *ui, int n, float *x, float *y, float *w, float *h) {
     for (int i = 0; i < ui->cmd_count; i++)
         if (ui->cmds[i].type == CMD_FIELD && n-- == 0) {
@@ -275,6 +284,11 @@ static void draw_cmd(const ui_ctx *ui, const ui_cmd *c) {
     const ui_theme *th = ui->theme;
     bool hot = ui->hot == c->id && inside(ui, c->x, c->y, c->w, c->h);
     switch (c->type) {
+    case CMD_PANEL:   /* opaque enough that the picture under it cannot be misread */
+        gfx_rrect(c->x + 4, c->y + 6, c->w, c->h, 16, th->shadow);
+        gfx_rrect(c->x, c->y, c->w, c->h, 16, gfx_fade(th->bg, 0.94f));
+        gfx_rrect_line(c->x, c->y, c->w, c->h, 16, 2, th->panel_edge);
+        break;
     case CMD_BUTTON:
         gfx_rrect(c->x, c->y, c->w, c->h, 10, hot ? gfx_mix(th->panel, th->accent, 0.25f) : th->panel);
         gfx_rrect_line(c->x, c->y, c->w, c->h, 10, 2, hot ? th->accent : th->panel_edge);
@@ -373,7 +387,9 @@ static void draw_tooltip(const ui_ctx *ui) {
 }
 
 void ui_draw(ui_ctx *ui) {
+    ui->text_from = gfx_text_log_count();
     if (ui->show_widgets)
         for (int i = 0; i < ui->cmd_count; i++) draw_cmd(ui, &ui->cmds[i]);
     if (ui->tooltip[0]) draw_tooltip(ui);
+    ui->text_to = gfx_text_log_count();
 }

@@ -5,7 +5,9 @@
  * start, middle and end of the beat, at 16:9 (1920x1080 canvas), 16:10
  * (1920x1200) and 4:3 (1920x1440), one frame is drawn headless as the
  * window shows it (widgets and caption bar included) with the text log on
- * (gfx_text_log). A frame fails when a text is below the floor of its role
+ * (gfx_text_log). The widgets float over the stage, so their texts
+ * (ui_ctx.text_from..text_to) are checked among themselves and the stage's
+ * among themselves. A frame fails when a text is below the floor of its role
  * (24; 32 for titles, headings, equations, legends, axis titles, captions
  * and labels a caption refers to), shows raw markup, leaves the canvas, or
  * overlaps another text by more than 2 canvas units in both axes
@@ -140,8 +142,17 @@ static int check_scene(const char *arg, bool report, char *kind, size_t kindlen,
                 snprintf(where, sizeof where, "%s (%s) beat %d t=%.2fs %s", k->name, s->source, b + 1,
                          t, sizes[z].name);
                 bool print = show < 0 || bad < show;
-                int v = layout_check(rec, n, gfx_canvas_w(), gfx_canvas_h(), where,
+                /* the widgets float over the stage (ui_panel): they are a
+                 * layer of their own, checked among themselves */
+                int w0 = ui.text_from < n ? ui.text_from : n, w1 = ui.text_to < n ? ui.text_to : n;
+                static gfx_text_rec layer[REC_MAX];
+                int m = 0;
+                for (int i = 0; i < n; i++)
+                    if (i < w0 || i >= w1) layer[m++] = rec[i];
+                int v = layout_check(layer, m, gfx_canvas_w(), gfx_canvas_h(), where,
                                      print ? stderr : NULL);
+                v += layout_check(rec + w0, w1 - w0, gfx_canvas_w(), gfx_canvas_h(), where,
+                                  print ? stderr : NULL);
                 bad += v;
                 for (int i = 0; i < n; i++) {
                     if (rec[i].size < small->all) small->all = rec[i].size;

@@ -342,21 +342,21 @@ static void test_scrub(void) {
     /* scrub: drag to the far end of the story, back to its start, release,
      * then play 40 frames */
     app_session *a = open_session("attention");
-    mouse_move(900, 1040);
+    mouse_move(900, 965);
     steps(a, 2);
     CHECK(scrub_visible(a), "the timeline shows when the mouse moves");
-    mouse_move(1850, 1040);
-    mouse_button(1850, 1040, true);
+    mouse_move(1850, 965);
+    mouse_button(1850, 965, true);
     steps(a, 1);
-    mouse_move(1900, 1040);
+    mouse_move(1900, 965);
     steps(a, 1);
     CHECK(a->scrubbing && S(a)->clock.beat == S(a)->kind->beat_count - 1 && settled(a),
           "dragging right scrubs to the settled end, beat %d", S(a)->clock.beat);
-    mouse_move(400, 1040);
+    mouse_move(400, 965);
     steps(a, 1);
     CHECK(S(a)->clock.beat > 0 && S(a)->clock.beat < S(a)->kind->beat_count - 1, "dragging left scrubs back");
-    mouse_move(0, 1040);
-    mouse_button(0, 1040, false);
+    mouse_move(0, 965);
+    mouse_button(0, 965, false);
     app_session_step(a, DT);             /* released at t = 0, then one frame */
     CHECK(!a->scrubbing && S(a)->clock.time == DT, "released at the start, %.6f", S(a)->clock.time);
     steps(a, 39);
@@ -374,12 +374,12 @@ static void test_scrub(void) {
     CHECK(memcmp(p, q, TW * TH * 4) == 0, "scrub then play gives the same pixels as playing straight through");
 
     /* a click on a tick jumps to that beat */
-    mouse_move(900, 1040);
+    mouse_move(900, 965);
     steps(a, 1);
     double t0, t1;
     scrub_range(a, &t0, &t1);
     double x = 60 + 40 + (1800 - 80) * (scene_beat_start(S(a)->kind, 3) - t0) / (t1 - t0);
-    click(a, (float)x + 4, 1040);
+    click(a, (float)x + 4, 965);
     CHECK(S(a)->clock.beat == 3, "a click on the timeline jumps to beat 4, got %d", S(a)->clock.beat + 1);
 
     /* frame steps while paused, speed */

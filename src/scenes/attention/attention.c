@@ -347,7 +347,9 @@ void attn_frame_layout(const attn_scene *st, attn_frame *f) {
     r.h -= TOP_Y - r.y;
     r.y = TOP_Y;
     f->header = dg_cut_top(&r, HEADER_H, 12);
-    if (st->controls) f->controls = dg_cut_top(&r, CONTROLS_H, 12);
+    /* the control strip floats over the header (ui_panel): nothing moves
+     * when it comes and goes */
+    f->controls = (dg_rect){f->header.x, f->header.y - (CONTROLS_H - HEADER_H) / 2, f->header.w, CONTROLS_H};
     f->tokens = dg_cut_top(&r, TOKEN_H + WEIGHT_H, 12);
     if (st->msg[0]) {   /* as many lines as the message needs (an unknown word lists the vocabulary) */
         int lines = (int)(strlen(st->msg) / MSG_CHARS_PER_LINE) + 1;
@@ -376,13 +378,13 @@ void attn_word_boxes(const char (*tok)[ATTN_WORD_MAX], int T, dg_rect strip, dg_
 static void attn_update(void *p, const scene_clock *c, ui_ctx *ui) {
     attn_scene *st = p;
     (void)c;
-    st->controls = ui->show_widgets;
     char err[ATTN_MSG_MAX];
     bool changed = false;
     attn_frame f;
     attn_frame_layout(st, &f);
     /* the control strip */
-    if (st->controls) {
+    if (ui->show_widgets) {
+        ui_panel(ui, f.controls.x - 12, f.controls.y - 8, f.controls.w + 24, f.controls.h + 16);
         float x = f.controls.x, y = f.controls.y + (f.controls.h - ui_row_height()) / 2;
         if (ui_text_field(ui, "sentence", x, f.controls.y + 4, 560, st->edit, sizeof st->edit)) {
             char keep[256];

@@ -49,7 +49,6 @@ typedef struct attn_scene {
     /* interaction */
     char edit[256];
     char msg[ATTN_MSG_MAX];         /* the last input error, shown under the sentence */
-    bool controls;                  /* the widget strip is drawn (the window, not exports) */
 } attn_scene;
 
 /* The parts of a frame: the header, the sentence, an error line, the beat's

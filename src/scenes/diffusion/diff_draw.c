@@ -17,7 +17,10 @@ diff_layout diff_layout_for(int beat, bool controls, bool digits) {
     L.plane = dg_cut_left(&st, fminf(st.h, st.w * 0.5f), DG_GAP);   /* square; half the stage at most, so 4:3 keeps a side panel */
     L.side = st;
     int rows = digits ? 3 : 4;   /* digits: seed, t, class and guidance; points: seed, data, schedule, lr, t */
-    if (controls) L.controls = dg_cut_bottom(&L.side, rows * ui_row_height() + (rows - 1) * 14, DG_GAP);
+    if (controls) {   /* where the widgets float; the side panel keeps its room */
+        dg_rect s = L.side;
+        L.controls = dg_cut_bottom(&s, rows * ui_row_height() + (rows - 1) * 14, DG_GAP);
+    }
     return L;
 }
 
@@ -288,7 +291,7 @@ void diff_draw(const void *p, const scene_clock *c, const ui_theme *th) {
     if (!st->ready) return;
     int beat = st->live ? DB_TRAIN : c->beat;
     bool digits = diff_digits_shown(st, beat);
-    diff_layout L = diff_layout_for(beat, st->controls, digits);
+    diff_layout L = diff_layout_for(beat, false, digits);
     if (digits) {
         diff_digits_draw(st, c, beat, L);
         return;

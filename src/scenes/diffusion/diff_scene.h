@@ -72,7 +72,7 @@ typedef struct diff_state {
     bool reverse;              /* the shown step is a reverse one (beats 6+) */
     diff_digits dg;
     /* interactive */
-    bool live, controls;
+    bool live;
     int live_step;
     long live_trained;         /* optimiser steps trained live (for bench) */
     double recompute_ms;

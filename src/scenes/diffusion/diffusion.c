@@ -281,13 +281,13 @@ static void update_story(diff_state *st, const scene_clock *c) {
 }
 
 static void controls(diff_state *st, ui_ctx *ui, const scene_clock *c) {
-    st->controls = ui->show_widgets;
-    if (!ui->show_widgets) return;
+    if (!ui->show_widgets) return;   /* they float over the side panel (ui_panel) */
     int beat = st->live ? DB_TRAIN : c->beat;
     bool digits = diff_digits_shown(st, beat);
     diff_layout L = diff_layout_for(beat, true, digits);
     dg_rect r = L.controls;
     if (r.w <= 0) return;
+    ui_panel(ui, r.x - 14, r.y - 14, r.w + 28, r.h + 20);
     float h = ui_row_height(), bw = (r.w - 2 * 16) / 3;
     /* the digits are trained ahead of time: on their beats these two train
      * the points live (and show them), and say so */

@@ -185,10 +185,12 @@ static void bring_to(gan_state *st, int step, bool extra_d) {
 #define GAN_ROW_GAP 14.0f
 
 static void controls(gan_state *st, ui_ctx *ui, const scene_clock *c) {
-    st->controls = ui->show_widgets;
-    gan_layout L = gan_layout_for(st->live ? GB_TRAIN : c->beat, st->controls);
+    /* the controls float over the bottom of the side panel (ui_panel): the
+     * pictures keep the room an export gives them */
+    gan_layout L = gan_layout_for(st->live ? GB_TRAIN : c->beat, true);
     dg_rect r = L.controls;
     if (r.w <= 0 || !ui->show_widgets) return;
+    ui_panel(ui, r.x - 14, r.y - 14, r.w + 28, r.h + 20);
     float bw = (r.w - 3 * 16) / 4, h = ui_row_height();
     if (ui_button(ui, st->live ? "Pause" : "Train", r.x, r.y, bw, h)) {
         if (!st->live) st->live_step = st->m.step;

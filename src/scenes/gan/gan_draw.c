@@ -10,8 +10,9 @@ const dg_plane_style gan_plane_style = { .x_lo = -GAN_EXTENT, .x_hi = GAN_EXTENT
                                          .y_lo = -GAN_EXTENT, .y_hi = GAN_EXTENT,
                                          .xlabel = "x\xe2\x82\x81", .ylabel = "x\xe2\x82\x82" };
 
-/* A big square plane on the left, the side panel on the right; the
- * interactive controls at the bottom of the side panel. */
+/* A big square plane on the left, the side panel on the right. With
+ * controls, L.controls is where the widgets float, over the bottom of the
+ * side panel (which keeps its size: the stage never makes room for them). */
 gan_layout gan_layout_for(int beat, bool controls) {
     gan_layout L = { 0 };
     dg_rect st = dg_stage();
@@ -25,7 +26,6 @@ gan_layout gan_layout_for(int beat, bool controls) {
     if (controls) {
         dg_rect s = L.side;
         L.controls = dg_cut_bottom(&s, 5 * ui_row_height() + 4 * 14, DG_GAP);
-        L.side = s;
     }
     return L;
 }
@@ -324,7 +324,7 @@ void gan_draw(const void *p, const scene_clock *c, const ui_theme *th) {
     if (!st->ready) return;
     const gan_model *m = &st->m;
     int beat = st->live ? GB_TRAIN : c->beat;
-    gan_layout L = gan_layout_for(beat, st->controls);
+    gan_layout L = gan_layout_for(beat, false);
     (void)th;
     switch (beat) {
     case GB_PLAYERS_MEET: beat_meet(st, c); return;

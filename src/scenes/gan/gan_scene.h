@@ -28,7 +28,6 @@ typedef struct gan_state {
     ts_tensor *zgrid, *xgrid;  /* [P, 2L, 2]: P points along 2L lines */
     /* interactive */
     bool live;                 /* training runs on the user's command */
-    bool controls;             /* widgets are shown (the window, or --chrome) */
     bool slow;                 /* slow motion: one training step every 8 frames */
     unsigned frame;            /* frames of live training, for slow motion */
     int live_step;
