@@ -64,6 +64,11 @@ typedef struct app_frame_opts {
     const char *toast;         /* a short message, faded by toast_alpha */
     float toast_alpha;
     bool safe;                 /* keep everything 3% inside the edges (projectors crop) */
+    /* A deck's entry: the caption's dots cover beats first..last (when
+     * ranged; else the whole story), and slide of slides (0: none) numbers
+     * the beat in the whole deck. */
+    bool ranged, more_entries;
+    int first, last, slide, slides;
     /* Optional: drawn over the scene and captions, under help and toast, in
      * canvas units (the window's pen, pointer, timeline and dialogs). */
     void (*overlay)(void *user);

@@ -71,6 +71,43 @@ void session_draw_confirm(const app_session *a) {
                   : "Q or Enter quits \xc2\xb7 any other key stays");
 }
 
+/* A pill over the caption bar's top row, at its right end (where toasts
+ * go): a press taken, or a jump under way. */
+static void row_pill(const ui_theme *th, const char *msg, float alpha, bool busy) {
+    float W = gfx_canvas_w(), H = gfx_canvas_h(), h = 58;
+    float w = gfx_text_width(UI_BODY, GFX_BOLD, msg) + 60 + (busy ? 50 : 0);
+    float x = W - 40 - w, y = H - UI_CAPTION_H + 6;
+    gfx_rrect(x, y, w, h, 14, gfx_fade(th->panel, alpha));
+    gfx_rrect_line(x, y, w, h, 14, 3, gfx_fade(th->accent, alpha));
+    if (busy)   /* an hourglass: a jump waits on work */
+        for (int i = 0; i < 2; i++) {
+            float cx = x + 38, cy = y + h / 2, s = i ? -1.0f : 1.0f;
+            gfx_line(cx - 12, cy - 16 * s, cx + 12, cy - 16 * s, 4, gfx_fade(th->accent, alpha));
+            gfx_line(cx - 12, cy - 16 * s, cx, cy, 4, gfx_fade(th->accent, alpha));
+            gfx_line(cx + 12, cy - 16 * s, cx, cy, 4, gfx_fade(th->accent, alpha));
+        }
+    gfx_text(x + 30 + (busy ? 50 : 0), y + h / 2, UI_BODY, GFX_BOLD, GFX_LEFT | GFX_MIDDLE,
+             gfx_fade(th->text, alpha), msg);
+}
+
+/* A jump about to happen (the work, if any, starts after this frame), or a
+ * press that finished a beat's animation: both say the press was taken. */
+static void draw_press(const app_session *a) {
+    char msg[200];
+    if (a->jump_pending && a->d && a->jump_entry < a->d->n) {
+        const deck_entry *e = &a->d->e[a->jump_entry];
+        const char *t = e->s->kind->beats[a->jump_beat].title;
+        snprintf(msg, sizeof msg, "going to slide %d: %.80s", deck_slide_of(a->d, a->jump_entry, a->jump_beat) + 1,
+                 t ? t : "");
+        row_pill(a->th, msg, 1, true);
+        return;
+    }
+    double since = a->now - a->ack_at;
+    if (a->ack_at > 0 && since >= 0 && since < 1.2)
+        row_pill(a->th, "shown in full \xc2\xb7 the next press goes on", since < 0.9 ? 1 : (float)((1.2 - since) / 0.3),
+                 false);
+}
+
 /* An arrow pointer with its tip at (x, y), 48 canvas units long: light with
  * a dark rim, readable on either theme and at any export size. */
 static void draw_pointer(float x, float y) {
@@ -106,6 +143,7 @@ void session_draw_overlay(app_session *a) {
             gfx_text(W / 2, 100, UI_H2, GFX_BOLD, GFX_CENTER | GFX_MIDDLE, th->text, msg);
         }
         if (chrome && a->go_open) draw_go_list(a);
+        if (chrome) draw_press(a);
         if (chrome && a->confirm_quit) session_draw_confirm(a);
     }
     draw_export_pointer(a);

@@ -400,3 +400,26 @@ int deck_seek(deck *d, double t) {
     else e->s->clock = scene_clock_at(k, scene_beat_start(k, e->first) + t);
     return i;
 }
+
+/* ---- slides ----------------------------------------------------------------- */
+
+int deck_slide_count(const deck *d) {
+    int n = 0;
+    for (int i = 0; i < d->n; i++) n += d->e[i].last - d->e[i].first + 1;
+    return n;
+}
+
+int deck_slide_of(const deck *d, int entry, int beat) {
+    int n = 0;
+    for (int i = 0; i < entry && i < d->n; i++) n += d->e[i].last - d->e[i].first + 1;
+    return n + beat - d->e[entry].first;
+}
+
+bool deck_slide_at(const deck *d, int slide, int *entry, int *beat) {
+    for (int i = 0; i < d->n && slide >= 0; i++) {
+        int n = d->e[i].last - d->e[i].first + 1;
+        if (slide < n) { *entry = i; *beat = d->e[i].first + slide; return true; }
+        slide -= n;
+    }
+    return false;
+}

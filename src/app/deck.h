@@ -58,6 +58,14 @@ deck *deck_of_scene(scene *s);
 deck *deck_open_any(const char *arg, char *err, size_t errlen);
 void  deck_close(deck *d);
 
+/* ---- slides: every beat of every entry, numbered through the deck -------- */
+
+int  deck_slide_count(const deck *d);
+/* The deck-wide slide (0-based) of beat `beat` of entry `entry`. */
+int  deck_slide_of(const deck *d, int entry, int beat);
+/* The entry and scene beat of deck-wide slide `slide`; false if out of range. */
+bool deck_slide_at(const deck *d, int slide, int *entry, int *beat);
+
 /* ---- time over the whole deck (exports) ---------------------------------- */
 
 double deck_entry_duration(const deck *d, int entry);

@@ -32,8 +32,12 @@ void app_frame(scene *s, ui_ctx *ui, int fb_w, int fb_h, const app_frame_opts *o
     gfx_pop_view();
     if (o->captions && s->kind->beat_count > 0) {
         const scene_beat *b = &s->kind->beats[s->clock.beat];
-        ui_caption_bar(th, s->clock.beat, s->kind->beat_count, b->title, b->caption,
-                       ui->show_widgets ? b->hint : NULL, s->clock.t, o->holding);
+        ui_caption c = {.beat = s->clock.beat, .first = o->ranged ? o->first : 0,
+                        .last = o->ranged ? o->last : s->kind->beat_count - 1, .title = b->title,
+                        .caption = b->caption, .hint = ui->show_widgets ? b->hint : NULL, .t = s->clock.t,
+                        .holding = o->holding, .more_entries = o->more_entries, .slide = o->slide,
+                        .slides = o->slides};
+        ui_caption_bar(th, &c);
     }
     if (o->overlay) o->overlay(o->overlay_user);
     if (o->help) ui_help_overlay(th, o->help, o->help_count, s->kind->title, s->kind->help, s->kind->help_count);

@@ -27,7 +27,7 @@ static const ui_help_key help_keys[] = {
     {"\xe2\x86\x90  PageUp", "previous beat, shown settled"},
     {"Space", "play / pause"},
     {"Home", "restart this entry"},
-    {"1..9 Enter", "go to that beat"},
+    {"1..9 Enter", "go to that slide (numbered through the whole lecture)"},
     {"G", "go-to list of the deck's entries and beats"},
     {", .", "paused: one frame back / forward; playing: white / black screen"},
     {"[  ]", "half / double speed (0.25x to 4x)"},
@@ -41,7 +41,7 @@ static const ui_help_key help_keys[] = {
     {"C", "captions on / off"},
     {"H  F1", "this help"},
     {"Tab", "scene picker (the open scene keeps its state)"},
-    {"S", "screenshot (PNG in the current folder)"},
+    {"S", "screenshot (PNG in your pictures folder)"},
     {"F9", "record a take; F9 again stops and saves it (export it with record)"},
     {"mouse", "hover: values; move: timeline (drag to scrub); wheel: zoom; right-drag: pan"},
     {"0", "reset zoom and pan"},
@@ -72,9 +72,10 @@ void story_next(app_session *a) {
     scene *s = app_session_scene(a);
     if (!s) return;
     const deck_entry *e = &a->d->e[a->entry];
-    if (!scene_clock_at_end(s->kind, &s->clock))
+    if (!scene_clock_at_end(s->kind, &s->clock)) {
         s->clock = scene_clock_beat(s->kind, s->clock.beat, 1e9);
-    else if (s->clock.beat < e->last)
+        a->ack_at = a->now;   /* say so: the next press goes on */
+    } else if (s->clock.beat < e->last)
         s->clock = scene_clock_beat(s->kind, s->clock.beat + 1, 0);
     else if (a->entry + 1 < a->d->n)
         story_enter(a, a->entry + 1, a->d->e[a->entry + 1].first, false);
@@ -101,6 +102,19 @@ bool story_jump(app_session *a, int beat) {
     s->clock = scene_clock_beat(s->kind, beat, 0);
     a->playing = true;
     return true;
+}
+
+void story_jump_to(app_session *a, int entry, int beat) {
+    a->jump_pending = true;
+    a->jump_shown = false;
+    a->jump_entry = entry;
+    a->jump_beat = beat;
+}
+
+double session_beat_rate(const scene_kind *k, int beat) {
+    if (beat < 0 || beat >= k->beat_count || k->beats[beat].motion) return 1;
+    double d = k->beats[beat].duration;
+    return d > SCENE_READABLE_S ? d / SCENE_READABLE_S : 1;
 }
 
 /* One frame (1/60 s) back or forward within the entry, across beats. */
@@ -199,7 +213,7 @@ static bool go_key(app_session *a, SDL_Keycode k) {
     else if (k == SDLK_LEFT && a->go_beat > e->first) a->go_beat--;
     else if (k == SDLK_RIGHT && a->go_beat < e->last) a->go_beat++;
     else if (k == SDLK_RETURN || k == SDLK_KP_ENTER) {
-        story_enter(a, a->go_sel, a->go_beat, false);
+        story_jump_to(a, a->go_sel, a->go_beat);
         a->go_open = false;
     }
     return true;
@@ -254,12 +268,13 @@ static bool on_key(app_session *a, SDL_Keycode k, bool repeat) {
         return true;
     }
     if (s && a->digits[0] && (k == SDLK_RETURN || k == SDLK_KP_ENTER)) {
-        int b = atoi(a->digits) - 1;
-        if (!story_jump(a, b)) {
-            const deck_entry *e = &a->d->e[a->entry];
+        /* slides are numbered through the deck, as the caption bar shows them */
+        int entry, beat;
+        if (deck_slide_at(a->d, atoi(a->digits) - 1, &entry, &beat)) story_jump_to(a, entry, beat);
+        else {
             char r[32];
-            snprintf(r, sizeof r, "%d..%d", e->first + 1, e->last + 1);
-            toast(a, 2.5, "no beat there: this entry has beats %s", r);
+            snprintf(r, sizeof r, "1..%d", deck_slide_count(a->d));
+            toast(a, 2.5, "no slide there: this lecture has slides %s", r);
         }
         a->digits[0] = 0;
         return true;
@@ -282,7 +297,10 @@ static bool on_key(app_session *a, SDL_Keycode k, bool repeat) {
     case SDLK_F11: case SDLK_f:
         set_fullscreen(a, !fullscreen(a));
         return true;
-    case SDLK_t: a->th = ui_theme_next(a->th); return true;
+    case SDLK_t:
+        a->th = ui_theme_next(a->th);
+        toast(a, 2, "%s theme (T cycles the themes)", a->th->name);
+        return true;
     case SDLK_h: case SDLK_F1: a->help = !a->help; return true;
     case SDLK_TAB:
         if (a->out.on) return true;   /* a replay stays on its scene */
@@ -293,10 +311,19 @@ static bool on_key(app_session *a, SDL_Keycode k, bool repeat) {
     }
     if (!s) return false;   /* the picker reads the rest (arrows, Enter) */
     switch (k) {
-    case SDLK_c: a->captions = !a->captions; return true;
-    case SDLK_0: case SDLK_KP_0: a->view = (app_view){.zoom = 1}; return true;
+    case SDLK_c:
+        a->captions = !a->captions;
+        toast(a, 2.5, a->captions ? "captions on%s" : "captions hidden (C shows them)%s", "");
+        return true;
+    case SDLK_0: case SDLK_KP_0:
+        a->view = (app_view){.zoom = 1};
+        toast(a, 1.5, "zoom and pan reset%s", "");
+        return true;
     case SDLK_s: a->want_shot = !a->out.on; return true;
-    case SDLK_SPACE: a->playing = !a->playing; return true;
+    case SDLK_SPACE:
+        a->playing = !a->playing;
+        toast(a, 1.5, a->playing ? "playing%s" : "paused (Space plays)%s", "");
+        return true;
     case SDLK_HOME: story_enter(a, a->entry, a->d->e[a->entry].first, false); return true;
     case SDLK_RIGHT: case SDLK_PAGEDOWN: story_next(a); return true;
     case SDLK_LEFT: case SDLK_PAGEUP: story_prev(a); return true;
@@ -315,7 +342,10 @@ static bool on_key(app_session *a, SDL_Keycode k, bool repeat) {
         if (a->ink.pen) a->last_motion = -1e9;
         toast(a, 1.5, a->ink.pen ? "pen on: draw with the left button (D: off, E: erase)" : "pen off%s", "");
         return true;
-    case SDLK_e: ink_clear(&a->ink, a->entry, s->clock.beat); return true;
+    case SDLK_e:
+        if (ink_page_get(&a->ink, a->entry, s->clock.beat, false)) toast(a, 1.5, "drawing erased%s", "");
+        ink_clear(&a->ink, a->entry, s->clock.beat);
+        return true;
     case SDLK_p: a->presenter_toggle = !a->out.on; return true;
     case SDLK_g:
         a->go_open = true;
@@ -390,11 +420,44 @@ void app_session_event(app_session *a, const SDL_Event *ev) {
 
 /* ---- the frame --------------------------------------------------------------- */
 
+bool session_pictures_dir(char *out, size_t outlen) {
+    const char *home = getenv("HOME"), *env = getenv("XDG_PICTURES_DIR");
+    out[0] = 0;
+    if (env && env[0] == '/') snprintf(out, outlen, "%s", env);
+    char conf[4096], line[4096];
+    const char *xc = getenv("XDG_CONFIG_HOME");
+    if (xc && xc[0] == '/') snprintf(conf, sizeof conf, "%s/user-dirs.dirs", xc);
+    else snprintf(conf, sizeof conf, "%s/.config/user-dirs.dirs", home ? home : "");
+    FILE *f = out[0] ? NULL : fopen(conf, "r");
+    while (f && fgets(line, sizeof line, f)) {   /* XDG_PICTURES_DIR="$HOME/Pictures" */
+        char *v = strstr(line, "XDG_PICTURES_DIR=\"");
+        if (v != line) continue;
+        v += strlen("XDG_PICTURES_DIR=\"");
+        char *q = strchr(v, '"');
+        if (!q) continue;
+        *q = 0;
+        if (strncmp(v, "$HOME", 5) == 0) snprintf(out, outlen, "%s%s", home ? home : "", v + 5);
+        else if (v[0] == '/') snprintf(out, outlen, "%s", v);
+    }
+    if (f) fclose(f);
+    if (!out[0] && home && home[0]) snprintf(out, outlen, "%s/Pictures", home);
+    if (!out[0]) return false;
+    /* make it (and its parents) as xdg-user-dirs-update would */
+    char tmp[4096];
+    snprintf(tmp, sizeof tmp, "%s", out);
+    for (char *p = tmp + 1; *p; p++)
+        if (*p == '/') { *p = 0; mkdir(tmp, 0755); *p = '/'; }
+    mkdir(tmp, 0755);
+    struct stat st;
+    return stat(out, &st) == 0 && S_ISDIR(st.st_mode);
+}
+
 static void screenshot(app_session *a, const app_frame_opts *fo) {
-    char path[64], err[512];
+    char dir[4096], path[4200], err[512];
     struct stat st;
     int k = 1, w = a->fb_w, h = a->fb_h;
-    do snprintf(path, sizeof path, "tensorstage-%04d.png", k++); while (stat(path, &st) == 0 && k < 10000);
+    if (!session_pictures_dir(dir, sizeof dir)) { toast(a, 3, "screenshot failed: %s", "no pictures folder"); return; }
+    do snprintf(path, sizeof path, "%s/tensorstage-%04d.png", dir, k++); while (stat(path, &st) == 0 && k < 10000);
     gfx_target *t = gfx_target_new(w, h, err, sizeof err);
     uint8_t *px = t ? malloc((size_t)w * (size_t)h * 4) : NULL;
     if (!px) { toast(a, 3, "screenshot failed: %s", t ? "out of memory" : err); gfx_target_free(t); return; }
@@ -483,14 +546,21 @@ static void scene_step(app_session *a, double dt) {
         in.mouse_down = a->left_down;
         if (in.mouse_pressed) a->dirty = true;
     }
-    if (a->playing && !a->scrubbing) s->clock = scene_clock_advance(s->kind, s->clock, dt * a->speed, true);
+    if (a->playing && !a->scrubbing)   /* beats settle quickly unless the motion is the lesson */
+        s->clock = scene_clock_advance(s->kind, s->clock, dt * a->speed * session_beat_rate(s->kind, s->clock.beat),
+                                       true);
 
     bool chrome = !a->kiosk && a->now - a->last_motion < CHROME_SECONDS;
     a->ui.show_widgets = chrome || a->ui.focus || a->ui.active;
     ui_begin_frame(&a->ui, &in);
+    const deck_entry *e = &a->d->e[a->entry];
     app_frame_opts fo = {.theme = a->th, .captions = a->captions && !a->out.no_captions,
                          .holding = scene_clock_at_end(s->kind, &s->clock), .view = a->view,
-                         .safe = safe, .overlay = overlay, .overlay_user = a};
+                         .safe = safe, .overlay = overlay, .overlay_user = a,
+                         .ranged = true, .first = e->first, .last = e->last,
+                         .more_entries = a->entry + 1 < a->d->n,
+                         .slide = deck_slide_of(a->d, a->entry, s->clock.beat),
+                         .slides = a->d->n > 1 ? deck_slide_count(a->d) : 0};
     if (a->want_shot) {   /* the picture as it stands, without help, toast or overlays */
         app_frame_opts shot = fo;
         shot.overlay = NULL;
@@ -512,6 +582,11 @@ static void scene_step(app_session *a, double dt) {
 }
 
 static void step_begin(app_session *a, double dt) {
+    /* a jump whose busy mark has been on screen for a frame: now the work */
+    if (a->jump_pending && a->jump_shown) {
+        a->jump_pending = false;
+        if (a->d && a->jump_entry < a->d->n) story_enter(a, a->jump_entry, a->jump_beat, false);
+    }
     a->in = (ui_input){.mouse_x = -1e9f, .mouse_y = -1e9f};
     a->mouse_moved = false;
     a->want_shot = false;
@@ -549,8 +624,10 @@ static bool step_end(app_session *a, double dt) {
     if (!app_session_scene(a)) {
         gfx_target_bind(a->target);
         picker_step(a);
+        a->jump_pending = false;
     } else {
         scene_step(a, dt);
+        if (a->jump_pending) a->jump_shown = true;   /* drawn with the busy mark */
     }
     if (!a->target && a->win) gfx_window_swap(a->win);
     presenter_frame(a);

@@ -136,6 +136,10 @@ typedef struct app_session {
     SDL_Window *pmain;           /* the stage's window and their shared context */
     SDL_GLContext pgl;
     bool mouse_in;               /* the pointer is over the window */
+    double ack_at;               /* when a press finished a beat's animation */
+    bool jump_pending;           /* a jump (G, a typed number) waits a frame: */
+    bool jump_shown;             /* the busy mark shows first, then the work */
+    int jump_entry, jump_beat;
     take_rec *rec;               /* the take being recorded, or NULL */
     int take_key;                /* F9 presses this step: each starts or stops a take */
     session_export out;
@@ -163,6 +167,17 @@ void story_prev(app_session *a);
 /* Jumps to beat (0-based, of the scene) of the current entry, at its start. */
 bool story_jump(app_session *a, int beat);
 void story_enter(app_session *a, int entry, int beat, bool at_end);
+/* Goes to (entry, beat) after one frame that shows where it goes (the busy
+ * mark), so a jump that has to compute (train) first is seen to be taken. */
+void story_jump_to(app_session *a, int entry, int beat);
+/* How much faster than the story's own durations the window plays beat
+ * `beat`: 1 where the motion is the lesson, else enough that the beat
+ * settles within SCENE_READABLE_S. */
+double session_beat_rate(const scene_kind *k, int beat);
+/* Where the window's screenshots go: $XDG_PICTURES_DIR, the PICTURES entry
+ * of $XDG_CONFIG_HOME/user-dirs.dirs (xdg-user-dir's rule), or ~/Pictures;
+ * false if none can be made. */
+bool session_pictures_dir(char *out, size_t outlen);
 
 /* ---- what is drawn over the scene (chrome.c) ------------------------------ */
 

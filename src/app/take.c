@@ -629,6 +629,8 @@ void take_apply(app_session *a, const take *t) {
     a->help = a->go_open = a->confirm_quit = a->scrubbing = a->dirty = false;
     a->confirm_open[0] = a->digits[0] = a->toast[0] = 0;
     a->toast_until = -1e9;
+    a->ack_at = -1e9;            /* a press's mark and a pending jump close too */
+    a->jump_pending = false;
     a->blank = 0;
     /* the widgets of the last frame are not the take's: no focus, no drag */
     a->ui.focus = a->ui.active = a->ui.hot = 0;

@@ -44,7 +44,16 @@ typedef struct scene_beat {
     float duration;        /* seconds of animation before the beat holds */
     const char *hint;      /* optional: what the user can do here ("Draw on
                               the input"); shown only in the window */
+    bool motion;           /* the motion is the lesson (a filter sliding,
+                              training playing): the window plays it at full
+                              length. Other beats it plays in at most
+                              SCENE_READABLE_S, then holds (exports keep every
+                              duration: there it is also the time to read) */
 } scene_beat;
+
+/* The longest a beat whose motion is not the lesson takes, in the window,
+ * to settle into the picture its caption describes. */
+#define SCENE_READABLE_S 1.5
 
 typedef struct scene_clock {
     int    beat;           /* current beat, 0-based */

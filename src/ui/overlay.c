@@ -4,34 +4,46 @@
 #include <stdio.h>
 #include "ui/ui.h"
 
-void ui_caption_bar(const ui_theme *th, int beat, int beat_count, const char *title,
-                    const char *caption, const char *hint, float t, bool holding) {
+void ui_caption_bar(const ui_theme *th, const ui_caption *c) {
     float W = gfx_canvas_w(), H = gfx_canvas_h();
-    float bh = UI_CAPTION_H, y = H - bh;
+    float bh = UI_CAPTION_H, y = H - bh, t = c->t;
     gfx_rect(0, y, W, bh, th->panel);
     gfx_rect(0, y, W, 2, th->panel_edge);
     gfx_rect(0, y, W * (t < 0 ? 0 : t > 1 ? 1 : t), 5, th->accent);
 
-    /* beat dots: where we are in the story */
+    /* beat dots: where we are in this entry's part of the story */
+    int n = c->last - c->first + 1, k = c->beat - c->first;
     float dx = 26, x0 = 60;
-    for (int i = 0; i < beat_count; i++) {
+    for (int i = 0; i < n; i++) {
         float cx = x0 + i * dx, cy = y + 40;
-        if (i == beat) gfx_circle(cx, cy, 9, th->accent);
-        else if (i < beat) gfx_circle(cx, cy, 6, th->text_dim);
+        if (i == k) gfx_circle(cx, cy, 9, th->accent);
+        else if (i < k) gfx_circle(cx, cy, 6, th->text_dim);
         else gfx_circle_line(cx, cy, 6, 2, th->text_dim);
     }
     char head[160];
-    snprintf(head, sizeof head, "%d/%d  %s", beat + 1, beat_count, title ? title : "");
+    snprintf(head, sizeof head, "%d/%d  %s", k + 1, n, c->title ? c->title : "");
     int old_role = gfx_text_role(GFX_ROLE_CAPTION);
-    gfx_text(x0 + beat_count * dx + 10, y + 40, UI_BODY, GFX_BOLD, GFX_LEFT | GFX_MIDDLE,
+    gfx_text(x0 + (float)n * dx + 10, y + 40, UI_BODY, GFX_BOLD, GFX_LEFT | GFX_MIDDLE,
              th->accent, head);
-    char right[300];
-    snprintf(right, sizeof right, "%s%s%s", hint ? hint : "", hint && holding && beat < beat_count - 1 ? "  \xc2\xb7  " : "",
-             holding && beat < beat_count - 1 ? "PageDown / \xe2\x86\x92 next" : "");
+    /* a deck: the slide's number in the whole lecture, and a progress bar */
+    float rx = W - 60;
     gfx_text_role(GFX_ROLE_TEXT);
-    if (right[0]) gfx_text(W - 60, y + 40, UI_SMALL, GFX_SANS, GFX_RIGHT | GFX_MIDDLE, th->text_dim, right);
+    if (c->slides > 0) {
+        char sl[64];
+        snprintf(sl, sizeof sl, "slide %d of %d", c->slide + 1, c->slides);
+        float bw = 160, sw = gfx_text_width(UI_SMALL, GFX_SANS, sl);
+        gfx_rrect(rx - bw, y + 36, bw, 8, 4, th->panel_edge);
+        gfx_rrect(rx - bw, y + 36, bw * (float)(c->slide + 1) / (float)c->slides, 8, 4, th->text_dim);
+        gfx_text(rx - bw - 16, y + 40, UI_SMALL, GFX_SANS, GFX_RIGHT | GFX_MIDDLE, th->text_dim, sl);
+        rx -= bw + 16 + sw + 40;
+    }
+    bool more = c->beat < c->last || c->more_entries;
+    char right[300];
+    snprintf(right, sizeof right, "%s%s%s", c->hint ? c->hint : "", c->hint && c->holding && more ? "  \xc2\xb7  " : "",
+             c->holding && more ? "PageDown / \xe2\x86\x92 next" : "");
+    if (right[0]) gfx_text(rx, y + 40, UI_SMALL, GFX_SANS, GFX_RIGHT | GFX_MIDDLE, th->text_dim, right);
     gfx_text_role(GFX_ROLE_CAPTION);
-    if (caption) gfx_text_box(50, y + 66, W - 100, 32, GFX_SANS, GFX_LEFT, th->text, caption);
+    if (c->caption) gfx_text_box(50, y + 66, W - 100, 32, GFX_SANS, GFX_LEFT, th->text, c->caption);
     gfx_text_role(old_role);
 }
 
@@ -97,8 +109,11 @@ void ui_card(const ui_theme *th, float x, float y, float w, float h, const char 
 
 void ui_toast(const ui_theme *th, const char *msg, float alpha) {
     if (alpha <= 0) return;
-    float w = gfx_text_width(UI_BODY, GFX_SANS, msg) + 60, h = 70;
-    float x = (gfx_canvas_w() - w) / 2, y = 40;
+    /* over the caption bar's top row, at its right end (the scenes' own
+     * headings are at the top of the stage); a long one centred above it */
+    float W = gfx_canvas_w(), w = gfx_text_width(UI_BODY, GFX_SANS, msg) + 60, h = 58;
+    float x = W - 40 - w, y = gfx_canvas_h() - UI_CAPTION_H + 6;
+    if (w > W * 0.62f) { x = (W - w) / 2; y -= h + 16; }
     gfx_rrect(x, y, w, h, 14, gfx_fade(th->panel, alpha));
     gfx_rrect_line(x, y, w, h, 14, 2, gfx_fade(th->accent, alpha));
     gfx_text(x + w / 2, y + h / 2, UI_BODY, GFX_SANS, GFX_CENTER | GFX_MIDDLE,

@@ -136,10 +136,18 @@ float ui_row_height(void);
 
 typedef struct ui_help_key { const char *keys, *what; } ui_help_key;
 
-/* The caption bar at the bottom: beat k of n, its title and caption, and
- * a hint about controls (NULL in exported frames). */
-void ui_caption_bar(const ui_theme *th, int beat, int beat_count,
-                    const char *title, const char *caption, const char *hint, float t, bool holding);
+/* The caption bar at the bottom: one dot per beat of the part of the story
+ * shown (first..last), the beat's title and caption, a hint about controls
+ * (NULL in exported frames), and for a deck the slide's number in it. */
+typedef struct ui_caption {
+    int beat, first, last;     /* scene beats, 0-based; first..last: this entry's */
+    const char *title, *caption, *hint;
+    float t;                   /* progress through the beat, 0..1 */
+    bool holding;              /* settled: the next press goes on */
+    bool more_entries;         /* a deck goes on after `last` */
+    int slide, slides;         /* deck-wide, 0-based; slides 0: not shown */
+} ui_caption;
+void ui_caption_bar(const ui_theme *th, const ui_caption *c);
 /* The app's keys in the left column, the scene's own (if any) under its
  * name in the right one. */
 void ui_help_overlay(const ui_theme *th, const ui_help_key *keys, int n,

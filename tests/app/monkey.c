@@ -23,7 +23,7 @@
  * Esc) came in its last QUIT_CONFIRM_FRAMES frames (room for a confirming
  * key). A loop that was asked to quit is started again until all the events
  * were delivered. Screenshots (S) and takes (F9) go to a temporary folder
- * made the working folder for the run, removed after; before that every
+ * made the working folder (and the pictures folder) for the run, removed after; before that every
  * take the window saved is read back and replayed at its recorded size, as
  * `record` would (a take the app wrote that does not replay is a failure).
  */
@@ -258,6 +258,7 @@ int main(int argc, char **argv) {
     setenv("SDL_VIDEODRIVER", "offscreen", 0);
     char dir[] = "/tmp/ts-monkey-XXXXXX";   /* screenshots land here, never in the source tree */
     if (!mkdtemp(dir) || chdir(dir) != 0) { perror("monkey: temporary folder"); return 1; }
+    setenv("XDG_PICTURES_DIR", dir, 1);     /* and the window's pictures folder is it */
     int failed = 0;
     if (strcmp(target, "all") == 0) {
         for (int i = 0; i < scene_kind_count() && !failed; i++)

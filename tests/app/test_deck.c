@@ -236,6 +236,8 @@ static void test_drive(void) {
     CHECK(a->go_open, "G opens the go-to list");
     while (a->go_sel < cnn) key(a, SDLK_DOWN);
     key(a, SDLK_RETURN);
+    CHECK(a->jump_pending && a->entry != cnn, "the jump shows where it goes for a frame first");
+    app_session_step(a, DT);
     CHECK(!a->go_open && a->entry == cnn, "Enter in the go-to list goes to the entry, at %d", a->entry);
     scene *s = d->e[cnn].s;
     uint8_t *clean = malloc(960 * 540 * 4);
@@ -260,10 +262,12 @@ static void test_drive(void) {
     key(a, SDLK_g);
     while (a->go_sel < d->n - 1) key(a, SDLK_DOWN);
     key(a, SDLK_RETURN);
+    app_session_step(a, DT);
     CHECK(a->entry == d->n - 1, "went to the last entry");
     key(a, SDLK_g);
     while (a->go_sel > cnn) key(a, SDLK_UP);
     key(a, SDLK_RETURN);
+    app_session_step(a, DT);
     CHECK(d->e[cnn].s == s, "coming back finds the same live scene");
     key(a, SDLK_PAGEDOWN); key(a, SDLK_PAGEDOWN); key(a, SDLK_PAGEDOWN);   /* beat 2, settled */
     a->last_motion = -1e9;

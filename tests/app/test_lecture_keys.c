@@ -109,7 +109,8 @@ static void test_back(void) {
     CHECK(S(a)->clock.beat == 1 && settled(a), "PageUp after holding: beat 1, got %d", S(a)->clock.beat);
     key(a, SDLK_LEFT);
     key(a, SDLK_LEFT);
-    CHECK(S(a)->clock.beat == 0 && S(a)->clock.beat_time <= DT, "Left at beat 0 restarts it, got %d %.2f",
+    CHECK(S(a)->clock.beat == 0 && S(a)->clock.beat_time <= DT * session_beat_rate(S(a)->kind, 0),
+          "Left at beat 0 restarts it, got %d %.2f",
           S(a)->clock.beat, S(a)->clock.beat_time);
     CHECK(a->running && S(a), "still running");
     app_session_close(a);
@@ -241,8 +242,10 @@ static void test_fields(void) {
     mouse_move(700, 200);
     click(a, 700, 200);                        /* filter cell (0, 0) */
     CHECK(ui_field_rect(&a->ui, 0, &fx, &fy, &fw, &fh), "the playground shows the value field");
-    click(a, fx + fw / 2, fy + fh / 2);        /* its value field */
-    CHECK(a->ui.focus != 0, "the playground field takes the keyboard");
+    CHECK(a->ui.focus != 0, "the click on a cell gives its value field the keyboard");
+    int at = S(a)->clock.beat;
+    type(a, "4");                              /* not "go to beat 4" */
+    CHECK(!a->digits[0] && S(a)->clock.beat == at, "a digit goes to the field, not to the beat number");
     key(a, SDLK_BACKSPACE);
     type(a, "2");
     key(a, SDLK_RETURN);
@@ -281,6 +284,49 @@ static void test_winconf(void) {
     unlink(path);
     rmdir(d2);
     rmdir(dir);
+}
+
+/* ---- stray keys say what they did; screenshots go to the pictures folder ---------- */
+
+static void test_stray_keys(void) {
+    char dir[] = "/tmp/ts-pictures-XXXXXX", conf[4200], want[4200], got[4200];
+    if (!mkdtemp(dir)) { failed++; return; }
+    const char *old_pic = getenv("XDG_PICTURES_DIR"), *old_conf = getenv("XDG_CONFIG_HOME");
+    char keep_pic[4200] = "", keep_conf[4200] = "", keep_home[4200] = "";
+    if (getenv("HOME")) snprintf(keep_home, sizeof keep_home, "%s", getenv("HOME"));
+    if (old_pic) snprintf(keep_pic, sizeof keep_pic, "%s", old_pic);
+    if (old_conf) snprintf(keep_conf, sizeof keep_conf, "%s", old_conf);
+    /* xdg-user-dir's rule: user-dirs.dirs names it, $HOME expanded */
+    unsetenv("XDG_PICTURES_DIR");
+    setenv("XDG_CONFIG_HOME", dir, 1);
+    setenv("HOME", dir, 1);
+    snprintf(conf, sizeof conf, "%s/user-dirs.dirs", dir);
+    FILE *f = fopen(conf, "w");
+    fprintf(f, "# written by a test\nXDG_DESKTOP_DIR=\"$HOME/Desk\"\nXDG_PICTURES_DIR=\"$HOME/Bilder\"\n");
+    fclose(f);
+    snprintf(want, sizeof want, "%s/Bilder", dir);
+    CHECK(session_pictures_dir(got, sizeof got) && strcmp(got, want) == 0, "pictures folder from user-dirs.dirs: %s", got);
+    app_session *a = open_session("cnn");
+    key(a, SDLK_s);
+    char shot[4300];
+    snprintf(shot, sizeof shot, "%s/tensorstage-0001.png", want);
+    struct stat st;
+    CHECK(stat(shot, &st) == 0 && st.st_size > 1000, "S writes %s", shot);
+    CHECK(stat("tensorstage-0001.png", &st) != 0, "and nothing in the current folder");
+    CHECK(strstr(a->toast, "saved") && strstr(a->toast, "Bilder"), "a toast says where: '%s'", a->toast);
+    key(a, SDLK_c);
+    CHECK(!a->captions && strstr(a->toast, "captions hidden"), "C says it hid the captions: '%s'", a->toast);
+    key(a, SDLK_c);
+    key(a, SDLK_t);
+    CHECK(strstr(a->toast, "theme"), "T says which theme: '%s'", a->toast);
+    app_session_close(a);
+    unlink(shot);
+    rmdir(want);
+    unlink(conf);
+    rmdir(dir);
+    if (keep_pic[0]) setenv("XDG_PICTURES_DIR", keep_pic, 1);
+    if (keep_conf[0]) setenv("XDG_CONFIG_HOME", keep_conf, 1); else unsetenv("XDG_CONFIG_HOME");
+    if (keep_home[0]) setenv("HOME", keep_home, 1);
 }
 
 /* ---- help ------------------------------------------------------------------------- */
@@ -358,7 +404,8 @@ static void test_scrub(void) {
     mouse_move(0, 965);
     mouse_button(0, 965, false);
     app_session_step(a, DT);             /* released at t = 0, then one frame */
-    CHECK(!a->scrubbing && S(a)->clock.time == DT, "released at the start, %.6f", S(a)->clock.time);
+    CHECK(!a->scrubbing && S(a)->clock.time == DT * session_beat_rate(S(a)->kind, 0), "released at the start, %.6f",
+          S(a)->clock.time);
     steps(a, 39);
     a->last_motion = -1e9;               /* the timeline has hidden itself again */
     app_session_step(a, 0);
@@ -413,6 +460,7 @@ int main(void) {
     test_hall();
     test_fields();
     test_winconf();
+    test_stray_keys();
     test_help();
     test_picker();
     test_scrub();

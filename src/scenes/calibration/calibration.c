@@ -46,7 +46,7 @@ static const scene_beat beats[] = {
      "zero. Every heatmap carries its scale.", 3.0f},
     {"Motion",
      "A window slides over the field cell by cell, the way a filter will. Motion is quick, then "
-     "it holds so the room can read.", 4.0f},
+     "it holds so the room can read.", 4.0f, .motion = true},
     {"Plot and plane",
      "A loss curve on a log axis with a band and a moving marker; beside it a net's decision "
      "field with the data and the gradient at a few points.", 5.0f},

@@ -53,7 +53,7 @@ const scene_beat cnn_beats[B_COUNT] = {
     {"The filter slides",
      "The same nine weights slide one pixel at a time over every position. Where the patch looks like "
      "the filter, the response is strong.", 8.0f,
-     "Hover a cell of the feature map to see its nine products"},
+     "Hover a cell of the feature map to see its nine products", .motion = true},
     {"Many filters, shared weights",
      "Eight filters give eight feature maps. Each filter reuses its nine weights at every position, so "
      "the layer needs a tiny fraction of a fully connected layer's weights.", 4.0f,

@@ -110,6 +110,7 @@ void play_update(cnn_state *st, const cnn_lay *L, ui_ctx *ui) {
         if (ui_clicked(ui, P.filter.x + (float)(i % k) * cell, P.filter.y + (float)(i / k) * cell, cell, cell)) {
             st->edit_cell = i;
             snprintf(st->edit_buf, sizeof st->edit_buf, "%.3g", st->filter->data[i]);
+            ui_focus(ui, "value##play");   /* the click opened the field: typing goes there */
         }
     if (st->edit_cell >= k * k) st->edit_cell = -1;
     if (st->edit_cell >= 0 &&

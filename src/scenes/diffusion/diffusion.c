@@ -54,7 +54,7 @@ const scene_beat diff_beats[DB_COUNT] = {
      "Gaussian noise. One step changes almost nothing.", 4.0f},
     {"Many steps",
      "Step after step the data dissolves. By the last step only Gaussian noise is left: "
-     "alpha-bar, the share of the signal left, has fallen to almost zero.", 7.0f},
+     "alpha-bar, the share of the signal left, has fallen to almost zero.", 7.0f, .motion = true},
     {"A shortcut to any step",
      "Because every step adds Gaussian noise, step t can be reached in one jump from the clean data: "
      "scale it by the square root of alpha-bar and add noise of the rest.", 4.0f},
@@ -69,7 +69,7 @@ const scene_beat diff_beats[DB_COUNT] = {
      "the current sample, and a little fresh noise: one step back toward the data.", 5.0f},
     {"From pure noise to data",
      "Start from pure noise and take every step back: new data emerges, though none is stored. "
-     "The network learned where data belongs; guidance steers it toward the class asked for.", 8.0f},
+     "The network learned where data belongs; guidance steers it toward the class asked for.", 8.0f, .motion = true},
     {"Fewer steps",
      "Sampling with 50 or 10 larger steps is 20 to 100 times faster. The cost is quality: the "
      "points' mean distance to the data grows as the steps get fewer.", 5.0f},

@@ -47,7 +47,7 @@ const scene_beat gan_beats[GB_COUNT] = {
      "shows where a fake should move to look more real.", 5.0f},
     {"Training plays",
      "Detective and forger take turns. Fakes flow onto the targets, both losses settle, and the map "
-     "fades toward one half where it can no longer tell them apart.", 12.0f},
+     "fades toward one half where it can no longer tell them apart.", 12.0f, .motion = true},
     {"Mode collapse, measured",
      "Coverage counts the modes that receive at least half their fair share of generated points. A "
      "collapsing generator serves a few modes well and ignores the rest.", 5.0f},

@@ -33,7 +33,7 @@ const scene_beat lstm_beats[LB_COUNT] = {
     {"One step at a time",
      "A vanilla RNN reads one token per step and folds it into its hidden state. Eight numbers "
      "have to carry the first letter past every distractor that follows it.", 6.0f,
-     "Comma and period step through time; type your own sequence at the top right"},
+     "Comma and period step through time; type your own sequence at the top right", .motion = true},
     {"The gradient fades going back",
      "The loss is measured only at the last step. Backpropagation through time carries its gradient "
      "back step by step, and for the RNN it shrinks by orders of magnitude before it reaches the letter.",

@@ -74,12 +74,12 @@ const scene_beat moe_beats[B_COUNT] = {
     {"Without a balancing loss",
      "The same model trained from scratch on the task loss alone: experts that win early get more "
      "training, so they win more. Some experts are never chosen again.", 10.0f,
-     "Change the setup: this run retrains."},
+     "Change the setup: this run retrains.", .motion = true},
     {"With the balancing loss",
      "The extra loss E \xc2\xb7 \xce\xa3 f\xe1\xb5\xa2 \xc2\xb7 P\xe1\xb5\xa2 is smallest when choices "
      "and probabilities are spread evenly, so every expert keeps getting work and learns its region.",
      10.0f,
-     "Change the setup: this run retrains."},
+     "Change the setup: this run retrains.", .motion = true},
     {"Capacity drops overflow",
      "Each expert accepts a fixed number of choices per batch. A choice that finds its expert full is "
      "dropped, and that input loses that expert's contribution.", 5.0f,
