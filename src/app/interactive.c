@@ -12,6 +12,7 @@
 
 app_loop_hook_fn app_loop_hook;   /* the test seam of app.h */
 void *app_loop_hook_user;
+app_session *app_loop_session;   /* the test seam of session.h */
 
 int app_interactive(const app_options *o) {
     char err[512];
@@ -46,6 +47,7 @@ int app_interactive(const app_options *o) {
         return APP_FAIL;
     }
     a->win = win;
+    app_loop_session = a;
     if (o->presenter && !presenter_open(a, err, sizeof err)) fprintf(stderr, "tensorstage: %s\n", err);
     double last = scene_seconds();
     bool first = true;
@@ -59,6 +61,7 @@ int app_interactive(const app_options *o) {
         if (!app_session_step(a, dt)) break;
     }
     winconf_save(sw);
+    app_loop_session = NULL;
     app_session_close(a);
     gfx_shutdown();
     gfx_window_close(win);

@@ -145,6 +145,10 @@ typedef struct app_session {
     session_export out;
 } app_session;
 
+/* Test seam (tests/app/test_window.c): the session the window loop of
+ * app_interactive runs, while it runs (else NULL), for a loop hook to read. */
+extern app_session *app_loop_session;
+
 app_session *app_session_open(const app_options *o, gfx_window *win, char *err, size_t errlen);
 void         app_session_close(app_session *a);
 /* Handles every queued SDL event, advances the clock by dt * speed, draws
