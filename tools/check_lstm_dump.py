@@ -117,6 +117,7 @@ def check_cell(d, kind, report):
         p + "grad_h": torch.stack([v.grad[0, 0] for v in hs]),
         p + "grad_h_norm": torch.stack([v.grad[0, 0].norm() for v in hs]),
     }
+    want[p + "grad_h_rel"] = want[p + "grad_h_norm"] / want[p + "grad_h_norm"][-1]
     if kind == "lstm":
         want[p + "c"] = torch.stack([v[0, 0] for v in cs])
         # dL/dc_t: what reaches the state passed on (c_t.grad, as nn.LSTM's
@@ -129,6 +130,7 @@ def check_cell(d, kind, report):
             gc.append(later + hs[t].grad[0, 0] * o * (1 - torch.tanh(v[0, 0]) ** 2))
         want[p + "grad_c"] = torch.stack(gc)
         want[p + "grad_c_norm"] = torch.stack([v.norm() for v in gc])
+        want[p + "grad_c_rel"] = want[p + "grad_c_norm"] / want[p + "grad_c_norm"][-1]
     if kind == "gru":
         want[p + "hn"] = torch.stack([v[0] for v in hns])
     if kind == "rnn":

@@ -11,7 +11,11 @@
  * "Q", "K", "V" [h,T,d_k], "scores" [h,T,T] (after scale, temperature and
  * mask; masked entries are written as -1e9 since JSON has no -inf), "mask"
  * [T,T] (1 attend, 0 masked), "weights" [h,T,T], "concat" [T,d], "out"
- * [T,d]; readable: "embed", "ctx" [T,d] and "layer0.W_*"; trained:
+ * [T,d]; "head_out" [T,d] (head `head` alone: its columns of concat times
+ * its columns of W_o; the heads' head_out sum to out), "residual" [T,d] =
+ * x_in + head_out (the residual add), "cos.x_in" [T] and "cos.residual" [T]
+ * (cosine of x_in[query], then of residual[query], with every x_in row);
+ * readable: "embed", "ctx" [T,d] and "layer0.W_*"; trained:
  * "embed.weight", "readout.weight", "readout.bias", "logits" [T,10].
  * Beat 8 adds "weights.no_mask" and "weights.causal"; beat 9 adds
  * "order.x_a", "order.out_a", "order.x_b", "order.out_b" (no positional
@@ -38,8 +42,8 @@
 
 static const scene_beat beats[] = {
     {"Tokens become vectors",
-     "The sentence is split into tokens, and each token is looked up as a vector: one row of this "
-     "heatmap. Attention only ever sees these numbers.", 3.0f,
+     "Each token is looked up in a learned table; in the story model a first attention layer then adds "
+     "what the word read from the sentence around it. One row per token: attention sees only these numbers.", 3.0f,
      "Type your own sentence at the top and press Enter"},
     {"Positional encoding",
      "Attention itself ignores order, so each position adds its own sine/cosine pattern. Now the "
@@ -54,8 +58,8 @@ static const scene_beat beats[] = {
      "The weights paint the sentence like a highlighter.", 4.0f,
      "Click a word, or press Up/Down, to choose the query"},
     {"The output",
-     "The output is the weighted sum of the values: the token takes in what the tokens it attends "
-     "to carry.", 3.5f,
+     "One head's output is the weighted sum of the values, mapped back by its share of the output projection. The "
+     "residual add writes it into the query's own vector, which now carries what it attended to.", 3.5f,
      "Click a word, or press Up/Down, to choose the query"},
     {"Every query at once",
      "All positions do this in parallel: one row per query, one column per key. This T\xc3\x97T "
@@ -202,6 +206,40 @@ static int count_correct(const attn_scene *st, const attn_run *r) {
 
 /* Everything shown, from the settings. False (message in err) if the
  * sentence does not tokenise; nothing changes then. */
+static float cosine(const float *a, const float *b, int n) {
+    double ab = 0, aa = 0, bb = 0;
+    for (int i = 0; i < n; i++) { ab += a[i] * b[i]; aa += a[i] * a[i]; bb += b[i] * b[i]; }
+    return aa > 0 && bb > 0 ? (float)(ab / sqrt(aa * bb)) : 0.0f;
+}
+
+/* Beat 5: what the selected head alone writes back, head_out = its columns
+ * of concat times its columns of W_o (the heads' shares sum to out), the
+ * residual add x_in + head_out that a transformer block makes, and how
+ * alike the query's vector is to every token's before and after. */
+static void head_residual(attn_scene *st, const attn_run *r) {
+    int T = st->T, D = st->m.d, K = st->m.d_k, h = st->head, q = st->query;
+    st->head_out = ts_new2(&st->arena, "head_out", T, D);
+    st->resid = ts_new2(&st->arena, "residual", T, D);
+    st->cos_before = ts_new1(&st->arena, "cos.x_in", T);
+    st->cos_after = ts_new1(&st->arena, "cos.residual", T);
+    const float *wo = st->m.wo;   /* [d, d], nn.Linear [out, in] */
+    for (int t = 0; t < T; t++)
+        for (int o = 0; o < D; o++) {
+            double acc = 0;
+            for (int j = 0; j < K; j++)
+                acc += (double)r->mha->concat->data[t * D + h * K + j] * wo[o * D + h * K + j];
+            st->head_out->data[t * D + o] = (float)acc;
+            st->resid->data[t * D + o] = r->x_in->data[t * D + o] + (float)acc;
+        }
+    for (int s = 0; s < T; s++) {
+        st->cos_before->data[s] = cosine(r->x_in->data + q * D, r->x_in->data + s * D, D);
+        st->cos_after->data[s] = cosine(st->resid->data + q * D, r->x_in->data + s * D, D);
+    }
+    st->resid_abs = fmaxf(max_abs(st->resid->data, (size_t)T * D, 1e-6f),
+                          fmaxf(max_abs(st->head_out->data, (size_t)T * D, 1e-6f),
+                                max_abs(r->x_in->data, (size_t)T * D, 1e-6f)));
+}
+
 static bool recompute(attn_scene *st, char *err, size_t n) {
     double t0 = scene_seconds();
     int ids[ATTN_MAX_T], T;
@@ -253,6 +291,7 @@ static bool recompute(attn_scene *st, char *err, size_t n) {
     st->out_abs = fmaxf(max_abs(r->mha->out->data, TD, 1e-6f),
                         fmaxf(max_abs(st->ord_a.mha->out->data, TD, 1e-6f),
                               max_abs(r->mha->concat->data, TD, 1e-6f)));
+    head_residual(st, r);
     for (int t = 0; t < T; t++) { st->tok_l[t] = st->tok[t]; st->tok_b_l[t] = st->tok_b[t]; }
     for (int c = 0; c < D; c++) {
         st->dim_l[c] = st->m.dim_names[c];
@@ -467,6 +506,10 @@ static void attn_dump(const void *p, const scene_clock *c, ts_dump *d) {
     dump_as(d, r->mha->weights, "weights");
     dump_as(d, r->mha->concat, "concat");
     dump_as(d, r->mha->out, "out");
+    dump_as(d, st->head_out, "head_out");
+    dump_as(d, st->resid, "residual");
+    dump_as(d, st->cos_before, "cos.x_in");
+    dump_as(d, st->cos_after, "cos.residual");
     if (m->kind == ATTN_READABLE) { dump_as(d, r->embed, "embed"); dump_as(d, r->ctx, "ctx"); }
     else dump_as(d, r->logits, "logits");
     if (c->beat == B_CAUSAL) {

@@ -117,7 +117,7 @@ static void beat_tokens(const attn_scene *st, const scene_clock *c, dg_rect s, c
     /* story: outline the two columns the loss names and the position columns */
     dg_window win[2] = {{0, ATTN_COL_MOVER, st->T, 2, th->accent3}, {0, m->d - 4, st->T, 4, th->accent2}};
     dg_src sx = src(&w, r->x, 0);
-    dg_matrix(s, &sx, &(dg_matrix_style){.title = readable ? "x: a row per token, a column per feature"
+    dg_matrix(s, &sx, &(dg_matrix_style){.title = readable ? "x = embed (looked up) + ctx (written by layer 0)"
                                                            : "x: a row per token, its learned embedding",
                                          .unit = "x", .cmap = DG_CMAP_DIV, .lo = -st->x_abs, .hi = st->x_abs,
                                          .row_labels = st->tok_l, .col_labels = readable ? st->dim_l : NULL,
@@ -295,14 +295,20 @@ static void beat_query(const attn_scene *st, const scene_clock *c, dg_rect s, co
     if (soft > 0) dg_equation(eq, terms, 6, DG_TEXT_H2);
 }
 
+/* Beat 5: one head's weighted sum of the values, that head's share of the
+ * output (its columns of W_o), and the residual add that writes it into the
+ * query's vector: x_in + head_out. Heads 2-4 come in beat 7. */
 static void beat_output(const attn_scene *st, const scene_clock *c, dg_rect s, const ui_theme *th) {
     const attn_run *r = attn_main(st);
     const attn_model *m = &st->m;
     int T = st->T, K = m->d_k, q = st->query, h = st->head;
-    float a = appear(c, B_OUTPUT, 0.1f, 0.5f), b = appear(c, B_OUTPUT, 0.5f, 0.85f);
-    dg_rect col[4];
-    dg_split_cols(s, 4, DG_GAP * 2.5f, (const float[]){0.9f, 0.8f, 0.8f, 0.7f}, col);
-    attn_why ww = {st, r, W_WEIGHTS}, wv = {st, r, W_V}, wc = {st, r, W_CONCAT}, wo = {st, r, W_OUT};
+    float a = appear(c, B_OUTPUT, 0.05f, 0.35f), b = appear(c, B_OUTPUT, 0.35f, 0.6f);
+    float e = appear(c, B_OUTPUT, 0.6f, 0.85f);
+    dg_rect verdict = dg_cut_bottom(&s, DG_TEXT_BODY * 1.5f, 8);
+    dg_rect col[6];
+    dg_split_cols(s, 6, DG_GAP * 1.4f, (const float[]){0.72f, 0.55f, 0.6f, 0.62f, 0.3f, 0.3f}, col);
+    attn_why ww = {st, r, W_WEIGHTS}, wv = {st, r, W_V}, wc = {st, r, W_CONCAT};
+    attn_why wh = {st, r, W_HEAD_OUT}, wx = {st, r, W_XIN}, wr = {st, r, W_RESID};
     dg_src sw = src(&ww, r->mha->weights, h);
     sw.lead[1] = q;
     char wt[64];
@@ -331,17 +337,47 @@ static void beat_output(const attn_scene *st, const scene_clock *c, dg_rect s, c
                 &(dg_edge_style){.route = DG_CURVE, .width = 1 + 10 * wrow[k], .color = th->accent2,
                                  .alpha = a * (0.2f + 0.8f * wrow[k]), .no_head = true});
     }
-    if (b > 0) {
-        dg_src so = src(&wo, r->mha->out, q);
-        char ot[64];
-        snprintf(ot, sizeof ot, "out['%s']: all heads \xc2\xb7 W_o\xe1\xb5\x80", st->tok[q]);
-        dg_cells go = dg_strip(col[3], &so, &(dg_strip_style){.vertical = true, .values = true, .title = ot,
-                                                             .labels = st->dim_l, .cmap = DG_CMAP_DIV,
-                                                             .lo = -st->out_abs, .hi = st->out_abs});
-        dg_edge((dg_pt){gh.bounds.x + gh.bounds.w + 12, gh.y + gh.ch / 2},
-                (dg_pt){go.bounds.x - 12, go.y + go.ch * (float)go.rows / 2},
-                &(dg_edge_style){.color = th->accent, .alpha = b});
+    if (b <= 0) return;
+    /* head h's share of the output, then the residual add, rows aligned */
+    char t1[64], t3[64];
+    snprintf(t1, sizeof t1, "\xc2\xb7 W_o: head %d", h + 1);
+    snprintf(t3, sizeof t3, "'%s' after", st->tok[q]);
+    dg_strip_style vs = {.vertical = true, .values = true, .cmap = DG_CMAP_DIV, .lo = -st->resid_abs,
+                         .hi = st->resid_abs, .no_legend = true, .aspect = 3};
+    dg_src so = src(&wh, st->head_out, q);
+    dg_strip_style s1 = vs;
+    s1.title = t1;
+    s1.labels = st->dim_l;
+    dg_cells go = dg_strip(col[3], &so, &s1);
+    dg_edge((dg_pt){gh.bounds.x + gh.bounds.w + 12, gh.y + gh.ch / 2},
+            (dg_pt){go.bounds.x - 12, go.y + go.ch * (float)go.rows / 2}, &(dg_edge_style){.color = th->accent, .alpha = b});
+    if (e <= 0) return;
+    /* the same cell rows as go: x_in and the sum beside it */
+    dg_rect rx = {col[4].x, go.bounds.y, col[4].w, go.bounds.h}, rs = {col[5].x, go.bounds.y, col[5].w, go.bounds.h};
+    dg_src sx = src(&wx, r->x_in, q), sr = src(&wr, st->resid, q);
+    dg_strip_style s2 = vs, s3 = vs;
+    s2.title = "+ x_in";
+    s3.title = t3;
+    dg_cells gx = dg_strip(rx, &sx, &s2);
+    dg_cells gs = dg_strip(rs, &sr, &s3);
+    float mid = go.y + go.ch * (float)go.rows / 2;
+    dg_op((dg_pt){(go.x + go.cw + gx.x) / 2, mid}, 22, "+", NULL);
+    dg_op((dg_pt){(gx.x + gx.cw + gs.x) / 2, mid}, 22, "=", NULL);
+    /* how alike the query's vector is to the other tokens', before and after */
+    int bb = -1, ba = -1;
+    for (int k = 0; k < T; k++) {
+        if (k == q) continue;
+        if (bb < 0 || st->cos_before->data[k] > st->cos_before->data[bb]) bb = k;
+        if (ba < 0 || st->cos_after->data[k] > st->cos_after->data[ba]) ba = k;
     }
+    if (bb < 0) return;
+    char line[256], c0[16], c1[16], c2[16];
+    snprintf(line, sizeof line, "the residual add: '%s' now carries what head %d read. Most like it before: "
+             "'%s' (cos %s); after: '%s' (cos %s, was %s)", st->tok[q], h + 1, st->tok[bb],
+             dg_fmt(c0, sizeof c0, st->cos_before->data[bb], 2, 5, false), st->tok[ba],
+             dg_fmt(c1, sizeof c1, st->cos_after->data[ba], 2, 5, false),
+             dg_fmt(c2, sizeof c2, st->cos_before->data[ba], 2, 5, false));
+    dg_text(verdict, DG_TEXT_BODY, GFX_SANS, GFX_LEFT | GFX_MIDDLE, gfx_fade(th->text, e), line);
 }
 
 static void beat_matrix(const attn_scene *st, const scene_clock *c, dg_rect s, const ui_theme *th) {

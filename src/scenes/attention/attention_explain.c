@@ -119,6 +119,26 @@ void attn_explain(const void *p, const int *idx, char *buf, size_t n) {
         snprintf(buf, n, "head %d output for '%s', %s = \xce\xa3 weight \xc3\x97 V", h + 1, tok[t], m->v_names[c]);
         return;
     }
+    case W_EMBED:
+        snprintf(buf, n, "'%s', %s: row '%s' of the learned embedding table, looked up", tok[idx[0]],
+                 m->dim_names[idx[1]], tok[idx[0]]);
+        return;
+    case W_CTX:
+        snprintf(buf, n, "'%s', %s: written by layer 0 (attention over embed + pe), then added to embed",
+                 tok[idx[0]], m->dim_names[idx[1]]);
+        return;
+    case W_HEAD_OUT: {
+        int t = idx[0], c = idx[1];
+        snprintf(buf, n, "head %d alone: its %d outputs for '%s' \xc2\xb7 its %d columns of row %d of W_o (%s)",
+                 st->head + 1, K, tok[t], K, c, m->dim_names[c]);
+        return;
+    }
+    case W_RESID: {
+        int t = idx[0], c = idx[1];
+        snprintf(buf, n, "'%s', %s = x_in %.3g + head %d's output %.3g (the residual add)", tok[t], m->dim_names[c],
+                 (double)r->x_in->data[t * D + c], st->head + 1, (double)st->head_out->data[t * D + c]);
+        return;
+    }
     case W_OUT: case W_ORDER_A: case W_ORDER_B: {
         int t = idx[0], c = idx[1];
         if (w->what == W_OUT)

@@ -40,6 +40,12 @@ typedef struct attn_scene {
     attn_run ord_a, ord_b, ord_a_pe, ord_b_pe;     /* beat 9, no mask */
     float order_diff, order_diff_pe;               /* max |out_a[perm] - out_b| */
     int correct_enc, correct_dec;   /* trained: reversed positions right */
+    /* beat 5: the selected head alone written back into the stream */
+    ts_tensor *head_out;            /* "head_out" [T,d]: head's concat columns · its W_o columns */
+    ts_tensor *resid;               /* "residual" [T,d] = x_in + head_out */
+    ts_tensor *cos_before;          /* "cos.x_in" [T]: cos(x_in[query], x_in[s]) */
+    ts_tensor *cos_after;           /* "cos.residual" [T]: cos(residual[query], x_in[s]) */
+    float resid_abs;
     float x_abs, out_abs;                          /* colormap ranges */
     float q_abs[ATTN_MAX_HEADS], k_abs[ATTN_MAX_HEADS], v_abs[ATTN_MAX_HEADS], s_abs[ATTN_MAX_HEADS];
     double recompute_ms;
@@ -81,7 +87,8 @@ void attn_verdict(const attn_scene *st, const attn_run *r, int correct, char *bu
  * pointer of a dg_src whose explain is attn_explain. It lives on draw's
  * stack (the library calls explain while the element draws). */
 enum {
-    W_X, W_PE, W_XIN, W_Q, W_K, W_V, W_SCORES, W_WEIGHTS, W_CONCAT, W_OUT, W_ORDER_A, W_ORDER_B
+    W_X, W_PE, W_XIN, W_Q, W_K, W_V, W_SCORES, W_WEIGHTS, W_CONCAT, W_OUT, W_ORDER_A, W_ORDER_B,
+    W_EMBED, W_CTX, W_HEAD_OUT, W_RESID
 };
 typedef struct attn_why {
     const attn_scene *st;

@@ -17,7 +17,8 @@
  * [1,8,14,14], conv2.weight [16,8,3,3], conv2.bias [16], conv2.out, relu2.out
  * [1,16,14,14], pool2.out [1,16,7,7], fc.weight [10,784], fc.bias [10],
  * logits, probs [1,10], filter [1,1,k,k], filter.out [1,1,oh,ow]; params:
- * stride, padding, kernel_size, channel (0-based), prediction.
+ * stride, padding, kernel_size, channel (0-based), prediction; and the
+ * shift and worked-conv2 names of cnn_measure.c (shift.*, conv2.worked.*).
  *
  * Preset keys:
  *   [input]  sample = 0..9 | image = PATH.png (relative to the preset; any
@@ -63,11 +64,12 @@ const scene_beat cnn_beats[B_COUNT] = {
      "network becomes more than one big linear function.", 3.0f},
     {"Max pooling",
      "Each 2 \xc3\x97 2 window keeps only its largest value: the maps shrink to half the width and "
-     "height, and small shifts of the digit stop mattering.", 4.0f,
+     "height, and a small shift of the digit matters less, though not nothing: measured on the right.", 4.0f,
      "Hover a pooled cell to see its window"},
     {"Deeper layers decide",
-     "A second convolution combines all eight maps into sixteen, pooling shrinks them to 7 \xc3\x97 7, "
-     "and a fully connected layer turns the 784 numbers into ten class probabilities.", 5.0f,
+     "Each conv2 filter is 3 \xc3\x97 3 \xc3\x97 8: one cell sums nine products from every one of the eight "
+     "maps, plus a bias. Pooling shrinks the sixteen maps to 7 \xc3\x97 7, and a fully connected layer turns "
+     "the 784 numbers into ten class probabilities.", 5.0f,
      "Hover any cell or bar for where it came from"},
     {"Recap",
      "Early filters respond to edges and strokes, deeper ones to larger parts of the digit. Nobody "
@@ -230,10 +232,6 @@ void cnn_recompute(cnn_state *st) {
                 float v = y < 0 || xx < 0 || y >= CNN_IN || xx >= CNN_IN ? 0 : x->input->data[y * CNN_IN + xx];
                 st->products->data[((size_t)k * CNN_IN * CNN_IN + pos) * 9 + i] = v * st->m.conv1_w->data[k * 9 + i] + 0.0f;
             }
-    /* the predicted class's fc weights, seen as the 16 pool2 maps they multiply */
-    st->fc_row = (ts_tensor){.ndim = 3, .shape = {CNN_C2, CNN_P2, CNN_P2}, .stride = {CNN_P2 * CNN_P2, CNN_P2, 1},
-                             .data = st->m.fc_w->data + (size_t)st->pred * CNN_FLAT};
-    snprintf(st->fc_row.name, sizeof st->fc_row.name, "fc.weight[%d]", st->pred);
     /* the 7x7 patch beat 1 magnifies: around the centre of mass of the ink */
     double s = 0, sr = 0, sc = 0;
     for (int i = 0; i < CNN_IN * CNN_IN; i++) {
@@ -253,6 +251,7 @@ void cnn_recompute(cnn_state *st) {
     int cr = s > 0 ? (int)lround(sr / s) : CNN_IN / 2, cc = s > 0 ? (int)lround(sc / s) : CNN_IN / 2;
     st->zoom_r = cr - 3 < 0 ? 0 : cr - 3 > CNN_IN - 7 ? CNN_IN - 7 : cr - 3;
     st->zoom_c = cc - 3 < 0 ? 0 : cc - 3 > CNN_IN - 7 ? CNN_IN - 7 : cc - 3;
+    cnn_measure(st);
     play_recompute(st);
     st->recompute_ms = 1e3 * (scene_seconds() - t0);
     st->recomputes++;
@@ -298,6 +297,7 @@ static bool cnn_init(void *p, char *err, size_t n) {
         memcpy(st->image, st->samples->data + (size_t)st->sample * CNN_IN * CNN_IN, sizeof st->image);
     }
     cnn_acts_new(&st->x, &st->arena, 1, false);
+    cnn_measure_new(st);
     memcpy(st->x.input->data, st->image, sizeof st->image);
     if (st->channel_auto) {
         /* the filter whose map responds most strongly both ways: an edge
@@ -386,6 +386,7 @@ static void cnn_dump(const void *p, const scene_clock *c, ts_dump *d) {
                             st->m.conv2_w, st->m.conv2_b, x->conv2, x->relu2, x->pool2,
                             st->m.fc_w, st->m.fc_b, x->logits, x->probs, st->filter, st->fout};
     for (size_t i = 0; i < sizeof t / sizeof t[0]; i++) ts_dump_tensor(d, t[i]);
+    cnn_measure_dump(st, d);
 }
 
 static const ui_help_key cnn_help[] = {

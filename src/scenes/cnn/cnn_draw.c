@@ -316,18 +316,14 @@ static void draw_pool_beat(const cnn_state *st, const scene_clock *c, const cnn_
         gfx_line(sq.x, sq.y + o, sq.x + sq.w, sq.y + o, 2, gfx_fade(th->bg, 0.9f));
         gfx_line(sq.x + o, sq.y, sq.x + o, sq.y + sq.h, 2, gfx_fade(th->bg, 0.9f));
     }
-    /* winners ringed; ties (several values share the max) get a bar, no winner */
+    /* winners ringed; a tie (several values share the max, mostly all-zero
+     * windows) has no winner and is named only for the worked window */
     float wa = scene_between(c, 0.1f, 0.45f);
     const int *arg = st->x.arg1 + k * CNN_P1 * CNN_P1;
     const uint8_t *ties = st->x.ties1 + k * CNN_P1 * CNN_P1;
-    int tied = 0;
     for (int i = 0; i < CNN_P1 * CNN_P1; i++) {
-        tied += ties[i] > 1;
-        if (wa <= 0) continue;
-        if (ties[i] > 1) {
-            float cx = sq.x + ((float)(i % CNN_P1) * 2 + 1) * cell, cy = sq.y + ((float)(i / CNN_P1) * 2 + 1) * cell;
-            gfx_line(cx - cell * 0.4f, cy, cx + cell * 0.4f, cy, 2, gfx_fade(th->text_dim, wa * 0.55f));
-        } else {
+        if (wa <= 0 || ties[i] > 1) continue;
+        {
             int y = arg[i] / CNN_IN, x = arg[i] % CNN_IN;
             gfx_circle_line(sq.x + ((float)x + 0.5f) * cell, sq.y + ((float)y + 0.5f) * cell, cell * 0.32f, 2.5f,
                             gfx_fade(th->accent, wa));
@@ -351,18 +347,27 @@ static void draw_pool_beat(const cnn_state *st, const scene_clock *c, const cnn_
     const float *p = plane(st->x.relu1, k);
     int o = wr * CNN_P1 + wc;
     char v[4][16], out[16];
-    for (int i = 0; i < 4; i++) dg_fmt(v[i], sizeof v[i], p[(2 * wr + i / 2) * CNN_IN + 2 * wc + i % 2], 3, 6, false);
+    for (int i = 0; i < 4; i++) dg_fmt(v[i], sizeof v[i], p[(2 * wr + i / 2) * CNN_IN + 2 * wc + i % 2], 4, 6, false);
     dg_textf(dg_cut_top(&t, DG_TEXT_BODY * 1.4f, 0), DG_TEXT_BODY, GFX_MONO, GFX_LEFT, gfx_fade(th->text, ea),
              "max(%s, %s, %s, %s)", v[0], v[1], v[2], v[3]);
     dg_textf(dg_cut_top(&t, DG_TEXT_BODY * 1.4f, 8), DG_TEXT_BODY, GFX_MONO, GFX_LEFT, gfx_fade(th->accent, ea),
-             "= %s = pool1.out[0,%d,%d,%d]", dg_fmt(out, sizeof out, plane(st->x.pool1, k)[o], 3, 6, false), k,
+             "= %s = pool1.out[0,%d,%d,%d]", dg_fmt(out, sizeof out, plane(st->x.pool1, k)[o], 4, 6, false), k,
              wr, wc);
     if (ties[o] > 1)
         dg_textf(dg_cut_top(&t, DG_TEXT_BODY * 1.4f, 8), DG_TEXT_BODY, GFX_SANS, GFX_LEFT, gfx_fade(th->text, ea),
                  "a tie: %d values share the max", ties[o]);
-    dg_textf(t, DG_TEXT_SMALL, GFX_SANS, GFX_LEFT | GFX_TOP, gfx_fade(th->text_dim, ea),
-             "\xe2\x97\x8b the window's winner. \xe2\x80\x94 a tie: several values share the max (%d of %d windows "
-             "here, mostly all zero), so there is no winner.", tied, CNN_P1 * CNN_P1);
+    /* the measurement behind "a small shift matters less" */
+    char lc[16];
+    dg_cut_top(&t, DG_TEXT_BODY * 0.5f, 0);
+    char p0[16], p1[16];
+    dg_textf(t, DG_TEXT_BODY, GFX_SANS, GFX_LEFT | GFX_TOP, gfx_fade(th->text, ea),
+             "\xe2\x97\x8b: each window's winner.\nShift the digit one pixel right and run it again: "
+             "%.0f%% of active relu1 cells change, %.0f%% of pool1's, %.0f%% of pool2's. The logits move "
+             "by at most %s; it reads %d (p %s), then %d (p %s).",
+             100.0 * st->shift_relu1_changed, 100.0 * st->shift_pool1_changed, 100.0 * st->shift_pool2_changed,
+             dg_fmt(lc, sizeof lc, st->shift_logit_change, 3, 6, false), st->pred,
+             dg_fmt(p0, sizeof p0, st->x.probs->data[st->pred], 3, 6, false), st->shift_pred,
+             dg_fmt(p1, sizeof p1, st->xs.probs->data[st->shift_pred], 3, 6, false));
 
     dg_rect row[CNN_C1 + 1];
     dg_split_cols(strip, CNN_C1 + 1, DG_GAP / 2, (const float[]){2.2f, 1, 1, 1, 1, 1, 1, 1, 1}, row);
@@ -379,14 +384,62 @@ static void draw_pool_beat(const cnn_state *st, const scene_clock *c, const cnn_
 
 /* ---- beat 7: conv2, pool2, fc, softmax ------------------------------------ */
 
-/* n maps of a layer in a grid of `cols` columns, one colour scale. */
-static void map_grid(dg_rect r, const cnn_state *st, const ts_tensor *t, int n, int cols, float hi, float reveal) {
+/* n maps of a layer in a grid of `cols` columns, one colour scale; win (if
+ * given) outlined on map win_ch, or on every map when win_ch < 0. */
+static void map_grid_marked(dg_rect r, const cnn_state *st, const ts_tensor *t, int n, int cols, float hi,
+                            float reveal, const dg_window *win, int win_ch) {
     dg_rect cells[CNN_C2];
     dg_grid(r, (n + cols - 1) / cols, cols, 8, cells);
     for (int k = 0; k < n; k++)
         map(dg_fit_aspect(cells[k], 1, GFX_CENTER | GFX_MIDDLE), st, t, k,
             &(dg_matrix_style){.cmap = DG_CMAP_SEQ, .lo = 0, .hi = hi, .no_title = true, .no_legend = true,
-                               .no_grid = true, .reveal = fmaxf(1e-3f, reveal)});
+                               .no_grid = true, .reveal = fmaxf(1e-3f, reveal), .windows = win,
+                               .window_count = win && (win_ch < 0 || win_ch == k) ? 1 : 0});
+}
+
+static void map_grid(dg_rect r, const cnn_state *st, const ts_tensor *t, int n, int cols, float hi, float reveal) {
+    map_grid_marked(r, st, t, n, cols, hi, reveal, NULL, 0);
+}
+
+/* One conv2 cell worked: for each of the eight pool1 maps its 3 x 3 patch
+ * over its own 3 x 3 slice of the filter and their nine products summed;
+ * then the eight partial sums plus the bias. */
+static void conv2_worked(dg_rect b, const cnn_state *st, float a) {
+    const ui_theme *th = dg_theme();
+    int j = st->w2_ch;
+    char title[128];
+    snprintf(title, sizeof title, "conv2.out[0,%d,%d,%d]: filter %d is 3 \xc3\x97 3 \xc3\x97 8, one 3 \xc3\x97 3 slice "
+             "for each pool1 map", j, st->w2_r, st->w2_c, j + 1);
+    b = titled(b, title, DG_TEXT_REF);
+    dg_rect eq = dg_cut_right(&b, b.w * 0.25f, DG_GAP);
+    dg_rect g[CNN_C1];
+    dg_split_cols(b, CNN_C1, 14, NULL, g);
+    float wm = tensor_absmax(st->m.conv2_w);
+    double total = 0;
+    for (int i = 0; i < CNN_C1; i++) {
+        dg_rect r = g[i];
+        dg_rect num = dg_cut_bottom(&r, DG_TEXT_LABEL * 1.3f, 4);
+        dg_rect halves[2];
+        dg_split_rows(r, 2, 8, NULL, halves);
+        dg_src ps = cnn_src(st, st->w2_patch, i, 0), ws = cnn_src(st, st->m.conv2_w, j, i);
+        dg_matrix(dg_fit_aspect(halves[0], 1, GFX_CENTER | GFX_BOTTOM), &ps,
+                  &(dg_matrix_style){.cmap = DG_CMAP_SEQ, .lo = 0, .hi = st->a1_max, .no_title = true,
+                                     .no_legend = true, .reveal = fmaxf(1e-3f, a)});
+        dg_matrix(dg_fit_aspect(halves[1], 1, GFX_CENTER | GFX_TOP), &ws,
+                  &(dg_matrix_style){.cmap = DG_CMAP_DIV, .lo = -wm, .hi = wm, .no_title = true, .no_legend = true,
+                                     .reveal = fmaxf(1e-3f, a)});
+        char v[16];
+        float p = st->w2_partial->data[i];
+        total += p;
+        dg_textf(num, DG_TEXT_LABEL, GFX_MONO, GFX_CENTER | GFX_MIDDLE, gfx_fade(th->text, a), "%s%s",
+                 i ? "+" : "", dg_fmt(v, sizeof v, p, 3, 6, false));
+    }
+    char sum[16], bias[16], out[16];
+    float bj = st->m.conv2_b->data[j], o = st->x.conv2->data[((size_t)j * CNN_P1 + st->w2_r) * CNN_P1 + st->w2_c];
+    dg_textf(eq, DG_TEXT_BODY, GFX_SANS, GFX_LEFT | GFX_MIDDLE, gfx_fade(th->text, a),
+             "top: the pool1 patch, below: its weights. Each pair gives 9 products, summed.\n"
+             "\xce\xa3 of the 8 = %s\n+ bias %s = %s", dg_fmt(sum, sizeof sum, (float)total, 5, 7, false),
+             dg_fmt(bias, sizeof bias, bj, 3, 7, false), dg_fmt(out, sizeof out, o, 4, 7, false));
 }
 
 static void draw_deep_beat(const cnn_state *st, const scene_clock *c, const cnn_lay *L) {
@@ -410,8 +463,9 @@ static void draw_deep_beat(const cnn_state *st, const scene_clock *c, const cnn_
         if (i) dg_edge(dg_anchor(col[2 * i - 1], DG_W), dg_anchor(col[2 * i - 1], DG_E),
                        &(dg_edge_style){.width = 4, .color = th->accent});
     }
-    map_grid(body[0], st, st->x.pool1, CNN_C1, 2, st->a1_max, 1);
-    map_grid(body[1], st, st->x.relu2, CNN_C2, 4, st->a2_max, a1);
+    dg_window w1 = {st->w2_r - 1, st->w2_c - 1, 3, 3, th->accent2}, w2 = {st->w2_r, st->w2_c, 1, 1, th->accent2};
+    map_grid_marked(body[0], st, st->x.pool1, CNN_C1, 2, st->a1_max, 1, a4 > 0 ? &w1 : NULL, -1);
+    map_grid_marked(body[1], st, st->x.relu2, CNN_C2, 4, st->a2_max, a1, a4 > 0 ? &w2 : NULL, st->w2_ch);
     map_grid(body[2], st, st->x.pool2, CNN_C2, 4, st->a2_max, a2);
     /* logits (signed, with values) beside the probabilities they make */
     dg_rect lp[2];
@@ -422,31 +476,8 @@ static void draw_deep_beat(const cnn_state *st, const scene_clock *c, const cnn_
                                                .no_legend = true});
         dg_bars(lp[1], &ps, &(dg_bars_style){.title = "probs", .mark = 0});
     }
-    /* what the fc layer looks for: the predicted class's weights as 16 maps */
-    if (a4 > 0) {
-        char title[96];
-        snprintf(title, sizeof title, "fc.weight[%d]: what class %d looks for in each pool2 map (784 = 16 \xc3\x97 7 \xc3\x97 7)",
-                 st->pred, st->pred);
-        dg_rect b = titled(bottom, title, DG_TEXT_LABEL);
-        dg_rect leg = dg_cut_right(&b, 118, DG_GAP);
-        dg_rect eq = dg_cut_right(&b, b.w * 0.28f, DG_GAP);
-        float fm = tensor_absmax(st->m.fc_w);
-        dg_rect cells[CNN_C2];
-        dg_grid(b, 2, 8, 8, cells);
-        for (int k = 0; k < CNN_C2; k++) {
-            dg_src s = cnn_src(st, &st->fc_row, k, 0);
-            s.lead[0] = k;
-            dg_matrix(dg_fit_aspect(cells[k], 1, GFX_CENTER | GFX_MIDDLE), &s,
-                      &(dg_matrix_style){.cmap = DG_CMAP_DIV, .lo = -fm, .hi = fm, .no_title = true, .no_legend = true,
-                                         .no_grid = true, .reveal = a4});
-        }
-        dg_legend(leg, -fm, fm, DG_CMAP_DIV, "weight");
-        char lg[16], bias[16];
-        dg_textf(eq, DG_TEXT_BODY, GFX_SANS, GFX_LEFT | GFX_MIDDLE, gfx_fade(th->text, a4),
-                 "logit %d = \xce\xa3 784 products of pool2 and these weights + bias %s = %s: the largest, "
-                 "so it is a %d", st->pred, dg_fmt(bias, sizeof bias, st->m.fc_b->data[st->pred], 3, 7, false),
-                 dg_fmt(lg, sizeof lg, st->x.logits->data[st->pred], 4, 7, false), st->pred);
-    }
+    /* one cell of conv2 worked over all eight pool1 maps */
+    if (a4 > 0) conv2_worked(bottom, st, a4);
 }
 
 /* ---- beat 8: recap ---------------------------------------------------------- */

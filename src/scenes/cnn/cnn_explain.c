@@ -102,13 +102,6 @@ static void ex_products(const void *u, const int *i, char *b, size_t n) {
              y < 0 || x < 0 || y >= CNN_IN || x >= CNN_IN ? " (zero padding)" : "");
 }
 
-static void ex_fc_row(const void *u, const int *i, char *b, size_t n) {
-    const cnn_state *st = u;
-    int j = (i[0] * CNN_P2 + i[1]) * CNN_P2 + i[2];
-    snprintf(b, n, "= fc.weight[%d,%d]: multiplies pool2.out[0,%d,%d,%d] in logit %d", st->pred, j, i[0], i[1],
-             i[2], st->pred);
-}
-
 static void ex_filter(const void *u, const int *i, char *b, size_t n) {
     const cnn_state *st = u;
     snprintf(b, n, "%s filter, row %d, column %d%s", play_kind_name(st->play_kind), i[2], i[3],
@@ -122,12 +115,29 @@ static void ex_fout(const void *u, const int *i, char *b, size_t n) {
              st->ksize * st->ksize, y, y + st->ksize - 1, x, x + st->ksize - 1);
 }
 
+static void ex_w2_patch(const void *u, const int *i, char *b, size_t n) {
+    const cnn_state *st = u;
+    int y = st->w2_r + i[1] - 1, x = st->w2_c + i[2] - 1;
+    if (y < 0 || x < 0 || y >= CNN_P1 || x >= CNN_P1)
+        snprintf(b, n, "zero padding outside pool1 map %d", i[0] + 1);
+    else
+        snprintf(b, n, "= pool1.out[0,%d,%d,%d], multiplied by conv2.weight[%d,%d,%d,%d] = %.4g", i[0], y, x,
+                 st->w2_ch, i[0], i[1], i[2], st->m.conv2_w->data[((size_t)st->w2_ch * CNN_C1 + i[0]) * 9 + i[1] * 3 + i[2]]);
+}
+
+static void ex_w2(const void *u, const int *i, char *b, size_t n) {
+    (void)u;
+    snprintf(b, n, "conv2 filter %d, the slice for pool1 map %d, row %d, column %d: learned by training", i[0] + 1,
+             i[1] + 1, i[2], i[3]);
+}
+
 dg_src cnn_src(const cnn_state *st, const ts_tensor *t, int l0, int l1) {
     const struct { const ts_tensor *t; explain_fn f; } map[] = {
         {st->x.input, ex_input}, {st->x.conv1, ex_conv1}, {st->x.relu1, ex_relu1}, {st->x.pool1, ex_pool1},
         {st->x.relu2, ex_relu2}, {st->x.pool2, ex_pool2}, {st->x.logits, ex_logits},
         {st->x.probs, ex_probs}, {st->m.conv1_w, ex_weight}, {st->m.conv1_b, ex_bias}, {st->products, ex_products},
-        {&st->fc_row, ex_fc_row}, {st->filter, ex_filter}, {st->fout, ex_fout}};
+        {st->filter, ex_filter}, {st->fout, ex_fout}, {st->w2_patch, ex_w2_patch},
+        {st->m.conv2_w, ex_w2}};
     dg_src s = {.t = t, .lead = {l0, l1}, .user = st};
     for (size_t k = 0; k < sizeof map / sizeof map[0]; k++)
         if (map[k].t == t) s.explain = map[k].f;

@@ -5,12 +5,14 @@
  *   cnn_draw.c     draw: one function per beat, on the diagram library
  *   cnn_explain.c  hover provenance: where each shown element came from
  *   cnn_play.c     the filter playground (beat 9): filters, output size, drawing
+ *   cnn_measure.c  the one-pixel shift (beat 6) and the worked conv2 cell (beat 7)
  *   cnn_model.c    the network; cnn_digits.c and cnn_strokes.c the trainer's digits
  */
 #ifndef TS_CNN_SCENE_H
 #define TS_CNN_SCENE_H
 
 #include <stdbool.h>
+#include "kernel/dump.h"
 #include "kernel/tensor.h"
 #include "scene/scene.h"
 #include "scenes/cnn/cnn_model.h"
@@ -87,7 +89,17 @@ struct cnn_state {
 
     /* derived tensors the story shows */
     ts_tensor *products;         /* [8, 784, 3, 3]: input patch x filter at every position */
-    ts_tensor fc_row;            /* view of fc.weight[pred] as [16, 7, 7] */
+
+    /* cnn_measure.c: beat 6, the input shifted one pixel right through the
+     * same network; beat 7, one conv2 cell worked over the eight pool1 maps */
+    cnn_acts xs;
+    float shift_relu1_changed, shift_pool1_changed, shift_pool2_changed;   /* shares of active cells */
+    int shift_active1, shift_activep, shift_active2;  /* active cells counted */
+    float shift_logit_change;                         /* max |change| of a logit */
+    int shift_pred;
+    int w2_ch, w2_r, w2_c;       /* the worked conv2 cell (relu2's strongest) */
+    ts_tensor *w2_patch;         /* [8,3,3] pool1 around it, zero padding */
+    ts_tensor *w2_partial;       /* [8] each map's 9 products summed */
 
     /* interaction */
     bool drawing;
@@ -106,6 +118,11 @@ void cnn_recompute(cnn_state *st);
  * straddles a stroke's edge and the products have both signs; never an
  * all-zero padding patch while the image has ink. Returns the score. */
 float cnn_pick_patch(const cnn_state *st, int k, int *r, int *c);
+
+/* cnn_measure.c: allocate (after the activations), recompute, dump */
+void cnn_measure_new(cnn_state *st);
+void cnn_measure(cnn_state *st);
+void cnn_measure_dump(const cnn_state *st, ts_dump *d);
 
 /* cnn_play.c */
 void play_filter_values(int kind, int k, float *out);   /* k*k values */

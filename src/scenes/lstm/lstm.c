@@ -47,8 +47,9 @@ const scene_beat lstm_beats[LB_COUNT] = {
      "sequence, so what the first step wrote into the cell outlasts every distractor.", 6.0f,
      "Comma and period step through time"},
     {"A path that keeps the gradient",
-     "Measured the same way: along the LSTM's cell state the gradient is multiplied by the forget gate "
-     "at each step instead of being squeezed through tanh and W_hh, so it still reaches the first letter.",
+     "Each curve is shown relative to its value at the last step. Along the LSTM's cell state the gradient "
+     "is multiplied by the forget gate at each step instead of being squeezed through tanh and W_hh, so it "
+     "still reaches the first letter.",
      4.0f},
     {"The GRU: two gates",
      "A GRU folds the cell into the hidden state and keeps two gates: reset r and update z. When z is "

@@ -144,23 +144,29 @@ static void draw_rnn_step(const lstm_state *st, const scene_clock *c) {
 
 /* ---- beat 2: unrolled, the gradient going back ------------------------------------- */
 
+/* Beat 2: the RNN's raw ||dL/dh_t||. Beat 5 (with_lstm): every curve over its
+ * own value at step T, so both cells start at 1 and the curves compare how
+ * the gradient fades going back, not the size of each model's loss. */
 static void grad_plot(dg_rect r, const lstm_state *st, bool with_lstm) {
     static float xs[LSTM_MAX_T];
     for (int t = 0; t < LSTM_MAX_T; t++) xs[t] = (float)(t + 1);
+    const lstm_run *rn = &st->run[LSTM_CELL_RNN], *ls = &st->run[LSTM_CELL_LSTM];
+    char title[128];
+    snprintf(title, sizeof title, "Gradient reaching step t over the gradient at step %d (log scale)", st->T);
     dg_plot *p = dg_plot_begin(r, &(dg_plot_style){
-        .title = with_lstm ? "Gradient of the loss reaching each step (log scale)"
-                           : "||dL/dh_t||: the gradient reaching step t (log scale)",
-        .xlabel = "step t", .ylabel = "gradient norm", .ylog = true, .no_legend = !with_lstm });
-    dg_plot_line(p, &(dg_series){ .label = "RNN ||dL/dh_t||", .x = xs,
-                                  .y = st->run[LSTM_CELL_RNN].grad_h_norm->data, .n = st->T,
-                                  .points = st->T <= 30, .t = st->run[LSTM_CELL_RNN].grad_h_norm });
+        .title = with_lstm ? title : "||dL/dh_t||: the gradient reaching step t (log scale)",
+        .xlabel = "step t", .ylabel = with_lstm ? "relative to step T" : "gradient norm", .ylog = true,
+        .no_legend = !with_lstm });
+    const ts_tensor *rnn_y = with_lstm ? rn->grad_h_rel : rn->grad_h_norm;
+    dg_plot_line(p, &(dg_series){ .label = "RNN, through h", .x = xs, .y = rnn_y->data, .n = st->T,
+                                  .points = st->T <= 30, .t = rnn_y });
     if (with_lstm) {
-        dg_plot_line(p, &(dg_series){ .label = "LSTM ||dL/dc_t|| (cell state)", .x = xs,
-                                      .y = st->run[LSTM_CELL_LSTM].grad_c_norm->data, .n = st->T,
-                                      .points = st->T <= 30, .t = st->run[LSTM_CELL_LSTM].grad_c_norm });
-        dg_plot_line(p, &(dg_series){ .label = "LSTM ||dL/dh_t||", .x = xs,
-                                      .y = st->run[LSTM_CELL_LSTM].grad_h_norm->data, .n = st->T,
-                                      .width = 2, .t = st->run[LSTM_CELL_LSTM].grad_h_norm });
+        dg_plot_line(p, &(dg_series){ .label = "LSTM, through the cell state c", .x = xs,
+                                      .y = ls->grad_c_rel->data, .n = st->T,
+                                      .points = st->T <= 30, .t = ls->grad_c_rel });
+        dg_plot_line(p, &(dg_series){ .label = "LSTM, through h", .x = xs,
+                                      .y = ls->grad_h_rel->data, .n = st->T,
+                                      .width = 2, .t = ls->grad_h_rel });
     }
     dg_plot_end(p);
 }
@@ -245,13 +251,16 @@ static void draw_compare(const lstm_state *st, const scene_clock *c) {
     grad_plot(r, st, true);
     const lstm_run *rn = &st->run[LSTM_CELL_RNN], *ls = &st->run[LSTM_CELL_LSTM];
     int T = st->T;
-    char a[24], b[24], buf[500];
-    dg_fmt(a, sizeof a, rn->grad_h_norm->data[0] / rn->grad_h_norm->data[T - 1], 2, 9, false);
-    dg_fmt(b, sizeof b, ls->grad_c_norm->data[0] / ls->grad_c_norm->data[T - 1], 2, 9, false);
+    char a[24], b[24], la[24], lb[24], buf[600];
+    dg_fmt(a, sizeof a, rn->grad_h_rel->data[0], 2, 9, false);
+    dg_fmt(b, sizeof b, ls->grad_c_rel->data[0], 2, 9, false);
+    dg_fmt(la, sizeof la, rn->loss->data[0], 3, 9, false);
+    dg_fmt(lb, sizeof lb, ls->loss->data[0], 3, 9, false);
     snprintf(buf, sizeof buf,
-             "Gradient at step 1 over gradient at step %d:\n\nRNN, through h: %s\nLSTM, through c: %s"
+             "Each curve is divided by its own value at step %d, so both start at 1 there, whatever the loss "
+             "(RNN %s, LSTM %s).\n\nAt step 1:\nRNN, through h: %s\nLSTM, through c: %s"
              "\n\nThe LSTM answers %s, the RNN %s; the letter was %s.",
-             T, a, b, lstm_token_name(ls->pred), lstm_token_name(rn->pred), lstm_token_name(st->in.target));
+             T, la, lb, a, b, lstm_token_name(ls->pred), lstm_token_name(rn->pred), lstm_token_name(st->in.target));
     dg_text(note, DG_TEXT_BODY, GFX_SANS, GFX_LEFT | GFX_MIDDLE, dg_theme()->text, buf);
 }
 

@@ -379,6 +379,19 @@ float lstm_run_backward(lstm_run *r, ts_arena *a, const lstm_cell_weights *w,
             r->grad_c_norm->data[t] = (float)sqrt(s);
         }
     }
+    /* each norm over its own value at the last step: both cells start at 1 at
+     * step T whatever their loss, so the curves compare how the gradient
+     * fades going back, not how large the loss happened to be */
+    r->grad_h_rel = named(a, p, "grad_h_rel", T, 0);
+    for (int t = 0; t < T; t++)
+        r->grad_h_rel->data[t] = r->grad_h_norm->data[T - 1] > 0
+                                     ? r->grad_h_norm->data[t] / r->grad_h_norm->data[T - 1] : 0.0f;
+    if (r->grad_c) {
+        r->grad_c_rel = named(a, p, "grad_c_rel", T, 0);
+        for (int t = 0; t < T; t++)
+            r->grad_c_rel->data[t] = r->grad_c_norm->data[T - 1] > 0
+                                         ? r->grad_c_norm->data[t] / r->grad_c_norm->data[T - 1] : 0.0f;
+    }
     if (scale != 1.0f) {
         for (size_t i = 0; i < ts_numel(r->grad_h); i++) r->grad_h->data[i] *= inv;
         for (size_t i = 0; r->grad_c && i < ts_numel(r->grad_c); i++) r->grad_c->data[i] *= inv;

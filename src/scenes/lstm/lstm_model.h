@@ -153,6 +153,8 @@ typedef struct lstm_run {
     ts_tensor *grad_h_norm;    /* [T] */
     ts_tensor *grad_c;         /* LSTM: [T,H] dL/dc_t, total (later steps and h_t) */
     ts_tensor *grad_c_norm;    /* LSTM: [T] */
+    ts_tensor *grad_h_rel;     /* [T]: grad_h_norm[t] / grad_h_norm[T-1] (1 at step T) */
+    ts_tensor *grad_c_rel;     /* LSTM: [T]: grad_c_norm[t] / grad_c_norm[T-1] */
     float *gates_raw;          /* [T, G*H] as the kernel keeps them (backward) */
 } lstm_run;
 
@@ -166,7 +168,8 @@ typedef struct lstm_cell_grads {
 } lstm_cell_grads;
 
 /* Cross-entropy of the logits against the target, backpropagated through
- * the head and through time: fills loss, grad_h and grad_h_norm; adds
+ * the head and through time: fills loss, grad_h, grad_h_norm and grad_h_rel
+ * (LSTM: grad_c, grad_c_norm, grad_c_rel too); adds
  * scale * the weight gradients into g (if given). Returns the loss. */
 float lstm_run_backward(lstm_run *r, ts_arena *a, const lstm_cell_weights *w,
                         const lstm_input *in, const lstm_cell_grads *g, float scale);

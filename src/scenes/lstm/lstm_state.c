@@ -17,7 +17,8 @@
  * P c [T,H], P gates.<i f g o | r z n> [T,H], P preact.<gate> (RNN: P preact)
  * [T,H], P hn [T,H] (GRU), P head.weight [4,H], P head.bias [4], P logits,
  * P probs [1,4]; where the beat shows gradients P loss [1], P grad_h [T,H],
- * P grad_h_norm [T] (and lstm.grad_c [T,H], lstm.grad_c_norm [T]: dL/dc_t);
+ * P grad_h_norm [T], P grad_h_rel [T] (the norm over its value at step T)
+ * (and lstm.grad_c [T,H], lstm.grad_c_norm [T]: dL/dc_t, lstm.grad_c_rel [T]);
  * the accuracy beat adds accuracy.length and P accuracy.
  * Params: T, model_length, P prediction, P parameters, and for each clamped
  * LSTM gate lstm.clamp.<gate> = value (with lstm.unclamped_prediction).
@@ -188,9 +189,11 @@ static void dump_cell(const lstm_state *st, int k, bool grads, ts_dump *d) {
         ts_dump_tensor(d, r->loss);
         ts_dump_tensor(d, r->grad_h);
         ts_dump_tensor(d, r->grad_h_norm);
+        ts_dump_tensor(d, r->grad_h_rel);
         if (r->grad_c) {
             ts_dump_tensor(d, r->grad_c);
             ts_dump_tensor(d, r->grad_c_norm);
+            ts_dump_tensor(d, r->grad_c_rel);
         }
     }
     char name[64];
