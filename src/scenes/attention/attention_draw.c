@@ -361,8 +361,8 @@ static void beat_output(const attn_scene *st, const scene_clock *c, dg_rect s, c
     dg_cells gx = dg_strip(rx, &sx, &s2);
     dg_cells gs = dg_strip(rs, &sr, &s3);
     float mid = go.y + go.ch * (float)go.rows / 2;
-    dg_op((dg_pt){(go.x + go.cw + gx.x) / 2, mid}, 22, "+", NULL);
-    dg_op((dg_pt){(gx.x + gx.cw + gs.x) / 2, mid}, 22, "=", NULL);
+    dg_op((dg_pt){(go.x + go.cw + gx.x) / 2, mid}, 28, "+", NULL);
+    dg_op((dg_pt){(gx.x + gx.cw + gs.x) / 2, mid}, 28, "=", NULL);
     /* how alike the query's vector is to the other tokens', before and after */
     int bb = -1, ba = -1;
     for (int k = 0; k < T; k++) {
