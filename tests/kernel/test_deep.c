@@ -5,12 +5,14 @@
  * on some layers, in training and in eval mode) and residual nets (one with
  * a block whose identity path is removed). Also: names follow PyTorch's
  * state_dict, the two spirals match their formula, training is
- * deterministic (two identical runs give identical bytes), and statepack.h
- * carries bytes through floats exactly. */
+ * deterministic (two identical runs give identical bytes), statepack.h
+ * carries bytes through floats exactly, and a deeppair.h pair shares its
+ * initial weights and replays bit for bit. */
 #include <string.h>
 
 #include "check.h"
 #include "kernel/deepmlp.h"
+#include "kernel/deeppair.h"
 #include "kernel/optim.h"
 #include "kernel/spirals.h"
 #include "kernel/statepack.h"
@@ -133,6 +135,30 @@ static void test_statepack(void) {
     CHECK(!ts_pack_floats_to_bytes(out, f, 37));
 }
 
+/* A pair: same_init gives both nets the same first Linear; both train on
+ * the same batches; seeking back and forward again replays bit for bit. */
+static void test_pair(void) {
+    ts_arena a = { 0 };
+    ts_pair p;
+    CHECK(ts_pair_init(&p, &a, &(ts_pair_desc){
+        .net = { { .name = "plain", .kind = TS_DEEP_PLAIN, .in = 2, .width = 6, .out = 2, .depth = 3,
+                   .act = TS_ACT_RELU, .init = TS_DEEP_INIT_KAIMING },
+                 { .name = "bn", .kind = TS_DEEP_PLAIN, .in = 2, .width = 6, .out = 2, .depth = 3,
+                   .act = TS_ACT_RELU, .bn = true, .init = TS_DEEP_INIT_KAIMING } },
+        .same_init = true, .seed = 4, .optim = { .kind = TS_OPTIM_SGD, .lr = 0.05f, .momentum = 0.9f },
+        .points = 32, .noise = 0.1f, .batch = 8, .batch_seed = 11, .max_steps = 40 }));
+    CHECK(memcmp(p.net[0]->w[0]->data, p.net[1]->w[0]->data, sizeof(float) * 12) == 0);
+    CHECK(ts_trainer_seek(p.tr, 30) == 30);
+    float w30[36], l30 = p.hist[1][30];
+    memcpy(w30, p.net[1]->w[1]->data, sizeof w30);
+    ts_trainer_seek(p.tr, 3);
+    ts_trainer_seek(p.tr, 30);
+    CHECK(memcmp(w30, p.net[1]->w[1]->data, sizeof w30) == 0 && l30 == p.hist[1][30]);
+    CHECK(ts_trainer_seek(p.tr, 50) == 40);    /* past max_steps: refused */
+    ts_pair_free(&p);
+    ts_arena_free(&a);
+}
+
 int main(void) {
     ts_arena a = { 0 };
     fx = fixture_load("deep.json", &a);
@@ -151,6 +177,7 @@ int main(void) {
     check_close("spirals.y", yf, sy->data, 8, 0, 0);
     test_deterministic();
     test_statepack();
+    test_pair();
     ts_arena_free(&a);
     return check_report();
 }

@@ -13,35 +13,6 @@ bn_config bn_config_default(void) {
                         .seed = 1, .points = 256, .noise = 0.05f };
 }
 
-static bool train_step(void *ctx, long n) {
-    bn_model *m = ctx;
-    if (n > BN_MAX_STEPS) return false;
-    const int B = m->cfg.batch, N = m->cfg.points;
-    for (int i = 0; i < B; i++) {
-        int j = ts_rng_int(&m->data_rng, N);
-        m->xb[2 * i] = m->x->data[2 * j];
-        m->xb[2 * i + 1] = m->x->data[2 * j + 1];
-        m->yb[i] = m->yi[j];
-    }
-    ts_optim_zero_grad(m->opt_plain);
-    m->hist_plain[n] = ts_deep_loss_backward(m->plain, m->xb, m->yb, B, true);
-    ts_optim_step(m->opt_plain);
-    ts_optim_zero_grad(m->opt_bn);
-    m->hist_bn[n] = ts_deep_loss_backward(m->bn, m->xb, m->yb, B, true);
-    ts_optim_step(m->opt_bn);
-    m->shown = -1;
-    return true;
-}
-
-static ts_deep *make(ts_arena *a, const bn_config *c, bool bn, int maxb) {
-    ts_rng rng;
-    ts_rng_seed(&rng, c->seed);   /* the same draws: the same initial Linear weights */
-    return ts_deep_new(a, &(ts_deep_desc){ .name = bn ? "bn" : "plain", .kind = TS_DEEP_PLAIN, .in = 2,
-                                           .width = c->width, .out = 2, .depth = c->depth,
-                                           .act = TS_ACT_RELU, .bn = bn, .bn_off = c->bn_off,
-                                           .init = TS_DEEP_INIT_KAIMING, .max_batch = maxb }, &rng);
-}
-
 bool bn_model_init(bn_model *m, const bn_config *cfg, char *err, size_t errlen) {
     memset(m, 0, sizeof *m);
     m->cfg = *cfg;
@@ -54,26 +25,29 @@ bool bn_model_init(bn_model *m, const bn_config *cfg, char *err, size_t errlen) 
     }
     ts_arena *a = &m->arena;
     const int N = c->points, L = c->depth, W = c->width, F = BN_FIELD;
-    int maxb = N > F * F ? N : F * F;
-    m->plain = make(a, c, false, maxb);
-    m->bn = make(a, c, true, maxb);
-    ts_tensor *p[2 * TS_DEEP_MAX_LINEAR + 2 * TS_DEEP_MAX_DEPTH];
-    ts_optim_desc od = { .kind = TS_OPTIM_SGD, .lr = c->lr, .momentum = c->momentum };
-    int np = ts_deep_params(m->plain, p);
-    m->opt_plain = ts_optim_new(a, p, np, &od);
-    np = ts_deep_params(m->bn, p);
-    m->opt_bn = ts_optim_new(a, p, np, &od);
+    ts_pair_desc pd = {
+        .net = { { .name = "plain", .kind = TS_DEEP_PLAIN, .in = 2, .width = W, .out = 2, .depth = L,
+                   .act = TS_ACT_RELU, .init = TS_DEEP_INIT_KAIMING },
+                 { .name = "bn", .kind = TS_DEEP_PLAIN, .in = 2, .width = W, .out = 2, .depth = L,
+                   .act = TS_ACT_RELU, .bn = true, .bn_off = c->bn_off, .init = TS_DEEP_INIT_KAIMING } },
+        .same_init = true, .seed = c->seed,
+        .optim = { .kind = TS_OPTIM_SGD, .lr = c->lr, .momentum = c->momentum },
+        .points = N, .noise = c->noise, .batch = c->batch, .batch_seed = 2000003u + c->seed,
+        .max_steps = BN_MAX_STEPS, .max_rows = F * F };
+    if (!ts_pair_init(&m->pair, a, &pd)) {
+        snprintf(err, errlen, "out of memory for the trainer");
+        ts_arena_free(a);
+        return false;
+    }
+    m->plain = m->pair.net[0];
+    m->bn = m->pair.net[1];
+    m->x = m->pair.x;
+    m->y = m->pair.y;
+    m->yi = m->pair.yi;
+    m->tr = m->pair.tr;
+    m->hist_plain = m->pair.hist[0];
+    m->hist_bn = m->pair.hist[1];
     m->nbufs = ts_deep_buffers(m->bn, m->bufs);
-    ts_rng_seed(&m->data_rng, 2000003u + c->seed);
-    m->x = ts_new2(a, "x", N, 2);
-    m->y = ts_new1(a, "y", N);
-    m->yi = ts_arena_alloc(a, sizeof(int) * (size_t)N);
-    ts_two_spirals(m->x->data, m->yi, N, c->noise, 1.25f, 7);
-    for (int i = 0; i < N; i++) m->y->data[i] = (float)m->yi[i];
-    m->xb = ts_arena_alloc(a, sizeof(float) * 2 * (size_t)c->batch);
-    m->yb = ts_arena_alloc(a, sizeof(int) * (size_t)c->batch);
-    m->hist_plain = ts_arena_alloc(a, sizeof(float) * (BN_MAX_STEPS + 1));
-    m->hist_bn = ts_arena_alloc(a, sizeof(float) * (BN_MAX_STEPS + 1));
     for (int k = 0; k < L - 1; k++) {
         m->plain_act[k] = ts_new2(a, NULL, N, W);
         m->bn_act[k] = ts_new2(a, NULL, N, W);
@@ -117,17 +91,6 @@ bool bn_model_init(bn_model *m, const bn_config *cfg, char *err, size_t errlen) 
     m->plain_region = ts_arena_alloc(a, sizeof(int) * (size_t)F * F);
     m->bn_region = ts_arena_alloc(a, sizeof(int) * (size_t)F * F);
     m->example = 3 * N / 4;
-    m->tr = ts_trainer_create(&(ts_trainer_desc){ .step = train_step, .ctx = m, .every = 100 });
-    if (!m->tr) {
-        snprintf(err, errlen, "out of memory for the trainer");
-        ts_arena_free(a);
-        return false;
-    }
-    ts_trainer_add_optim(m->tr, m->opt_plain);
-    ts_trainer_add_optim(m->tr, m->opt_bn);
-    for (int i = 0; i < m->nbufs; i++) ts_trainer_add_floats(m->tr, m->bufs[i]->data, ts_numel(m->bufs[i]));
-    ts_trainer_add_rng(m->tr, &m->data_rng);
-    ts_trainer_begin(m->tr);
     m->hist_plain[0] = NAN;
     m->hist_bn[0] = NAN;
     m->shown = -1;
@@ -135,7 +98,7 @@ bool bn_model_init(bn_model *m, const bn_config *cfg, char *err, size_t errlen) 
 }
 
 void bn_model_free(bn_model *m) {
-    ts_trainer_destroy(m->tr);
+    ts_pair_free(&m->pair);
     ts_arena_free(&m->arena);
     memset(m, 0, sizeof *m);
 }

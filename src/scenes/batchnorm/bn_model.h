@@ -15,14 +15,16 @@
  * worked normalisation is that forward's batch norm after the second
  * Linear (or the first one there is); the eval
  * example uses the running statistics the training left.
- * Everything lives in m.arena; the trainer is freed by bn_model_free.
+ * Training is kernel/deeppair.h (same_init: the same Linear weights). Everything
+ * lives in m.arena; the trainer is freed by bn_model_free. The model must
+ * not move after init.
  */
 #ifndef TS_BN_MODEL_H
 #define TS_BN_MODEL_H
 
 #include <stdbool.h>
 #include <stdint.h>
-#include "kernel/deepmlp.h"
+#include "kernel/deeppair.h"
 #include "kernel/optim.h"
 #include "kernel/trainer.h"
 
@@ -53,13 +55,11 @@ bn_config bn_config_default(void);
 typedef struct bn_model {
     bn_config cfg;
     ts_arena arena;
+    ts_pair pair;               /* the two nets, data, batches and trainer */
+    /* aliases into pair, for reading */
     ts_deep *plain, *bn;
-    ts_optim *opt_plain, *opt_bn;
-    ts_rng data_rng;
     ts_tensor *x, *y;           /* [N,2], [N] */
-    int *yi;
-    float *xb;
-    int *yb;
+    const int *yi;
     ts_trainer *tr;
     float *hist_plain, *hist_bn;            /* [BN_MAX_STEPS + 1] batch losses */
     ts_tensor *bufs[2 * BN_MAX_DEPTH];      /* the bn net's running stats */

@@ -17,26 +17,6 @@ res_config res_config_default(void) {
                          .batch = 64, .seed = 1, .points = 400, .noise = 0.05f };
 }
 
-static bool train_step(void *ctx, long n) {
-    res_model *m = ctx;
-    if (n > RES_MAX_STEPS) return false;
-    const int B = m->cfg.batch, N = m->cfg.points;
-    for (int i = 0; i < B; i++) {
-        int j = ts_rng_int(&m->data_rng, N);
-        m->xb[2 * i] = m->x->data[2 * j];
-        m->xb[2 * i + 1] = m->x->data[2 * j + 1];
-        m->yb[i] = m->yi[j];
-    }
-    ts_optim_zero_grad(m->opt_plain);
-    m->hist_plain[n] = ts_deep_loss_backward(m->plain, m->xb, m->yb, B, true);
-    ts_optim_step(m->opt_plain);
-    ts_optim_zero_grad(m->opt_resid);
-    m->hist_resid[n] = ts_deep_loss_backward(m->resid, m->xb, m->yb, B, true);
-    ts_optim_step(m->opt_resid);
-    m->shown = -1;
-    return true;
-}
-
 bool res_model_init(res_model *m, const res_config *cfg, char *err, size_t errlen) {
     memset(m, 0, sizeof *m);
     m->cfg = *cfg;
@@ -49,31 +29,27 @@ bool res_model_init(res_model *m, const res_config *cfg, char *err, size_t errle
     }
     ts_arena *a = &m->arena;
     const int N = c->points, L = c->depth, F = RES_FIELD;
-    int maxb = N > F * F ? N : F * F;
-    ts_rng rng;
-    ts_rng_seed(&rng, c->seed);
-    m->plain = ts_deep_new(a, &(ts_deep_desc){ .name = "plain", .kind = TS_DEEP_PLAIN, .in = 2,
-                                               .width = c->width, .out = 2, .depth = L,
-                                               .act = c->act, .max_batch = maxb }, &rng);
-    m->resid = ts_deep_new(a, &(ts_deep_desc){ .name = "resid", .kind = TS_DEEP_RESID, .in = 2,
-                                               .width = c->width, .out = 2, .depth = L,
-                                               .act = c->act, .skip_off = c->skip_off,
-                                               .max_batch = maxb }, &rng);
-    ts_tensor *p[2 * TS_DEEP_MAX_LINEAR];
-    int np = ts_deep_params(m->plain, p);
-    m->opt_plain = ts_optim_new(a, p, np, &(ts_optim_desc){ .kind = TS_OPTIM_ADAM, .lr = c->lr });
-    np = ts_deep_params(m->resid, p);
-    m->opt_resid = ts_optim_new(a, p, np, &(ts_optim_desc){ .kind = TS_OPTIM_ADAM, .lr = c->lr });
-    ts_rng_seed(&m->data_rng, 1000003u + c->seed);
-    m->x = ts_new2(a, "x", N, 2);
-    m->y = ts_new1(a, "y", N);
-    m->yi = ts_arena_alloc(a, sizeof(int) * (size_t)N);
-    ts_two_spirals(m->x->data, m->yi, N, c->noise, 1.25f, 7);
-    for (int i = 0; i < N; i++) m->y->data[i] = (float)m->yi[i];
-    m->xb = ts_arena_alloc(a, sizeof(float) * 2 * (size_t)c->batch);
-    m->yb = ts_arena_alloc(a, sizeof(int) * (size_t)c->batch);
-    m->hist_plain = ts_arena_alloc(a, sizeof(float) * (RES_MAX_STEPS + 1));
-    m->hist_resid = ts_arena_alloc(a, sizeof(float) * (RES_MAX_STEPS + 1));
+    ts_pair_desc pd = {
+        .net = { { .name = "plain", .kind = TS_DEEP_PLAIN, .in = 2, .width = c->width, .out = 2,
+                   .depth = L, .act = c->act },
+                 { .name = "resid", .kind = TS_DEEP_RESID, .in = 2, .width = c->width, .out = 2,
+                   .depth = L, .act = c->act, .skip_off = c->skip_off } },
+        .seed = c->seed, .optim = { .kind = TS_OPTIM_ADAM, .lr = c->lr },
+        .points = N, .noise = c->noise, .batch = c->batch, .batch_seed = 1000003u + c->seed,
+        .max_steps = RES_MAX_STEPS, .max_rows = F * F };
+    if (!ts_pair_init(&m->pair, a, &pd)) {
+        snprintf(err, errlen, "out of memory for the trainer");
+        ts_arena_free(a);
+        return false;
+    }
+    m->plain = m->pair.net[0];
+    m->resid = m->pair.net[1];
+    m->x = m->pair.x;
+    m->y = m->pair.y;
+    m->yi = m->pair.yi;
+    m->tr = m->pair.tr;
+    m->hist_plain = m->pair.hist[0];
+    m->hist_resid = m->pair.hist[1];
     m->plain_logits = ts_new2(a, "plain.logits", N, 2);
     m->resid_logits = ts_new2(a, "resid.logits", N, 2);
     m->plain_loss = ts_new1(a, "plain.loss", 1);
@@ -94,16 +70,6 @@ bool res_model_init(res_model *m, const res_config *cfg, char *err, size_t errle
     m->blk_h = ts_new1(a, "block.h", c->width);
     m->blk_f = ts_new1(a, "block.F", c->width);
     m->blk_y = ts_new1(a, "block.y", c->width);
-    m->tr = ts_trainer_create(&(ts_trainer_desc){ .step = train_step, .ctx = m, .every = 100 });
-    if (!m->tr) {
-        snprintf(err, errlen, "out of memory for the trainer");
-        ts_arena_free(a);
-        return false;
-    }
-    ts_trainer_add_optim(m->tr, m->opt_plain);
-    ts_trainer_add_optim(m->tr, m->opt_resid);
-    ts_trainer_add_rng(m->tr, &m->data_rng);
-    ts_trainer_begin(m->tr);
     float lp, lr;
     res_model_losses(m, &lp, &lr);
     m->hist_plain[0] = lp;
@@ -113,7 +79,7 @@ bool res_model_init(res_model *m, const res_config *cfg, char *err, size_t errle
 }
 
 void res_model_free(res_model *m) {
-    ts_trainer_destroy(m->tr);
+    ts_pair_free(&m->pair);
     ts_arena_free(&m->arena);
     memset(m, 0, sizeof *m);
 }

@@ -9,18 +9,18 @@
  *   ... m.plain_gn->data[k] ...
  *   res_model_free(&m);
  *
- * Training: Adam (lr), minibatches of `batch` points drawn with replacement
- * from one data RNG, the same batch for both nets at every step; the loss
- * of step n is kept in hist_plain[n] / hist_resid[n] (index 0: the full-set
- * loss at init). Everything lives in m.arena; the trainer is freed by
- * res_model_free.
+ * Training (kernel/deeppair.h): Adam (lr), minibatches of `batch` points
+ * drawn with replacement from one batch RNG, the same batch for both nets at
+ * every step; the loss of step n is kept in hist_plain[n] / hist_resid[n]
+ * (index 0: the full-set loss at init). Everything lives in m.arena; the
+ * trainer is freed by res_model_free. The model must not move after init.
  */
 #ifndef TS_RES_MODEL_H
 #define TS_RES_MODEL_H
 
 #include <stdbool.h>
 #include <stdint.h>
-#include "kernel/deepmlp.h"
+#include "kernel/deeppair.h"
 #include "kernel/optim.h"
 #include "kernel/trainer.h"
 
@@ -49,13 +49,11 @@ int res_act_index(ts_act a);
 typedef struct res_model {
     res_config cfg;
     ts_arena arena;
+    ts_pair pair;               /* the two nets, data, batches and trainer */
+    /* aliases into pair, for reading */
     ts_deep *plain, *resid;
-    ts_optim *opt_plain, *opt_resid;
-    ts_rng data_rng;
     ts_tensor *x, *y;           /* [N,2], [N] (class index as float) */
-    int *yi;
-    float *xb;
-    int *yb;
+    const int *yi;
     ts_trainer *tr;
     float *hist_plain, *hist_resid;   /* [RES_MAX_STEPS + 1] */
     /* shown at the current step (res_model_show) */
