@@ -36,6 +36,7 @@ ROOT = os.path.dirname(HERE)
 CHECKS = {
     "attention-reverse": ("scenes/attention-trained.scene", 1, lambda n, p: n),
     "attention-story": ("scenes/attention.scene", 1, lambda n, p: n),
+    "batchnorm": ("batchnorm", 4, lambda n, p: n),   # beat 4 shows the shipped trained state
     "cnn-weights": ("cnn", 1, lambda n, p: n),
     "diffusion-digits": ("diffusion", 1, lambda n, p: n),
     "lstm-memory": ("lstm", 1, lambda n, p: "L%d.%s" % (int(p["model_length"]), n)),
