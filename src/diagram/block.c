@@ -34,12 +34,15 @@ dg_rect dg_box(dg_rect r, const char *title, const dg_box_style *s)
     gfx_rrect(r.x + 3, r.y + 5, r.w, r.h, rad, gfx_fade(th->shadow, a * 0.6f));
     gfx_rrect(r.x, r.y, r.w, r.h, rad, gfx_fade(fill, a));
     dg_rect content = dg_inset(r, 12);
+    /* A dim box's title stays opaque (text_dim), and every title takes an
+     * ink that reads on the box as drawn (its fill over the background). */
+    gfx_color shown = gfx_mix(th->bg, fill, a);
     if (title && title[0]) {
-        float ts = (float)DG_TEXT_LABEL, strip = ts * 1.55f;
+        float ts = (float)DG_TEXT_REF, strip = ts * 1.55f;
         if (r.h < strip * 1.8f) {
             /* Too low for a strip and content: the title fills the box. */
             { int r_ = dg_role(GFX_ROLE_TITLE); dg_text(dg_inset(r, 8), (float)DG_TEXT_BODY, GFX_BOLD, GFX_CENTER | GFX_MIDDLE,
-                    gfx_fade(th->text, a), title); dg_role(r_); }
+                    dg__readable(s->dim ? th->text_dim : th->text, shown), title); dg_role(r_); }
             content = (dg_rect){r.x + r.w * 0.5f, r.y + r.h, 0, 0};
         } else {
             gfx_color sc = gfx_fade(gfx_mix(fill, edge, 0.35f), a);
@@ -47,7 +50,7 @@ dg_rect dg_box(dg_rect r, const char *title, const dg_box_style *s)
             gfx_rect(r.x, r.y + strip, r.w, rad, gfx_fade(fill, a));
             gfx_line(r.x, r.y + strip, r.x + r.w, r.y + strip, 1.5f, gfx_fade(edge, a));
             { int r_ = dg_role(GFX_ROLE_TITLE); dg_text((dg_rect){r.x + 12, r.y, r.w - 24, strip}, ts, GFX_BOLD, GFX_CENTER | GFX_MIDDLE,
-                    gfx_fade(th->text, a), title); dg_role(r_); }
+                    dg__readable(s->dim ? th->text_dim : th->text, gfx_mix(th->bg, gfx_mix(fill, edge, 0.35f), a)), title); dg_role(r_); }
             content = (dg_rect){r.x + 12, r.y + strip + 10, r.w - 24, r.h - strip - 22};
         }
     }

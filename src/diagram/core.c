@@ -233,6 +233,8 @@ gfx_color dg_category(int i) {
 
 static struct { dg_mark_rec *buf; int cap, n; bool hide; } M;
 
+static gfx_color opaque(gfx_color c) { c.a = 1; return c; }
+
 void dg_mark_log(dg_mark_rec *buf, int cap) {
     M.buf = cap > 0 ? buf : NULL;
     M.cap = cap > 0 ? cap : 0;
@@ -244,6 +246,12 @@ int dg_mark_log_count(void) { return M.n; }
 void dg_marks_hide(bool hide) { M.hide = hide; }
 
 gfx_color dg__mark(dg_rect r, gfx_color c) {
+    if (c.a < DG_MARK_CONTEXT_ALPHA) return M.hide ? (gfx_color){0} : c;   /* context */
+    /* A dimmed mark dims only as far as 3:1 on the background and panel. */
+    const ui_theme *th = dg_theme();
+    while (c.a < 1 && fminf(dg__contrast(gfx_mix(th->bg, opaque(c), c.a), th->bg),
+                            dg__contrast(gfx_mix(th->panel, opaque(c), c.a), th->panel)) < 3.0f)
+        c.a = fminf(1, c.a + 0.05f);
     if (M.buf && c.a > 0 && r.w > 0 && r.h > 0) {
         if (M.n < M.cap) M.buf[M.n] = (dg_mark_rec){ r, c };
         M.n++;
@@ -290,6 +298,17 @@ float dg__unit(float v, float lo, float hi) {
 }
 
 static float lin(float c) { return c <= 0.04045f ? c / 12.92f : powf((c + 0.055f) / 1.055f, 2.4f); }
+
+static float lum(gfx_color c) { return 0.2126f * lin(c.r) + 0.7152f * lin(c.g) + 0.0722f * lin(c.b); }
+
+float dg__contrast(gfx_color a, gfx_color b) {
+    float x = lum(a), y = lum(b);
+    return x > y ? (x + 0.05f) / (y + 0.05f) : (y + 0.05f) / (x + 0.05f);
+}
+
+gfx_color dg__readable(gfx_color ink, gfx_color bg) {
+    return dg__contrast(ink, bg) >= 4.5f ? ink : dg__ink_on(bg);
+}
 
 /* Black or white, whichever has more contrast (WCAG) with the fill: one of
  * them always reaches 4.58:1. */

@@ -30,8 +30,16 @@ size_t dg__offset(const ts_tensor *t, const int *idx);
 bool  dg__pointer(float *x, float *y);
 /* A meaningful mark's colour (a bar, a series, a point, an edge) over the
  * area r: logged for the contrast test (dg_mark_log), and transparent
- * while dg_marks_hide is on. Returns the colour to draw with. */
+ * while dg_marks_hide is on. Returns the colour to draw with: a faded mark
+ * (alpha below 1) is made opaque enough to read 3:1 on the theme's
+ * background and panel; one fainter than DG_MARK_CONTEXT_ALPHA is context
+ * (the many weak links of a fan), drawn as asked and not logged. */
+#define DG_MARK_CONTEXT_ALPHA 0.4f
 gfx_color dg__mark(dg_rect r, gfx_color c);
+/* WCAG contrast of two opaque colours (1..21), and ink itself when it reads
+ * 4.5:1 on bg, else black or white (dg__ink_on). */
+float dg__contrast(gfx_color a, gfx_color b);
+gfx_color dg__readable(gfx_color ink, gfx_color bg);
 /* The text colour that reads on a fill colour (dark or light). */
 gfx_color dg__ink_on(gfx_color fill);
 

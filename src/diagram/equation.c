@@ -103,23 +103,36 @@ float dg_equation(dg_rect r, const dg_term *terms, int n, float size)
             const dg_term *t = &terms[i];
             int font = t->bold ? GFX_BOLD : GFX_SANS;
             float tw = term_width(t, size);
-            gfx_color c = t->color.a > 0 ? t->color : th->text;
+            /* A coloured term keeps its colour as a tint behind it and a
+             * bar under it; its text is ink that reads on the tint (colours
+             * chosen to tell series apart rarely read 4.5:1 as text). */
+            bool tinted = t->color.a > 0;
+            gfx_color c = th->text;
             const char *txt = t->text ? t->text : "";
             float cy = y + line_h * 0.5f;
+            dg_rect tr = {x, cy - size * 0.72f, tw, size * 1.44f};
             if (ref_ok(&t->ref)) {
-                dg_rect tr = {x, cy - size * 0.72f, tw, size * 1.44f};
                 bool lit = dg_linked(t->ref.t, t->ref.idx);
                 if (lit) {
                     gfx_rrect(tr.x, tr.y, tr.w, tr.h, 8, th->accent);
                     c = th->text_on_accent;
                 } else {
-                    gfx_rrect(tr.x, tr.y, tr.w, tr.h, 8, gfx_fade(th->panel, 0.9f));
-                    gfx_line(tr.x + 6, tr.y + tr.h - 3, tr.x + tr.w - 6, tr.y + tr.h - 3, 2.0f,
-                             gfx_fade(th->accent, 0.7f));
+                    gfx_color pill = tinted ? gfx_mix(th->panel, t->color, 0.22f) : th->panel;
+                    gfx_rrect(tr.x, tr.y, tr.w, tr.h, 8, pill);
+                    gfx_line(tr.x + 6, tr.y + tr.h - 3, tr.x + tr.w - 6, tr.y + tr.h - 3, tinted ? 4.0f : 2.0f,
+                             tinted ? t->color : gfx_fade(th->accent, 0.7f));
+                    c = dg__readable(th->text, pill);
                 }
                 dg_type(x + tw * 0.5f, cy, size, font, GFX_CENTER | GFX_MIDDLE, c, txt);
                 dg_hover_item(tr, t->ref.t, t->ref.idx, *ts_at(t->ref.t, t->ref.idx), t->explain, t->user);
             } else {
+                if (tinted && dg__contrast(t->color, th->bg) >= 4.5f) {
+                    c = t->color;   /* reads as it is */
+                } else if (tinted) {
+                    gfx_color pill = gfx_mix(th->bg, t->color, 0.22f);
+                    gfx_rrect(tr.x - 4, tr.y, tw + 8, tr.h, 8, pill);
+                    c = dg__readable(th->text, pill);
+                }
                 dg_type(x, cy, size, font, GFX_LEFT | GFX_MIDDLE, c, txt);
             }
             x += tw + gap;

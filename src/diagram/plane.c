@@ -286,8 +286,10 @@ void dg_plane_points(dg_plane *p, const dg_src *src, int n, const int *classes,
         float cx = a.x + (xy[2 * i] - p->ax.lo) * sx, cy = a.y + (p->ay.hi - xy[2 * i + 1]) * sy;
         if (!isfinite(cx) || !isfinite(cy)) continue;
         if (halos) gfx_circle(cx, cy, radius + 2.0f, halo);
-        gfx_circle(cx, cy, radius, dg__mark((dg_rect){ cx - radius * 0.7f, cy - radius * 0.7f, radius * 1.4f, radius * 1.4f },
-                                            classes && classes[i] >= 0 ? dg_category(classes[i]) : color));
+        gfx_color pc = classes && classes[i] >= 0 ? dg_category(classes[i]) : color;
+        if (dg_contains(a, cx, cy))   /* a point clipped away is no mark */
+            pc = dg__mark((dg_rect){ cx - radius * 0.7f, cy - radius * 0.7f, radius * 1.4f, radius * 1.4f }, pc);
+        gfx_circle(cx, cy, radius, pc);
         if (ptr) {
             float d = (cx - mx) * (cx - mx) + (cy - my) * (cy - my);
             if (d < best_d) { best_d = d; best = i; }
@@ -317,6 +319,7 @@ void dg_plane_arrows(dg_plane *p, const float *xy, const float *dxy, int n, floa
 {
     if (!p || !xy || !dxy || n <= 0) return;
     if (color.a == 0) color = dg_theme()->text_dim;
+    gfx_color halo = dg_theme()->bg;
     dg_rect a = p->area;
     gfx_push_clip(a.x, a.y, a.w, a.h);
     for (int i = 0; i < n; i++) {
@@ -324,8 +327,18 @@ void dg_plane_arrows(dg_plane *p, const float *xy, const float *dxy, int n, floa
         dg_pt e = dg_plane_to_canvas(p, xy[2 * i] + dxy[2 * i] * scale, xy[2 * i + 1] + dxy[2 * i + 1] * scale);
         float len = hypotf(e.x - s.x, e.y - s.y);
         if (!isfinite(len)) continue;
-        if (len < 6.0f) gfx_circle(s.x, s.y, 2.5f, color);
-        else gfx_arrow(s.x, s.y, e.x, e.y, 3.0f, color);
+        /* a halo in the background colour keeps arrows readable over a
+         * field; the mark is judged where it points, on that halo */
+        float ux = len > 0 ? (e.x - s.x) / len : 0, uy = len > 0 ? (e.y - s.y) / len : 0;
+        dg_pt h = { e.x - ux * 8, e.y - uy * 8 };
+        gfx_color c = dg_contains(a, h.x, h.y) ? dg__mark((dg_rect){ h.x - 2, h.y - 2, 4, 4 }, color) : color;
+        if (len < 6.0f) {
+            gfx_circle(s.x, s.y, 4.5f, halo);
+            gfx_circle(s.x, s.y, 2.5f, c);
+        } else {
+            gfx_arrow(s.x - ux * 2, s.y - uy * 2, e.x + ux * 3, e.y + uy * 3, 7.0f, halo);
+            gfx_arrow(s.x, s.y, e.x, e.y, 3.0f, c);
+        }
     }
     gfx_pop_clip();
 }
@@ -350,11 +363,11 @@ void dg_plane_trails(dg_plane *p, const float *traj, int steps, int n, gfx_color
                 buf[2 * m + 1] = c.y;
                 m++;
             }
-            if (m >= 2) gfx_polyline(buf, m, 4.0f, gfx_fade(color, 0.25f * (float)(q + 1)));
+            if (m >= 2) gfx_polyline(buf, m, 4.0f, dg__mark(a, gfx_fade(color, 0.25f * (float)(q + 1))));
         }
         size_t last = ((size_t)(steps - 1) * (size_t)n + (size_t)j) * 2;
         dg_pt e = dg_plane_to_canvas(p, traj[last], traj[last + 1]);
-        gfx_circle(e.x, e.y, 5.0f, color);
+        gfx_circle(e.x, e.y, 5.0f, dg__mark((dg_rect){ e.x - 3.5f, e.y - 3.5f, 7, 7 }, color));
     }
     gfx_pop_clip();
 }

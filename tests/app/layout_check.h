@@ -38,8 +38,9 @@
 #define LAYOUT_MARK_CONTRAST 3.0f
 
 static inline void layout_box(FILE *out, const gfx_text_rec *r) {
-    fprintf(out, "\"%s\" (%.0f,%.0f %.0fx%.0f size %.1f, %s)", r->text, r->x, r->y, r->w, r->h,
-            r->size, gfx_text_role_name(r->role));
+    fprintf(out, "\"%s\" (%.0f,%.0f %.0fx%.0f size %.1f, %s, #%02X%02X%02X)", r->text, r->x, r->y, r->w,
+            r->h, r->size, gfx_text_role_name(r->role), (int)lroundf(r->color.r * 255),
+            (int)lroundf(r->color.g * 255), (int)lroundf(r->color.b * 255));
 }
 
 static inline float layout_floor(const gfx_text_rec *r) {
@@ -167,7 +168,17 @@ static inline int layout_contrast(const gfx_text_rec *rec, int n, const dg_mark_
     int bad = 0;
     for (int i = 0; i < n; i++) {
         const gfx_text_rec *a = &rec[i];
-        float r = layout_contrast_at(a->color, a->x, a->y, a->w, a->h, px, pw, ph, ppu, 0.9f);
+        /* behind the glyphs: a line's box runs from the ascent (0.93 em
+         * over the baseline) to the descent (0.24 under); digits and
+         * capitals stand 0.73 em on the baseline, so one line is measured
+         * from 0.2 em under its top to its baseline (an underline or a
+         * pill's edge below the glyphs is not behind them) */
+        float y = a->y, h = a->h;
+        if (h < 1.5f * a->size) {
+            y += 0.2f * a->size;
+            h = 0.73f * a->size;
+        }
+        float r = layout_contrast_at(a->color, a->x, y, a->w, h, px, pw, ph, ppu, 0.9f);
         if (r > 0 && r < LAYOUT_TEXT_CONTRAST) {
             bad++;
             if (out) {

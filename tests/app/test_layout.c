@@ -70,8 +70,12 @@ typedef struct size_case { int w, h; const char *name; gfx_target *t; } size_cas
 #define SIZES 3
 static size_case sizes[SIZES] = { { 384, 216, "16:9", NULL }, { 384, 240, "16:10", NULL },
                                   { 256, 192, "4:3", NULL } };
+/* contrast is read on a finer 16:9 target, so small points keep pixels */
+#define CW 768
+#define CH 432
+static gfx_target *contrast_target;
 static dg_mark_rec marks[REC_MAX];
-static uint8_t pixels[384 * 240 * 4];
+static uint8_t pixels[CW * CH * 4];
 
 /* The smallest text seen: of all, and of the roles held to DG_TEXT_REF. */
 typedef struct smallest { float all, ref; } smallest;
@@ -84,22 +88,29 @@ static int check_contrast(scene *s, ui_ctx *ui, int b, const ui_theme *th, const
     app_frame_opts fo = { .theme = th, .captions = true, .view = { .zoom = 1 } };
     s->clock = scene_clock_beat(k, b, k->beats[b].duration);
     ui_begin_frame(ui, &(ui_input){ .mouse_x = -1e9f, .mouse_y = -1e9f });
-    gfx_target_bind(sizes[0].t);
+    gfx_target_bind(contrast_target);
     gfx_text_log(rec, REC_MAX);
     dg_mark_log(marks, REC_MAX);
     gfx_text_hide(true);
     dg_marks_hide(true);
-    app_frame(s, ui, sizes[0].w, sizes[0].h, &fo);
+    app_frame(s, ui, CW, CH, &fo);
     gfx_text_hide(false);
     dg_marks_hide(false);
     int n = gfx_text_log_count(), m = dg_mark_log_count();
     gfx_text_log(NULL, 0);
     dg_mark_log(NULL, 0);
-    gfx_target_read(sizes[0].t, pixels);
+    gfx_target_read(contrast_target, pixels);
+    const char *dir = getenv("TS_LAYOUT_PNG");   /* the backgrounds measured, to look at */
+    if (dir) {
+        char path[600], err[256];
+        snprintf(path, sizeof path, "%s/%s-b%d-%s.png", dir, k->name, b + 1, th->name);
+        if (!gfx_png_write(path, pixels, CW, CH, err, sizeof err))
+            fprintf(stderr, "%s\n", err);
+    }
     char where[256];
     snprintf(where, sizeof where, "%s (%s) beat %d end, %s theme", k->name, arg, b + 1, th->name);
     return layout_contrast(rec, n < REC_MAX ? n : REC_MAX, marks, m < REC_MAX ? m : REC_MAX, pixels,
-                           sizes[0].w, sizes[0].h, gfx_pixels_per_unit(), where, print ? stderr : NULL);
+                           CW, CH, gfx_pixels_per_unit(), where, print ? stderr : NULL);
 }
 
 /* All beats, three instants each, every size; the end of each beat in
@@ -202,6 +213,8 @@ int main(int argc, char **argv) {
         printf("0 passed, 1 failed\n");
         return 1;
     }
+    contrast_target = gfx_target_new(CW, CH, err, sizeof err);
+    if (!contrast_target) { fprintf(stderr, "test_layout: %s\n", err); return 1; }
     for (int z = 0; z < SIZES; z++) {
         sizes[z].t = gfx_target_new(sizes[z].w, sizes[z].h, err, sizeof err);
         if (!sizes[z].t) { fprintf(stderr, "test_layout: %s\n", err); return 1; }
@@ -244,6 +257,7 @@ int main(int argc, char **argv) {
     }
     printf("%d frames checked in %.1f s\n", frames, scene_seconds() - t0);
     for (int z = 0; z < SIZES; z++) gfx_target_free(sizes[z].t);
+    gfx_target_free(contrast_target);
     gfx_shutdown();
     gfx_window_close(win);
     printf("%d passed, %d failed\n", passed, failed);
