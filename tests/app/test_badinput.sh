@@ -148,6 +148,10 @@ f=moe-weights.safetensors; rm "$T/data/assets/$f"; mkfifo "$T/data/assets/$f"
 weights moe $f "assets/$f: is not a regular file"
 f=lstm-memory.safetensors; rm "$T/data/assets/$f"
 weights lstm $f "assets/$f: cannot open: No such file"
+f=vit.safetensors; edit $f '1s/"F32"/"F16"/'
+weights vit $f "assets/$f: tensor '.*' has dtype F16; only F32 is read"
+f=vit.safetensors; rm "$T/data/assets/$f"
+weights vit $f "assets/$f: cannot open: No such file"
 # list opens no scene: with every weight file gone it still lists the deck; check opens them all
 rm "$T/data/assets/"*
 ok "list reads no weights" bash -c "env TENSORSTAGE_DATA='$T/data' '$TS' list | grep -q 'lecture.deck .*(deck, [0-9]* entries)'"
