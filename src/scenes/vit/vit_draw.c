@@ -42,7 +42,7 @@ void vit_draw_input(const vit_state *st, const vit_lay *L, const ui_theme *th) {
     const float *pr = st->x.probs->data;
     dg_rect info = L->info;
     dg_textf(dg_cut_top(&info, T_REF * 1.25f, 4), T_REF, GFX_BOLD, GFX_LEFT | GFX_MIDDLE, th->text,
-             "ViT reads %d (%.0f%%)", st->pred, 100.0 * pr[st->pred]);
+             "Reads %d (%.0f%%)", st->pred, 100.0 * pr[st->pred]);
     if (hp >= 0) {
         dg_textf(dg_cut_top(&info, T_NUM * 1.3f, 4), T_NUM, GFX_SANS, GFX_LEFT | GFX_MIDDLE, th->accent,
                  "patch %d: row %d, column %d", hp + 1, hp / VIT_GRID + 1, hp % VIT_GRID + 1);
@@ -121,6 +121,10 @@ void vit_draw_embed(const vit_state *st, const scene_clock *c, dg_rect r, const 
                                      .no_legend = true});
     }
     dg_legend((dg_rect){legend.x, legend.y, legend.w, fminf(legend.h, 260)}, -wmax, wmax, DG_CMAP_DIV, "weight");
+    char head[128], num[24];
+    snprintf(head, sizeof head, "patches \xc2\xb7 W^T + b against the conv: largest difference %s",
+             dg_fmt(num, sizeof num, st->diff_max, 2, 8, false));
+    title_row(&r, head, th);
     dg_rect cols[3];
     dg_split_cols(r, 3, DG_GAP * 1.5f, NULL, cols);
     float tmax = 0;
@@ -131,7 +135,7 @@ void vit_draw_embed(const vit_state *st, const scene_clock *c, dg_rect r, const 
     const dg_window *rw = hp >= 0 ? &row : NULL;
     int rn = hp >= 0;
     dg_matrix(cols[0], &(dg_src){.t = st->x.tokens, .lead = {0}, .explain = vit_explain_tokens, .user = st},
-              &(dg_matrix_style){.title = "Linear: patches \xc2\xb7 W^T + b", .cmap = DG_CMAP_DIV,
+              &(dg_matrix_style){.title = "Linear layer", .cmap = DG_CMAP_DIV,
                                  .lo = -tmax, .hi = tmax, .unit = "token", .windows = rw, .window_count = rn});
     if (show > 0)
         dg_matrix(cols[1], &(dg_src){.t = st->conv_tok, .lead = {0}},
@@ -139,8 +143,7 @@ void vit_draw_embed(const vit_state *st, const scene_clock *c, dg_rect r, const 
                                      .hi = tmax, .unit = "token", .reveal = show, .windows = rw,
                                      .window_count = rn});
     if (appear(c, B_EMBED, 0.6f, 0.8f) > 0) {
-        char t[96], num[24];
-        snprintf(t, sizeof t, "Difference (largest %s)", dg_fmt(num, sizeof num, st->diff_max, 2, 8, false));
+        const char *t = "Difference";
         float dmax = fmaxf(st->diff_max, 1e-6f);
         dg_matrix(cols[2], &(dg_src){.t = st->diff, .lead = {0}},
                   &(dg_matrix_style){.title = t, .cmap = DG_CMAP_DIV, .lo = -dmax, .hi = dmax, .unit = "difference",
@@ -203,8 +206,8 @@ void vit_draw_block(const vit_state *st, const scene_clock *c, dg_rect r, const 
     title_row(&r, head, th);
     const ts_tensor *in = st->layer ? st->x.blocks[st->layer - 1]->out : st->x.x0;
     stage_box boxes[8] = {
-        {"input x", in, 0},           {"LayerNorm", b->ln1, 0}, {"Multi-head attention", b->attn_out, 0},
-        {"+ residual", b->res1, 0},   {"LayerNorm", b->ln2, 0}, {"MLP: GELU(x W_1) W_2", b->act, 0},
+        {"input x", in, 0},           {"LayerNorm", b->ln1, 0}, {"Attention", b->attn_out, 0},
+        {"+ residual", b->res1, 0},   {"LayerNorm", b->ln2, 0}, {"MLP (GELU)", b->act, 0},
         {"+ residual", b->out, 0},    {NULL, NULL, 0}};
     dg_rect over = dg_cut_top(&r, 34, 0);   /* the first residual path runs here */
     dg_rect rows[2];
@@ -220,7 +223,9 @@ void vit_draw_block(const vit_state *st, const scene_clock *c, dg_rect r, const 
     for (int i = 0; i < 7; i++) {
         float show = appear(c, B_BLOCK, (float)i / 9, (float)(i + 1) / 9);
         if (show <= 0) continue;
-        dg_rect inner = dg_box(box[i], boxes[i].title, &(dg_box_style){.highlight = i == 2 || i == 5});
+        dg_rect inner = dg_box(box[i], boxes[i].title, NULL);
+        if (i == 2 || i == 5)   /* the two sublayers, outlined */
+            gfx_rrect_line(box[i].x - 5, box[i].y - 5, box[i].w + 10, box[i].h + 10, 12, 4, th->accent);
         dg_matrix(dg_inset(inner, 6), &(dg_src){.t = boxes[i].t, .lead = {0}},
                   &(dg_matrix_style){.mode = DG_HEAT, .cmap = DG_CMAP_DIV, .no_title = true, .unit = "value"});
         if (i > 0) {

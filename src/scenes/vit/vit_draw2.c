@@ -126,14 +126,16 @@ void vit_draw_hunger(const vit_state *st, const scene_clock *c, dg_rect r, const
     if (shown > 0) {
         dg_pt pc = dg_plot_to_canvas(p, n[0], cnn[0]), pv = dg_plot_to_canvas(p, n[0], vit[0]);
         bool cnn_above = cnn[0] >= vit[0];
-        dg_text((dg_rect){pc.x + 16, cnn_above ? pc.y - 52 : pc.y + 8, 260, 44}, T_REF, GFX_BOLD,
-                GFX_LEFT | GFX_MIDDLE, dg_category(1), "CNN");
-        dg_text((dg_rect){pv.x + 16, cnn_above ? pv.y + 8 : pv.y - 52, 260, 44}, T_REF, GFX_BOLD,
-                GFX_LEFT | GFX_MIDDLE, dg_category(0), "ViT");
+        /* a swatch of the line's colour, then the name in text colour */
+        float yc = cnn_above ? pc.y - 52 : pc.y + 8, yv = cnn_above ? pv.y + 8 : pv.y - 52;
+        gfx_rect(pc.x + 16, yc + 20, 28, 6, dg_category(1));
+        gfx_rect(pv.x + 16, yv + 20, 28, 6, dg_category(0));
+        dg_text((dg_rect){pc.x + 52, yc, 240, 44}, T_REF, GFX_BOLD, GFX_LEFT | GFX_MIDDLE, th->text, "CNN");
+        dg_text((dg_rect){pv.x + 52, yv, 240, 44}, T_REF, GFX_BOLD, GFX_LEFT | GFX_MIDDLE, th->text, "ViT");
     }
     dg_plot_end(p);
     dg_rect t = cols[1];
-    heading(&t, "Measured by train\\_vit", th);
+    heading(&t, "Measured by the trainer", th);
     dg_rect row = dg_cut_top(&t, T_REF * 1.4f, 4);
     dg_rect cc[3];
     dg_split_cols(row, 3, 12, NULL, cc);
@@ -167,7 +169,9 @@ static void windows_grid(dg_rect r, const vit_state *st, const vit_swin *s, cons
         gfx_rect(x, y, ps, ps, gfx_fade(dg_category(s->win_of[p]), 0.38f));
         char lab[8];
         snprintf(lab, sizeof lab, "%d", s->win_of[p] + 1);
-        dg_text((dg_rect){x + 4, y + 2, ps - 8, T_NUM * 1.2f}, T_NUM, GFX_BOLD, GFX_LEFT | GFX_TOP, th->text, lab);
+        /* on a chip of the background: legible over any tint and any digit */
+        gfx_rrect(x + 3, y + 3, 36, 42, 6, th->bg);
+        dg_text((dg_rect){x + 3, y + 3, 36, 42}, T_NUM, GFX_BOLD, GFX_CENTER | GFX_MIDDLE, th->text, lab);
     }
     for (int p = 0; p < VIT_N; p++) {
         int rr = p / VIT_GRID, cc = p % VIT_GRID;
@@ -193,12 +197,12 @@ void vit_draw_swin(const vit_state *st, const scene_clock *c, dg_rect r, const u
     const vit_swin *s = &st->swin[st->shifted ? 1 : 0];
     dg_rect a[2];
     dg_split_rows(cols[0], 2, DG_GAP, NULL, a);
-    windows_grid(a[0], st, &st->swin[0], "Windows (this layer)", th);
-    if (appear(c, B_SWIN, 0.2f, 0.4f) > 0) windows_grid(a[1], st, &st->swin[1], "Shifted (next layer)", th);
+    windows_grid(a[0], st, &st->swin[0], "Windows", th);
+    if (appear(c, B_SWIN, 0.2f, 0.4f) > 0) windows_grid(a[1], st, &st->swin[1], "Shifted", th);
 
     dg_rect mid = cols[1];
     char t[96];
-    snprintf(t, sizeof t, "%s windows: the mask", st->shifted ? "Shifted" : "Plain");
+    snprintf(t, sizeof t, "%s windows 1\xe2\x80\x93" "4: the mask", st->shifted ? "Shifted" : "Plain");
     heading(&mid, t, th);
     dg_rect m[2];
     dg_split_rows(mid, 2, DG_GAP * 0.5f, NULL, m);
@@ -207,7 +211,7 @@ void vit_draw_swin(const vit_state *st, const scene_clock *c, dg_rect r, const u
     dg_split_cols(m[0], SW_NW, 18, NULL, mw);
     for (int w = 0; w < SW_NW; w++) {
         char title[32];
-        snprintf(title, sizeof title, "window %d", w + 1);
+        snprintf(title, sizeof title, "%d", w + 1);
         dg_matrix(mw[w], &(dg_src){.t = s->mask, .lead = {w}},
                   &(dg_matrix_style){.mode = DG_HEAT, .cmap = DG_CMAP_SEQ, .lo = -100, .hi = 0, .title = title,
                                      .no_legend = true, .unit = "mask"});
@@ -216,7 +220,7 @@ void vit_draw_swin(const vit_state *st, const scene_clock *c, dg_rect r, const u
               "added to the scores (\xe2\x88\x92" "100: blocked)");
     if (appear(c, B_SWIN, 0.4f, 0.6f) > 0) {
         dg_rect at = dg_cut_top(&m[1], T_REF * 1.3f, 4);
-        snprintf(t, sizeof t, "Head %d's attention in each window", st->head + 1);
+        snprintf(t, sizeof t, "Head %d, in each window", st->head + 1);
         int old = dg_role(GFX_ROLE_TITLE);
         dg_text(at, T_REF, GFX_BOLD, GFX_LEFT | GFX_MIDDLE, th->text, t);
         dg_role(old);
@@ -238,7 +242,7 @@ void vit_draw_swin(const vit_state *st, const scene_clock *c, dg_rect r, const u
         glob[k] = st->cost->data[3 * k + 1];
         win[k] = st->cost->data[3 * k + 2];
     }
-    dg_plot *p = dg_plot_begin(cols[2], &(dg_plot_style){.title = "Cost as the image grows",
+    dg_plot *p = dg_plot_begin(cols[2], &(dg_plot_style){.title = "Attention cost",
                                                          .xlabel = "image side (pixels)", .ylabel = "score products",
                                                          .xlog = true, .ylog = true});
     dg_plot_line(p, &(dg_series){.label = "global: N^2", .x = side, .y = glob, .n = K, .points = true});
