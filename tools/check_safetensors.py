@@ -42,6 +42,7 @@ CHECKS = {
     "lstm-memory": ("lstm", 1, lambda n, p: "L%d.%s" % (int(p["model_length"]), n)),
     "moe-weights": ("moe", 1, lambda n, p: n),
     "residual": ("residual", 5, lambda n, p: n),   # beat 5 shows the shipped trained state
+    "vit": ("vit", 1, lambda n, p: n),
 }
 
 DTYPES = {"F64": (torch.float64, 8), "F32": (torch.float32, 4), "F16": (torch.float16, 2),
