@@ -57,12 +57,6 @@ static void explain_ratio(const void *user, const int *idx, char *buf, size_t n)
     snprintf(buf, n, "mean over %d points of |F(h)|/|h| in block %d", m->cfg.points, idx[0] + 1);
 }
 
-static void explain_sweep(const void *user, const int *idx, char *buf, size_t n) {
-    const res_state *st = user;
-    snprintf(buf, n, "depth %.0f: mean of %d seeds after %d Adam steps (tools/train_residual)",
-             st->sw_depth[idx[0]], st->sw_seeds, st->sw_steps);
-}
-
 /* ---- bars on a log axis -------------------------------------------------------------- */
 
 typedef struct log_bars {
@@ -133,8 +127,6 @@ static void beat_deeper(const res_state *st, const scene_clock *c, res_layout L)
                                       .points = true, .t = st->sweep_resid });
     }
     dg_plot_end(p);
-    /* hover for the points (the series name the tensors; explain through the side) */
-    (void)explain_sweep;
     dg_rect s = side_text(L.side, "Deeper is worse", sub);
     char line[160];
     int i4 = 0, i32 = st->sw_n - 1;
