@@ -562,7 +562,7 @@ bool take_read(take *t, const char *path, char *err, size_t errlen) {
         }
         if (!s[0] || s[0] == '#') continue;
         char *eq = strchr(s, '=');
-        if (header && eq) {
+        if (header && eq && !isdigit((unsigned char)s[0])) {   /* an event (its time first) may type '=' */
             char *k = s, *v = eq + 1;
             while (eq > k && (eq[-1] == ' ' || eq[-1] == '\t')) eq--;
             *eq = 0;

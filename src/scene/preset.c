@@ -55,6 +55,8 @@ typedef struct loader {
 } loader;
 
 static loader *loading;          /* the preset being loaded, for preset_error_key */
+static bool init_running;        /* a scene's init runs: preset_error_key may name an override */
+static int init_err_override;    /* ... the --set that gave the key init refused, or -1 */
 
 static bool fail(loader *L, int line, const char *fmt, const char *a, const char *b) {
     if (L->err[0]) return false;             /* keep the first error */
@@ -318,12 +320,16 @@ static scene *load_preset(const char *path, bool start, char *err, size_t errlen
     if (ok && start && s->kind->init) {
         char ierr[448] = "";
         loading = L;
+        init_running = true;
+        init_err_override = -1;
         if (!s->kind->init(s->state, ierr, sizeof ierr)) {
             const char *why = ierr[0] ? ierr : "the scene could not start";
-            if (L->init_err_line > 0) snprintf(err, errlen, "%s:%d: %s", P, line0 + L->init_err_line, why);
+            if (init_err_override >= 0) snprintf(err, errlen, "--set %.200s: %s", overrides[init_err_override], why);
+            else if (L->init_err_line > 0) snprintf(err, errlen, "%s:%d: %s", P, line0 + L->init_err_line, why);
             else snprintf(err, errlen, "%s: %s", P, why);
             ok = false;
         }
+        init_running = false;
         loading = NULL;
     }
     if (!ok) one_line(err);
@@ -339,6 +345,15 @@ static scene *load_preset(const char *path, bool start, char *err, size_t errlen
 }
 
 void preset_error_key(const char *section, const char *key) {
+    if (!init_running) return;
+    for (int i = override_n - 1; i >= 0; i--) {   /* the last --set of that key is the value init saw */
+        const char *a = overrides[i];
+        size_t sl = strlen(section), kl = strlen(key);
+        if (strncmp(a, section, sl) == 0 && a[sl] == '.' && strncmp(a + sl + 1, key, kl) == 0 && a[sl + 1 + kl] == '=') {
+            init_err_override = i;
+            return;
+        }
+    }
     if (!loading) return;
     char id[130];
     snprintf(id, sizeof id, "%.63s/%.63s", section, key);
@@ -381,8 +396,14 @@ scene *scene_open(const char *arg, char *err, size_t errlen) {
         snprintf(s->title, sizeof s->title, "%s", k->title);
         if (!apply_overrides(s, err, errlen)) { free(s->state); free(s); return NULL; }
         char ierr[320] = "";
-        if (k->init && !k->init(s->state, ierr, sizeof ierr)) {
-            snprintf(err, errlen, "%s: %s", arg, ierr);
+        init_running = true;
+        init_err_override = -1;
+        bool started = !k->init || k->init(s->state, ierr, sizeof ierr);
+        init_running = false;
+        if (!started) {
+            if (init_err_override >= 0) snprintf(err, errlen, "--set %.200s: %s", overrides[init_err_override], ierr);
+            else snprintf(err, errlen, "%s: %s", arg, ierr);
+            one_line(err);
             free(s->state); free(s);
             return NULL;
         }

@@ -68,6 +68,11 @@ rm "$T/mine.scene"
 out=$("$TS" check "$T/embedded.take" 2>&1); rc=$?
 check "an embedded preset needs no file" "0" "$rc"
 
+# the first event may type '=' (the monkey found a take that did not read back)
+{ header calibration calibration; printf 'events = 1\n0.1 text =\nend\n'; } > "$T/eq.take"
+out=$("$TS" check "$T/eq.take" 2>&1); rc=$?
+check "a take whose first event types '=' reads: $out" "0" "$rc"
+
 # ---- broken takes: FILE:LINE: what, exit 2, before any frame ------------------------
 sed '$d' "$T/good.take" > "$T/cut.take"
 bad 2 "cut.take:20: truncated: the take ends before its 'end' line" record "$T/cut.take" --out "$T/x.mp4"

@@ -154,7 +154,11 @@ static bool load_image(cnn_state *st, bool invert, char *err, size_t n) {
     int w, h;
     char e[256];
     uint8_t *px = gfx_png_read(st->image_path, &w, &h, e, sizeof e);
-    if (!px) { snprintf(err, n, "image: %s", e); return false; }
+    if (!px) {   /* FILE:LINE of the image key, or the --set that gave it */
+        preset_error_key("input", "image");
+        snprintf(err, n, "image: %s", e);
+        return false;
+    }
     for (int r = 0; r < CNN_IN; r++)
         for (int c = 0; c < CNN_IN; c++) {
             int y0 = r * h / CNN_IN, y1 = (r + 1) * h / CNN_IN, x0 = c * w / CNN_IN, x1 = (c + 1) * w / CNN_IN;
