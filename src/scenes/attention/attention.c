@@ -19,7 +19,8 @@
  * "embed.weight", "readout.weight", "readout.bias", "logits" [T,10].
  * Beat 8 adds "weights.no_mask" and "weights.causal"; beat 9 adds
  * "order.x_a", "order.out_a", "order.x_b", "order.out_b" (no positional
- * encoding, no mask) and "order.perm" [T] (row i of b is row perm[i] of a).
+ * encoding, no mask) and "order.perm" [T] (row i of b is row perm[i] of a);
+ * beat 10 adds the cross-attention names of attention_cross.c ("cross.*").
  * Params: scale (the factor applied to QK^T before temperature), causal,
  * temperature, positional, heads, d, d_k, query, head (0-based), model,
  * sentence, compare.
@@ -77,6 +78,10 @@ static const scene_beat beats[] = {
      "Without positional encoding, reordered words give the same vectors, only reordered: the "
      "numbers below are the real outputs.", 3.5f,
      "Toggle position and watch the difference"},
+    {"Encoder and decoder",
+     "In a translation model the decoder's queries meet the encoder's keys and values: each output word "
+     "looks into the input sentence. Here the sentence is cut in two: the first part encoded, the rest decoded.",
+     3.5f, "Click a word of the second part to make it the query"},
 };
 
 /* ---- defaults, preset keys ---------------------------------------------------- */
@@ -292,6 +297,7 @@ static bool recompute(attn_scene *st, char *err, size_t n) {
                         fmaxf(max_abs(st->ord_a.mha->out->data, TD, 1e-6f),
                               max_abs(r->mha->concat->data, TD, 1e-6f)));
     head_residual(st, r);
+    attn_cross_compute(st);
     for (int t = 0; t < T; t++) { st->tok_l[t] = st->tok[t]; st->tok_b_l[t] = st->tok_b[t]; }
     for (int c = 0; c < D; c++) {
         st->dim_l[c] = st->m.dim_names[c];
@@ -516,6 +522,7 @@ static void attn_dump(const void *p, const scene_clock *c, ts_dump *d) {
         dump_as(d, st->enc.mha->weights, "weights.no_mask");
         dump_as(d, st->dec.mha->weights, "weights.causal");
     }
+    if (c->beat == B_CROSS) attn_cross_dump(st, d);
     if (c->beat == B_ORDER) {
         dump_as(d, st->ord_a.x, "order.x_a");
         dump_as(d, st->ord_a.mha->out, "order.out_a");

@@ -540,5 +540,6 @@ void attn_scene_draw(const void *p, const scene_clock *c, const ui_theme *th) {
     case B_HEADS: beat_heads(st, c, f.stage, th); break;
     case B_CAUSAL: beat_causal(st, c, f.stage, th); break;
     case B_ORDER: beat_order(st, c, &f, th); break;
+    case B_CROSS: attn_cross_draw(st, appear(c, B_CROSS, 0.05f, 0.5f), f.stage, th); break;
     }
 }

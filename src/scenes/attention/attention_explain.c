@@ -119,6 +119,12 @@ void attn_explain(const void *p, const int *idx, char *buf, size_t n) {
         snprintf(buf, n, "head %d output for '%s', %s = \xce\xa3 weight \xc3\x97 V", h + 1, tok[t], m->v_names[c]);
         return;
     }
+    case W_CROSS: {
+        int h = idx[0], q = idx[1], k = idx[2];
+        snprintf(buf, n, "head %d: decoder '%s' (query) \xc2\xb7 encoder '%s' (key), softmax over the %d encoder "
+                 "words", h + 1, st->dec_l[q], st->enc_l[k], st->Te);
+        return;
+    }
     case W_EMBED:
         snprintf(buf, n, "'%s', %s: row '%s' of the learned embedding table, looked up", tok[idx[0]],
                  m->dim_names[idx[1]], tok[idx[0]]);

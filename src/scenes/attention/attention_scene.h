@@ -18,7 +18,7 @@
 #define ATTN_MSG_MAX 2048          /* an unknown word's message lists every known word */
 
 enum {
-    B_TOKENS, B_POSENC, B_QKV, B_QUERY, B_OUTPUT, B_MATRIX, B_HEADS, B_CAUSAL, B_ORDER, B_COUNT
+    B_TOKENS, B_POSENC, B_QKV, B_QUERY, B_OUTPUT, B_MATRIX, B_HEADS, B_CAUSAL, B_ORDER, B_CROSS, B_COUNT
 };
 
 typedef struct attn_scene {
@@ -46,6 +46,14 @@ typedef struct attn_scene {
     ts_tensor *cos_before;          /* "cos.x_in" [T]: cos(x_in[query], x_in[s]) */
     ts_tensor *cos_after;           /* "cos.residual" [T]: cos(residual[query], x_in[s]) */
     float resid_abs;
+    /* beat 10 (attention_cross.c): the sentence split into an encoder part
+     * and a decoder part; cross-attention from the decoder into the encoder */
+    int Te, Td;                     /* words in each part */
+    attn_run cross_enc, cross_dec;  /* each part alone through the model (decoder causal) */
+    ts_mha *cross;                  /* over [decoder; encoder], decoder keys padded; NULL: no decoder */
+    ts_tensor *cross_q, *cross_k, *cross_v, *cross_w, *cross_out;
+    int cross_query;                /* in the decoder, 0-based */
+    const char *enc_l[ATTN_MAX_T], *dec_l[ATTN_MAX_T];
     float x_abs, out_abs;                          /* colormap ranges */
     float q_abs[ATTN_MAX_HEADS], k_abs[ATTN_MAX_HEADS], v_abs[ATTN_MAX_HEADS], s_abs[ATTN_MAX_HEADS];
     double recompute_ms;
@@ -88,7 +96,7 @@ void attn_verdict(const attn_scene *st, const attn_run *r, int correct, char *bu
  * stack (the library calls explain while the element draws). */
 enum {
     W_X, W_PE, W_XIN, W_Q, W_K, W_V, W_SCORES, W_WEIGHTS, W_CONCAT, W_OUT, W_ORDER_A, W_ORDER_B,
-    W_EMBED, W_CTX, W_HEAD_OUT, W_RESID
+    W_EMBED, W_CTX, W_HEAD_OUT, W_RESID, W_CROSS
 };
 typedef struct attn_why {
     const attn_scene *st;
@@ -103,5 +111,10 @@ void attn_explain(const void *why, const int *idx, char *buf, size_t n);
 void attn_name_runs(attn_scene *st);
 
 void attn_scene_draw(const void *st, const scene_clock *c, const ui_theme *th);
+/* attention_cross.c: beat 10, computed after the main runs (recompute),
+ * dumped at beat 10, drawn into the stage with appearance a (0..1). */
+void attn_cross_compute(attn_scene *st);
+void attn_cross_dump(const attn_scene *st, ts_dump *d);
+void attn_cross_draw(const attn_scene *st, float a, dg_rect s, const ui_theme *th);
 
 #endif
