@@ -69,18 +69,7 @@ static void net_input(const diff_model *m, float *in, const float *xy, const int
     }
 }
 
-static void ckpt_save(diff_model *m, int k) {
-    float *p = m->ckpt + (size_t)k * m->ckpt_size;
-    ts_optim_snapshot_save(m->opt, p);
-    memcpy(p + ts_optim_snapshot_size(m->opt), &m->rng, sizeof m->rng);
-}
-
-static void ckpt_load(diff_model *m, int k) {
-    const float *p = m->ckpt + (size_t)k * m->ckpt_size;
-    ts_optim_snapshot_load(m->opt, p);
-    memcpy(&m->rng, p + ts_optim_snapshot_size(m->opt), sizeof m->rng);
-    m->step = k * DIFF_CKPT_EVERY;
-}
+static bool train_step(void *ctx, long n);
 
 bool diff_model_init(diff_model *m, const diff_config *cfg, char *err, size_t errlen) {
     memset(m, 0, sizeof *m);
@@ -111,9 +100,12 @@ bool diff_model_init(diff_model *m, const diff_config *cfg, char *err, size_t er
     m->opt = ts_optim_new(&m->arena, p, np, &(ts_optim_desc){ .kind = TS_OPTIM_ADAM, .lr = c->lr });
     for (int i = 0; i < 4; i++)
         m->buf[i] = ts_arena_alloc(&m->arena, sizeof(float) * (size_t)maxb * (2 + DIFF_E));
-    m->ckpt_size = ts_optim_snapshot_size(m->opt) + (sizeof(ts_rng) + 3) / 4;
-    m->ckpt = ts_arena_alloc(&m->arena, sizeof(float) * m->ckpt_size *
-                                            (DIFF_MAX_STEPS / DIFF_CKPT_EVERY + 1));
+    m->trainer = ts_trainer_create(&(ts_trainer_desc){ .step = train_step, .ctx = m,
+                                                       .every = DIFF_CKPT_EVERY });
+    TS_CHECK(m->trainer != NULL);
+    ts_trainer_add_optim(m->trainer, m->opt);
+    ts_trainer_add_rng(m->trainer, &m->rng);
+    ts_trainer_add_bytes(m->trainer, &m->step, sizeof m->step);
     m->temb_table = ts_arena_alloc(&m->arena, sizeof(float) * DIFF_T * DIFF_E);
     for (int t = 0; t < DIFF_T; t++) diff_temb(m->temb_table + (size_t)t * DIFF_E, t, DIFF_E);
     m->hist_loss = ts_arena_alloc(&m->arena, sizeof(float) * (DIFF_MAX_STEPS + 1));
@@ -138,17 +130,21 @@ bool diff_model_init(diff_model *m, const diff_config *cfg, char *err, size_t er
     ts_rng_seed(&show, SHOW_SEED);
     diff_sample_data(c, &show, m->x0->data, N);
     ts_rng_normal_fill(&show, m->eps->data, (size_t)N * 2, 0, 1);
-    ckpt_save(m, 0);
-    m->ckpt_count = 1;
+    ts_trainer_begin(m->trainer);
     return true;
 }
 
 void diff_model_free(diff_model *m) {
+    ts_trainer_destroy(m->trainer);
     ts_arena_free(&m->chain_arena);
     ts_arena_free(&m->arena);
 }
 
-static void train_step(diff_model *m) {
+/* The trainer's step callback: optimiser step n on a fresh batch, its loss
+ * and running average recorded. */
+static bool train_step(void *ctx, long n) {
+    diff_model *m = ctx;
+    if (n > DIFF_MAX_STEPS) return false;
     const int B = m->cfg.batch;
     float *x0 = m->buf[0], *eps = m->buf[1], *in = m->buf[2], *d = m->buf[3];
     int ts[1024] = { 0 };   /* (all B set below; zeroed for the compiler) */
@@ -172,25 +168,17 @@ static void train_step(diff_model *m) {
     ts_optim_zero_grad(m->opt);
     ts_mlp_backward(m->net, NULL, d, B, true);
     ts_optim_step(m->opt);
-    m->step++;
+    m->step = (int)n;
     float l = (float)(loss / (2 * B));
     m->hist_loss[m->step] = l;
     m->hist_avg[m->step] = m->step > 1 ? 0.98f * m->hist_avg[m->step - 1] + 0.02f * l : l;
-    if (m->step % DIFF_CKPT_EVERY == 0 && m->step / DIFF_CKPT_EVERY == m->ckpt_count) {
-        ckpt_save(m, m->ckpt_count);
-        m->ckpt_count++;
-    }
+    return true;
 }
 
 void diff_model_seek(diff_model *m, int step) {
     if (step < 0) step = 0;
     if (step > DIFF_MAX_STEPS) step = DIFF_MAX_STEPS;
-    if (step < m->step) {
-        int k = step / DIFF_CKPT_EVERY;
-        if (k >= m->ckpt_count) k = m->ckpt_count - 1;
-        ckpt_load(m, k);
-    }
-    while (m->step < step) train_step(m);
+    ts_trainer_seek(m->trainer, step);
 }
 
 void diff_model_noise(diff_model *m, int t, const ts_ddpm_schedule *s) {

@@ -15,8 +15,10 @@
  * cos(t f_{k-E/2}) after, f_k = exp(-ln(10000) k / (E/2)).
  * Training: x0 from the data, t uniform in [0, T), eps ~ N(0, I),
  * x_t = sqrt(ab_t) x0 + sqrt(1 - ab_t) eps, loss = mean (eps_pred - eps)^2,
- * Adam. Checkpoints every DIFF_CKPT_EVERY steps make the state at step n a
- * function of the config and n alone, so the story can be scrubbed.
+ * Adam. The kernel's rewindable trainer (kernel/trainer.h) checkpoints the
+ * parameters, Adam moments, RNG and step every DIFF_CKPT_EVERY steps, so the
+ * state at step n is a function of the config and n alone, reached the same
+ * way forwards or backwards: the story can be scrubbed.
  */
 #ifndef TS_DIFF_MODEL_H
 #define TS_DIFF_MODEL_H
@@ -26,6 +28,7 @@
 #include "kernel/diffusion.h"
 #include "kernel/mlp.h"
 #include "kernel/optim.h"
+#include "kernel/trainer.h"
 
 enum diff_data { DIFF_SPIRAL, DIFF_MOONS, DIFF_RING, DIFF_DRAWN, DIFF_DATA_COUNT };
 extern const char *const diff_data_names[DIFF_DATA_COUNT];
@@ -59,9 +62,7 @@ typedef struct diff_model {
     ts_optim *opt;
     ts_rng rng;
     int step;
-    float *ckpt;
-    size_t ckpt_size;
-    int ckpt_count;
+    ts_trainer *trainer;           /* optimiser, RNG and step: seek and rewind */
     float *hist_loss;              /* [DIFF_MAX_STEPS + 1] per-step loss */
     float *hist_avg;               /* its running average (0.98 decay) */
     float *buf[4];                 /* batch scratch */

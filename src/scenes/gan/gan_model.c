@@ -98,27 +98,7 @@ static ts_optim *adam(gan_model *m, ts_mlp *n, float lr) {
                                                             .beta1 = 0.5f, .beta2 = 0.999f });
 }
 
-/* Checkpoint k: both optimisers' snapshots, then the RNG. */
-static size_t rng_floats(void) { return (sizeof(ts_rng) + sizeof(float) - 1) / sizeof(float); }
-
-static void ckpt_save(gan_model *m, int k) {
-    float *p = m->ckpt + (size_t)k * m->ckpt_size;
-    ts_optim_snapshot_save(m->opt_g, p);
-    p += ts_optim_snapshot_size(m->opt_g);
-    ts_optim_snapshot_save(m->opt_d, p);
-    p += ts_optim_snapshot_size(m->opt_d);
-    memcpy(p, &m->rng, sizeof m->rng);
-}
-
-static void ckpt_load(gan_model *m, int k) {
-    const float *p = m->ckpt + (size_t)k * m->ckpt_size;
-    ts_optim_snapshot_load(m->opt_g, p);
-    p += ts_optim_snapshot_size(m->opt_g);
-    ts_optim_snapshot_load(m->opt_d, p);
-    p += ts_optim_snapshot_size(m->opt_d);
-    memcpy(&m->rng, p, sizeof m->rng);
-    m->step = k * GAN_CKPT_EVERY;
-}
+static bool train_step(void *ctx, long n);
 
 bool gan_model_init(gan_model *m, const gan_config *cfg, char *err, size_t errlen) {
     memset(m, 0, sizeof *m);
@@ -138,9 +118,13 @@ bool gan_model_init(gan_model *m, const gan_config *cfg, char *err, size_t errle
     m->opt_d = adam(m, m->D, c->lr_d);
     target_modes(m);
 
-    m->ckpt_size = ts_optim_snapshot_size(m->opt_g) + ts_optim_snapshot_size(m->opt_d) + rng_floats();
-    m->ckpt = ts_arena_alloc(&m->arena, sizeof(float) * m->ckpt_size *
-                                            (GAN_MAX_STEPS / GAN_CKPT_EVERY + 1));
+    m->trainer = ts_trainer_create(&(ts_trainer_desc){ .step = train_step, .ctx = m,
+                                                       .every = GAN_CKPT_EVERY });
+    TS_CHECK(m->trainer != NULL);
+    ts_trainer_add_optim(m->trainer, m->opt_g);
+    ts_trainer_add_optim(m->trainer, m->opt_d);
+    ts_trainer_add_rng(m->trainer, &m->rng);
+    ts_trainer_add_bytes(m->trainer, &m->step, sizeof m->step);
     m->hist_d = ts_arena_alloc(&m->arena, sizeof(float) * (GAN_MAX_STEPS + 1));
     m->hist_g = ts_arena_alloc(&m->arena, sizeof(float) * (GAN_MAX_STEPS + 1));
     m->hist_cover = ts_arena_alloc(&m->arena, sizeof(float) * (GAN_MAX_STEPS / GAN_COVER_EVERY + 1));
@@ -164,14 +148,16 @@ bool gan_model_init(gan_model *m, const gan_config *cfg, char *err, size_t errle
     ts_rng_normal_fill(&show, m->z->data, (size_t)N * 2, 0, 1);
     gan_sample_target(c, &show, m->real->data, N);
 
-    ckpt_save(m, 0);
-    m->ckpt_count = 1;
+    ts_trainer_begin(m->trainer);
     m->hist_cover[0] = (float)gan_model_coverage(m);
     gan_model_show(m);
     return true;
 }
 
-void gan_model_free(gan_model *m) { ts_arena_free(&m->arena); }
+void gan_model_free(gan_model *m) {
+    ts_trainer_destroy(m->trainer);
+    ts_arena_free(&m->arena);
+}
 
 /* ---- training ------------------------------------------------------------------ */
 
@@ -221,39 +207,34 @@ static float g_update(gan_model *m) {
     return loss;
 }
 
-static void train_step(gan_model *m) {
+/* The trainer's step callback: generator update n (d_steps discriminator
+ * updates, then one generator update), its losses and coverage recorded. */
+static bool train_step(void *ctx, long n) {
+    gan_model *m = ctx;
+    if (n > GAN_MAX_STEPS) return false;
     double t0 = ts_seconds();
     float ld = 0;
     for (int k = 0; k < m->cfg.d_steps; k++) ld = d_update(m);
     float lg = g_update(m);
-    m->step++;
+    m->step = (int)n;
     m->hist_d[m->step] = ld;
     m->hist_g[m->step] = lg;
     if (m->step % GAN_COVER_EVERY == 0)   /* its own RNG: training is undisturbed */
         m->hist_cover[m->step / GAN_COVER_EVERY] = (float)gan_model_coverage(m);
-    if (m->step % GAN_CKPT_EVERY == 0 && m->step / GAN_CKPT_EVERY == m->ckpt_count) {
-        ckpt_save(m, m->ckpt_count);
-        m->ckpt_count++;
-    }
     double dt = ts_seconds() - t0;
     m->step_seconds = m->step_seconds > 0 ? 0.95 * m->step_seconds + 0.05 * dt : dt;
+    return true;
 }
 
 void gan_model_seek(gan_model *m, int step) {
     if (step < 0) step = 0;
     if (step > GAN_MAX_STEPS) step = GAN_MAX_STEPS;
-    if (step < m->step || m->dirty) {   /* rewind, also past hand-taken steps */
-        int k = step / GAN_CKPT_EVERY;
-        if (k >= m->ckpt_count) k = m->ckpt_count - 1;
-        ckpt_load(m, k);
-    }
-    m->dirty = false;
-    while (m->step < step) train_step(m);
+    ts_trainer_seek(m->trainer, step);   /* rewinds, also past hand-taken steps */
 }
 
-void gan_model_step_d(gan_model *m) { d_update(m); m->dirty = true; }
+void gan_model_step_d(gan_model *m) { d_update(m); ts_trainer_touch(m->trainer); }
 
-void gan_model_step_g(gan_model *m) { g_update(m); m->dirty = true; }
+void gan_model_step_g(gan_model *m) { g_update(m); ts_trainer_touch(m->trainer); }
 
 /* ---- what is shown ---------------------------------------------------------------- */
 

@@ -19,10 +19,11 @@
  *          = -BCE(D(fake), 0)          (minimax: mean log(1 - D(fake)))
  *
  * Determinism and rewind: the state at step n depends only on the config
- * and n. Every GAN_CKPT_EVERY steps the whole training state (parameters,
- * Adam moments, RNG) is checkpointed, so seeking backwards restores the
- * nearest checkpoint and replays; scrubbing a story gives exactly what
- * playing it gave.
+ * and n. The kernel's rewindable trainer (kernel/trainer.h) holds the
+ * training state (both networks' parameters and Adam moments, the RNG, the
+ * step count) and checkpoints it every GAN_CKPT_EVERY steps, so seeking
+ * backwards restores the nearest checkpoint and replays; scrubbing a story
+ * gives exactly what playing it gave.
  *
  * The shown batch is fixed (its own seed): N_SHOW noise vectors and N_SHOW
  * real points; gan_model_show computes fake = G(z), both logits, both losses,
@@ -37,6 +38,7 @@
 #include "kernel/mlp.h"
 #include "kernel/optim.h"
 #include "kernel/tensor.h"
+#include "kernel/trainer.h"
 
 enum gan_target { GAN_RING, GAN_GRID, GAN_MOONS, GAN_LINE, GAN_DRAWN, GAN_TARGET_COUNT };
 extern const char *const gan_target_names[GAN_TARGET_COUNT];
@@ -72,10 +74,7 @@ typedef struct gan_model {
     ts_rng rng;                /* training batches */
     float *buf[3];             /* scratch for batches and the field grid */
     int step;                  /* generator updates taken */
-    bool dirty;                /* a hand-taken D or G update left the schedule */
-    float *ckpt;               /* [(GAN_MAX_STEPS / GAN_CKPT_EVERY) + 1][ckpt_size] */
-    size_t ckpt_size;
-    int ckpt_count;            /* checkpoints 0..ckpt_count-1 are valid */
+    ts_trainer *trainer;       /* optimisers, RNG and step: seek and rewind */
     /* per-step training losses (of the training batches) and coverage */
     float *hist_d, *hist_g;    /* [GAN_MAX_STEPS + 1] */
     float *hist_cover;         /* [GAN_MAX_STEPS / GAN_COVER_EVERY + 1] */

@@ -173,8 +173,26 @@ static void story_record(moe_story_run *s) {
     s->recorded++;
 }
 
+/* The trainer's step callback: one optimiser step, recorded every
+ * MOE_HIST_EVERY steps. */
+static bool story_step(void *ctx, long n) {
+    moe_story_run *s = ctx;
+    (void)n;
+    moe_run_step(&s->run);
+    if (s->run.steps % MOE_HIST_EVERY == 0) story_record(s);
+    return true;
+}
+
+static void story_drop(moe_story_run *s) {
+    if (!s->made) return;
+    ts_trainer_destroy(s->trainer);
+    moe_run_free(&s->run);
+    s->trainer = NULL;
+    s->made = false;
+}
+
 static void story_make(moe_story_run *s, const moe_config *cfg) {
-    if (s->made) moe_run_free(&s->run);
+    story_drop(s);
     moe_run_new(&s->run, cfg);
     s->history = ts_new2(&s->run.arena, "load.history", MOE_HIST, cfg->experts);
     s->acc_history = ts_new1(&s->run.arena, "accuracy.history", MOE_HIST);
@@ -182,19 +200,30 @@ static void story_make(moe_story_run *s, const moe_config *cfg) {
     s->recorded = 0;
     s->made = true;
     story_record(s);
+    /* the run's state: what moe_run_step and story_record change (the
+     * records past `recorded` are rewritten alike on replay) */
+    moe_run *r = &s->run;
+    s->trainer = ts_trainer_create(&(ts_trainer_desc){ .step = story_step, .ctx = s, .every = 250 });
+    TS_CHECK(s->trainer != NULL);
+    ts_trainer_add_optim(s->trainer, r->opt);
+    ts_trainer_add_rng(s->trainer, &r->rng);
+    ts_trainer_add_bytes(s->trainer, r->order, sizeof(int) * MOE_TRAIN_N);
+    ts_trainer_add_bytes(s->trainer, &r->cursor, sizeof r->cursor);
+    ts_trainer_add_bytes(s->trainer, &r->steps, sizeof r->steps);
+    ts_trainer_add_bytes(s->trainer, &r->last_loss, sizeof r->last_loss);
+    ts_trainer_add_bytes(s->trainer, &r->last_aux, sizeof r->last_aux);
+    ts_trainer_add_bytes(s->trainer, r->load, sizeof r->load);
+    ts_trainer_add_bytes(s->trainer, &s->recorded, sizeof s->recorded);
+    ts_trainer_add_bytes(s->trainer, &s->ev, sizeof s->ev);
+    ts_trainer_begin(s->trainer);
 }
 
-/* Trains s to exactly `target` steps (from scratch if it is past it). Returns
- * whether anything changed. */
+/* Seeks s to exactly `target` steps. Returns whether anything changed. */
 static bool story_to(moe_story_run *s, const moe_config *cfg, int target) {
-    bool changed = false;
-    if (!s->made || s->run.steps > target) { story_make(s, cfg); changed = true; }
-    while (s->run.steps < target) {
-        moe_run_step(&s->run);
-        if (s->run.steps % MOE_HIST_EVERY == 0) story_record(s);
-        changed = true;
-    }
-    return changed;
+    bool made = !s->made;
+    if (made) story_make(s, cfg);
+    long before = ts_trainer_step_count(s->trainer);
+    return ts_trainer_seek(s->trainer, target) != before || made;
 }
 
 void moe_story_advance(moe_state *st, const scene_clock *c) {
@@ -217,9 +246,8 @@ void moe_story_advance(moe_state *st, const scene_clock *c) {
 }
 
 void moe_story_free(moe_state *st) {
-    if (st->none.made) moe_run_free(&st->none.run);
-    if (st->bal.made) moe_run_free(&st->bal.run);
-    st->none.made = st->bal.made = false;
+    story_drop(&st->none);
+    story_drop(&st->bal);
 }
 
 const moe_acts *moe_acts_for_beat(const moe_state *st, int beat) {

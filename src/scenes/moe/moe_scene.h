@@ -12,8 +12,9 @@
  * assets/moe-weights.safetensors for the default configuration, else trained at init
  * for MOE_STEPS steps) and trainable by the viewer. `none` and `bal` are
  * fresh runs from the same seed without and with the balancing loss; beats 6
- * and 7 train them to a step count that is a function of the scene clock, so
- * exports are identical frame for frame.
+ * and 7 seek them to a step count that is a function of the scene clock (the
+ * kernel's rewindable trainer: back by restoring a checkpoint and replaying),
+ * so exports are identical frame for frame.
  */
 #ifndef TS_MOE_SCENE_H
 #define TS_MOE_SCENE_H
@@ -22,6 +23,7 @@
 #include <stdint.h>
 #include "diagram/diagram.h"
 #include "kernel/tensor.h"
+#include "kernel/trainer.h"
 #include "scene/scene.h"
 #include "scenes/moe/moe_model.h"
 #include "ui/ui.h"
@@ -47,9 +49,11 @@ typedef struct moe_real {
     double expert_each, experts_all, shared, total, active;
 } moe_real;
 
-/* A training run whose load history is plotted. */
+/* A training run whose load history is plotted; its trainer (kernel/trainer.h)
+ * holds the run's state and the records, so the clock can scrub it. */
 typedef struct moe_story_run {
     moe_run run;
+    ts_trainer *trainer;
     bool made;
     ts_tensor *history;                /* "load.history" [MOE_HIST, E]: f per record */
     ts_tensor *acc_history;            /* "accuracy.history" [MOE_HIST] */
