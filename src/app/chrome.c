@@ -122,6 +122,22 @@ static void draw_export_pointer(const app_session *a) {
     draw_pointer(a->ox, a->oy);
 }
 
+/* What the scene recomputes off the frame, and how far it is: a panel at
+ * the top of the stage with the scene's words and a bar (window only). */
+static void draw_busy(const app_session *a, const scene *s) {
+    float progress = 0;
+    const char *what = s->kind->busy ? s->kind->busy(s->state, &progress) : NULL;
+    if (!what) return;
+    const ui_theme *th = a->th;
+    char msg[160];
+    snprintf(msg, sizeof msg, "%s \xe2\x80\xa6 %d%%", what, (int)(100 * progress));
+    float W = gfx_canvas_w(), w = gfx_text_width(UI_BODY, GFX_SANS, msg) + 60, x = (W - w) / 2;
+    panel(th, x, 24, w, 84);
+    gfx_text(W / 2, 56, UI_BODY, GFX_SANS, GFX_CENTER | GFX_MIDDLE, th->text, msg);
+    gfx_rect(x + 30, 86, w - 60, 8, th->text_dim);
+    gfx_rect(x + 30, 86, (w - 60) * progress, 8, th->accent);
+}
+
 void session_draw_overlay(app_session *a) {
     scene *s = app_session_scene(a);
     const ui_theme *th = a->th;
@@ -144,6 +160,7 @@ void session_draw_overlay(app_session *a) {
         }
         if (chrome && a->go_open) draw_go_list(a);
         if (chrome) draw_press(a);
+        if (chrome && !a->out.on) draw_busy(a, s);
         if (chrome && a->confirm_quit) session_draw_confirm(a);
     }
     draw_export_pointer(a);

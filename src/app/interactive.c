@@ -35,6 +35,7 @@ int app_interactive(const app_options *o) {
         SDL_QuitSubSystem(SDL_INIT_VIDEO);
         return APP_FAIL;
     }
+    scene_work_threads(true);   /* long recomputes run behind the frames (scene.h) */
     SDL_Window *sw = SDL_GL_GetCurrentWindow();
     if (wc.have_pos && sw && !o->fullscreen && !o->kiosk) SDL_SetWindowPosition(sw, wc.x, wc.y);
     char shaders[4200];

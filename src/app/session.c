@@ -178,6 +178,8 @@ bool app_session_idle(const app_session *a) {
     scene *s = app_session_scene(a);
     bool animating = s && a->playing && !scene_clock_at_end(s->kind, &s->clock);
     bool fading = a->now - a->last_motion < CHROME_SECONDS + 1 || a->toast_until > a->now;
+    float progress;
+    if (s && s->kind->busy && s->kind->busy(s->state, &progress)) return false;   /* work off the frame */
     return !animating && !fading && !a->ink.laser && !a->ui.focus && !a->scrubbing && !a->rec;
 }
 

@@ -213,6 +213,15 @@ void ts_trainer_state_load(ts_trainer *t, const void *in, long n) {
 /* ---- reading ------------------------------------------------------------------------ */
 
 long ts_trainer_step_count(const ts_trainer *t) { return t->step; }
+
+long ts_trainer_seek_cost(const ts_trainer *t, long n) {
+    if (n < 0) n = 0;
+    if (!t->started) return n;
+    if (n >= t->step && !t->touched) return n - t->step;
+    int i = t->nck - 1;
+    while (i > 0 && t->ck[i].step > n) i--;
+    return n - t->ck[i].step;
+}
 long ts_trainer_spacing(const ts_trainer *t) { return t->spacing; }
 size_t ts_trainer_memory(const ts_trainer *t) { return bytes_for(t, t->nck); }
 

@@ -93,6 +93,9 @@ void ts_trainer_touch(ts_trainer *t);
 
 /* ---- reading ----------------------------------------------------------------------- */
 long   ts_trainer_step_count(const ts_trainer *t);
+/* The steps a seek to n would replay (0: none): to tell a frame's worth of
+ * work from a long recompute before doing it. */
+long   ts_trainer_seek_cost(const ts_trainer *t, long n);
 long   ts_trainer_spacing(const ts_trainer *t);        /* the current checkpoint spacing */
 size_t ts_trainer_memory(const ts_trainer *t);         /* bytes held by checkpoints */
 size_t ts_trainer_state_size(const ts_trainer *t);     /* bytes of one snapshot */

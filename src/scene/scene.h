@@ -89,6 +89,10 @@ typedef struct scene_kind {
      * ("live training steps"). bench reports it per second of frame time. */
     long (*work)(const void *st);
     const char *work_name;
+    /* Optional: what the scene is recomputing off the frame (scene_work) for
+     * the window's progress mark: a few words ("Sampling the chain") with
+     * *progress 0..1, or NULL when nothing is. Exports never see one. */
+    const char *(*busy)(const void *st, float *progress);
 } scene_kind;
 
 /* ---- registry ------------------------------------------------------------ */
@@ -141,6 +145,44 @@ bool   preset_peek(const char *path, char *kind, size_t kindlen, char *title, si
 const char *scene_data_dir(void);
 /* Seconds since the process began (monotonic), for measuring recomputes. */
 double      scene_seconds(void);
+
+/* ---- work off the frame (scene/work.c) ------------------------------------ */
+/* Work longer than a frame (a 1000-step chain, a retrain) as a request the
+ * frame makes and a result it collects later, so the window keeps drawing
+ * the last finished state meanwhile:
+ *
+ *   w = scene_work_new(sample_chain, &st->worker_side, sizeof(chain_args));
+ *   // update, every frame:
+ *   if (scene_work_collect(w)) swap(&st->shown, &st->worker_side.out);
+ *   if (wanted != asked) scene_work_request(w, &wanted);
+ *
+ * fn runs with ctx and a copy of the request's args, on the work's own
+ * thread in the window (scene_work_threads(true), set by the app) and at
+ * once on the caller's thread otherwise, so render, record, dump and take
+ * playback collect the finished result in the frame that asked for it. fn
+ * computes into buffers only it touches while it runs (ctx's), reports its
+ * progress, may stop early when scene_work_superseded (returning false:
+ * no result), and returns true with a finished result. One request runs at
+ * a time; a newer request replaces the one waiting (never a queue). A
+ * finished result is held for the frame: after collect returns true the
+ * frame may read and swap ctx's buffers until its next collect or request,
+ * and the worker starts nothing before that. The kernel stays
+ * single-threaded inside one computation; fn must not touch what the frame
+ * uses. scene_work_free waits for a running fn (which should check
+ * superseded, true while freeing). */
+typedef struct scene_work scene_work;
+typedef bool (*scene_work_fn)(void *ctx, const void *args, scene_work *w);
+scene_work *scene_work_new(scene_work_fn fn, void *ctx, size_t args_size);   /* NULL: out of memory */
+void  scene_work_free(scene_work *w);
+void  scene_work_request(scene_work *w, const void *args);
+bool  scene_work_collect(scene_work *w);
+/* Running, waiting or not yet collected (never true without threads). */
+bool  scene_work_busy(scene_work *w);
+float scene_work_progress(const scene_work *w);   /* 0..1 of the running request */
+void  scene_work_report(scene_work *w, float done);   /* fn: progress 0..1 */
+bool  scene_work_superseded(scene_work *w);           /* fn: a newer request waits */
+/* The app turns threads on for the window; off (the default) runs requests at once. */
+void  scene_work_threads(bool on);
 
 /* ---- timeline ------------------------------------------------------------ */
 

@@ -110,9 +110,11 @@ static void test_replay(void) {
         if (memcmp(now, states + sz * (size_t)seeks[i], sz) != 0) bad++;
     }
     CHECK(bad == 0);
-    /* backward replays at most one spacing */
+    /* backward replays at most one spacing; seek_cost says so first */
     ts_trainer_seek(t, 1000);
     long before = m.calls;
+    CHECK(ts_trainer_seek_cost(t, 999) == 99 && ts_trainer_seek_cost(t, 1000) == 0);
+    CHECK(ts_trainer_seek_cost(t, 1010) == 10 && ts_trainer_seek_cost(t, 300) == 0);
     ts_trainer_seek(t, 999);
     CHECK(m.calls - before == 99);
     /* play on from a scrubbed-back point: every step equals the straight run */

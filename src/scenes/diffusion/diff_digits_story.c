@@ -6,11 +6,13 @@
  * Forward beats noise it on the DDPM linear schedule (the one the image
  * model was trained with) and run the denoiser on x_t, guided toward that
  * class. Reverse beats run the image model's chain (diff_digits.h) over
- * DIG_SHOW digits of the class: every state is kept, so the animation
- * computes only the steps it has not shown yet (about two a frame at 60
- * frames per second over beat 7), and going back recomputes just the one
- * step whose numbers are on screen; what is shown depends only on the clock
- * and the inputs.
+ * DIG_SHOW digits of the class: every state is kept, so going back
+ * recomputes just the one step whose numbers are on screen; what is shown
+ * depends only on the clock and the inputs. A new chain (another class,
+ * guidance, seed or number of steps: 1000 steps, about a second) is sampled
+ * whole off the frame (scene_work): in the window the frames meanwhile show
+ * the last finished chain (or the new chain's start, pure noise) under a
+ * progress mark; exports get the finished chain in the frame that asks.
  */
 #include <math.h>
 #include <stdio.h>
@@ -44,15 +46,34 @@ bool diff_digits_shown(const diff_state *st, int beat) {
     return st->dg.on && !st->live && beat != DB_TRAIN && beat != DB_FEWER;
 }
 
+/* The work's function: the whole chain of the request into the work's own
+ * chain, with the work's own model (nothing the frame touches). */
+static bool sample_chain(void *ctx, const void *args, scene_work *w) {
+    diff_digits *d = ctx;
+    const diff_chain_req *r = args;
+    dig_chain_begin(&d->wg, &d->wchain, r->n, r->steps, r->cls, r->guidance, r->seed);
+    int steps = d->wchain.steps;
+    for (int k = d->wchain.done; k < steps;) {
+        k = k + 25 < steps ? k + 25 : steps;
+        dig_chain_advance(&d->wg, &d->wchain, k);
+        scene_work_report(w, (float)k / (float)steps);
+    }
+    return true;
+}
+
 bool diff_digits_init(diff_state *st, char *err, size_t n) {
     diff_digits *d = &st->dg;
     if (!d->on) return true;
     char path[1200];
     snprintf(path, sizeof path, "%s/assets/diffusion-digits.safetensors", scene_data_dir());
-    if (!dig_model_load(&d->g, &d->arena, path, 2 * DIG_SHOW, err, n)) {
+    if (!dig_model_load(&d->g, &d->arena, path, 2 * DIG_SHOW, err, n) ||
+        !dig_model_load(&d->wg, &d->warena, path, 2 * DIG_SHOW, err, n) ||
+        !(d->work = scene_work_new(sample_chain, d, sizeof(diff_chain_req)))) {
         size_t used = strlen(err);
-        snprintf(err + used, n - used, " (regenerate with ./build/train_diffusion assets/diffusion-digits.safetensors)");
+        if (!d->work && used == 0) snprintf(err, n, "out of memory");
+        else snprintf(err + used, n - used, " (regenerate with ./build/train_diffusion assets/diffusion-digits.safetensors)");
         ts_arena_free(&d->arena);
+        ts_arena_free(&d->warena);
         return false;
     }
     ts_arena *a = &d->arena;
@@ -88,9 +109,49 @@ bool diff_digits_init(diff_state *st, char *err, size_t n) {
 }
 
 void diff_digits_free(diff_state *st) {
+    scene_work_free(st->dg.work);   /* waits for a chain under way */
+    st->dg.work = NULL;
     dig_chain_free(&st->dg.chain);
+    dig_chain_free(&st->dg.wchain);
     ts_arena_free(&st->dg.arena);
+    ts_arena_free(&st->dg.warena);
     st->dg.ready = false;
+}
+
+const char *diff_digits_busy(const diff_state *st, float *progress) {
+    if (!st->dg.work || !scene_work_busy(st->dg.work)) return NULL;
+    *progress = scene_work_progress(st->dg.work);
+    return "Sampling the reverse chain";
+}
+
+static bool chain_is(const dig_chain *c, const diff_chain_req *r) {
+    return c->x && c->n == r->n && c->steps == r->steps && c->cls == r->cls && c->guidance == r->guidance &&
+           c->seed == r->seed;
+}
+
+static void collect(diff_digits *d) {
+    if (!scene_work_collect(d->work)) return;
+    dig_chain t = d->chain;
+    d->chain = d->wchain;
+    d->wchain = t;
+}
+
+/* The chain the beat asks for: shown when finished; else asked of the work
+ * (at once outside the window) while the last finished one stays. */
+static void want_chain(diff_state *st) {
+    diff_digits *d = &st->dg;
+    int steps = d->steps < 1 ? 1 : d->steps > DIG_T ? DIG_T : d->steps;
+    diff_chain_req want = { .n = DIG_SHOW, .steps = steps, .cls = d->cls, .guidance = d->guidance,
+                            .seed = st->sample_seed };
+    collect(d);
+    if (chain_is(&d->chain, &want)) return;
+    if (memcmp(&d->asked, &want, sizeof want) != 0) {
+        d->asked = want;
+        scene_work_request(d->work, &want);
+        collect(d);
+    }
+    if (!d->chain.x)   /* nothing finished yet: the new chain's start, pure noise */
+        dig_chain_begin(&d->g, &d->chain, want.n, want.steps, want.cls, want.guidance, want.seed);
 }
 
 /* Rows of the denoiser's input for n images x at t: in, temb and the three
@@ -152,17 +213,18 @@ void diff_digits_update(diff_state *st, const scene_clock *c, int beat) {
         forward(st, beat, st->t_cur);
         return;
     }
-    dig_chain_begin(&d->g, &d->chain, DIG_SHOW, d->steps, d->cls, d->guidance, st->sample_seed);
+    want_chain(st);
     const dig_chain *ch = &d->chain;
     if (beat == DB_REVERSE) {   /* the step whose timestep is nearest t */
         int i = 0;
         for (int j = 1; j < ch->steps; j++)
             if (abs(ch->tau[j] - st->t_show) < abs(ch->tau[i] - st->t_show)) i = j;
-        reverse(st, ch->steps - i);
+        reverse(st, ch->steps - i < ch->done ? ch->steps - i : ch->done);
         st->t_cur = ch->step_t;
         return;
     }
-    reverse(st, (int)lroundf(ease_in_out(c->t) * ch->steps));
+    int k = (int)lroundf(ease_in_out(c->t) * ch->steps);
+    reverse(st, k < ch->done ? k : ch->done);
     st->t_cur = ch->step_t;
     for (int f = 0; f < DIG_FILM; f++) {   /* the first digit at evenly spaced states */
         int k = (int)lroundf((float)f * ch->steps / (DIG_FILM - 1));

@@ -21,6 +21,9 @@ extern const int diff_fewer_steps[DIFF_FEWER];
 #define DIG_SHOW 9             /* digits sampled in beat 7 (a 3x3 grid) */
 #define DIG_FILM 5             /* beat 7: the first digit at 5 points of its chain */
 
+/* A chain of digits to sample off the frame (scene_work). */
+typedef struct diff_chain_req { int n, steps, cls; float guidance; unsigned seed; } diff_chain_req;
+
 /* The image half: which beats show digits (with show = digits), the image
  * model and what update computed for it. Tensors are named as dumped. */
 typedef struct diff_digits {
@@ -31,7 +34,14 @@ typedef struct diff_digits {
     dig_model g;
     ts_arena arena;
     bool ready;
-    dig_chain chain;
+    dig_chain chain;           /* the finished chain shown */
+    /* the chain sampled off the frame: the work's own model (its scratch)
+     * and chain, swapped into `chain` when collected */
+    scene_work *work;
+    dig_model wg;
+    ts_arena warena;
+    dig_chain wchain;
+    diff_chain_req asked;      /* the latest request (n = 0: none) */
     int pix;                   /* the pixel whose numbers are shown (flat index) */
     int x0_cls;                /* the class x0 shows */
     /* forward beats: one digit [1,1,16,16] */
@@ -96,5 +106,7 @@ void diff_digits_update(diff_state *st, const scene_clock *c, int beat);
 void diff_digits_dump(const diff_state *st, const scene_clock *c, ts_dump *d);
 void diff_digits_draw(const diff_state *st, const scene_clock *c, int beat, diff_layout L);
 void diff_digits_free(diff_state *st);
+/* What is sampled off the frame (kind's busy): NULL when nothing. */
+const char *diff_digits_busy(const diff_state *st, float *progress);
 
 #endif

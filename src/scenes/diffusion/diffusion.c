@@ -444,6 +444,8 @@ static const ui_help_key diff_help[] = {
     {"hover", "any point or curve: its value at every stage and where it came from"},
 };
 
+static const char *diff_busy(const void *p, float *progress) { return diff_digits_busy(p, progress); }
+
 const scene_kind scene_diffusion = {
     .name = "diffusion",
     .title = "Diffusion models",
@@ -462,4 +464,5 @@ const scene_kind scene_diffusion = {
     .help_count = (int)(sizeof diff_help / sizeof diff_help[0]),
     .work = diff_work,
     .work_name = "live training steps",
+    .busy = diff_busy,
 };

@@ -166,7 +166,12 @@ static bool moe_init(void *p, char *err, size_t n) {
     if (st->compare_balance <= 0) st->compare_balance = st->cfg.balance > 0 ? st->cfg.balance : 0.2f;
     moe_task_sample(st->show_xy, st->show_y, MOE_SHOW_N, 3);
     moe_real_compute(&st->real);
+    if (!moe_story_work_new(st)) {
+        snprintf(err, n, "out of memory");
+        return false;
+    }
     if (!moe_live_build(st, true, err, n)) {
+        moe_story_work_free(st);
         moe_run_free(&st->live);
         ts_arena_free(&st->arena);
         return false;
@@ -177,6 +182,7 @@ static bool moe_init(void *p, char *err, size_t n) {
 
 static void moe_shutdown(void *p) {
     moe_state *st = p;
+    moe_story_work_free(st);
     moe_story_free(st);
     moe_run_free(&st->live);
     ts_arena_free(&st->arena);
@@ -234,6 +240,8 @@ static const ui_help_key moe_help[] = {
     {"hover", "any point, bar or expert: its exact value and where it came from"},
 };
 
+static const char *moe_busy(const void *p, float *progress) { return moe_story_busy(p, progress); }
+
 const scene_kind scene_moe = {
     .name = "moe",
     .title = "Mixture of experts",
@@ -250,4 +258,5 @@ const scene_kind scene_moe = {
     .shutdown = moe_shutdown,
     .help = moe_help,
     .help_count = (int)(sizeof moe_help / sizeof moe_help[0]),
+    .busy = moe_busy,
 };

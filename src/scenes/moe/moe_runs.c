@@ -4,6 +4,7 @@
  * runs in update; draw only reads the results. */
 #include <math.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include "kernel/moe.h"
 #include "kernel/nn.h"
@@ -218,12 +219,101 @@ static void story_make(moe_story_run *s, const moe_config *cfg) {
     ts_trainer_begin(s->trainer);
 }
 
-/* Seeks s to exactly `target` steps. Returns whether anything changed. */
-static bool story_to(moe_story_run *s, const moe_config *cfg, int target) {
-    bool made = !s->made;
-    if (made) story_make(s, cfg);
-    long before = ts_trainer_step_count(s->trainer);
-    return ts_trainer_seek(s->trainer, target) != before || made;
+/* A frame trains a story run inline up to this many steps; more is a long
+ * recompute for the work off the frame. */
+#define MOE_FRAME_STEPS 60
+
+static bool cfg_same(const moe_config *a, const moe_config *b) {
+    return a->experts == b->experts && a->k == b->k && a->hidden == b->hidden &&
+           a->capacity_factor == b->capacity_factor && a->balance == b->balance && a->lr == b->lr &&
+           a->batch == b->batch && a->seed == b->seed;
+}
+
+static bool req_same(const moe_story_req *a, const moe_story_req *b) {
+    return cfg_same(&a->cfg, &b->cfg) && a->target == b->target && a->which == b->which;
+}
+
+/* The work: trains its own run to the request (in chunks, for progress). */
+static bool story_work(void *ctx, const void *args, scene_work *w) {
+    moe_state *st = ctx;
+    const moe_story_req *q = args;
+    moe_story_run *s = &st->wrun;
+    if (!s->made || !cfg_same(&s->run.cfg, &q->cfg)) story_make(s, &q->cfg);
+    long at;
+    while ((at = ts_trainer_step_count(s->trainer)) != q->target) {
+        ts_trainer_seek(s->trainer, at < q->target && q->target - at > 100 ? at + 100 : q->target);
+        scene_work_report(w, q->target > 0 ? (float)ts_trainer_step_count(s->trainer) / (float)q->target : 1);
+    }
+    st->wdone = *q;
+    return true;
+}
+
+bool moe_story_work_new(moe_state *st) {
+    st->asked.target = -1;
+    st->work = scene_work_new(story_work, st, sizeof(moe_story_req));
+    return st->work != NULL;
+}
+
+void moe_story_work_free(moe_state *st) {
+    scene_work_free(st->work);   /* waits for a run under way */
+    st->work = NULL;
+    story_drop(&st->wrun);
+}
+
+const char *moe_story_busy(const moe_state *st, float *progress) {
+    if (!st->work || !scene_work_busy(st->work)) return NULL;
+    *progress = scene_work_progress(st->work);
+    return "Training the runs of beats 6 and 7";
+}
+
+/* The run the work finished, copied into none or bal (its trainer's
+ * snapshot and the records so far) when its shapes fit the stage. Sets
+ * changed[which]. */
+static void story_collect(moe_state *st, bool changed[2]) {
+    if (!scene_work_collect(st->work)) return;
+    const moe_story_req *q = &st->wdone;
+    if (req_same(q, &st->asked)) st->asked.target = -1;
+    if (q->cfg.experts != st->cfg.experts || q->cfg.k != st->cfg.k || q->cfg.hidden != st->cfg.hidden)
+        return;   /* from before a rebuild: its shapes are not the stage's */
+    moe_story_run *dst = q->which ? &st->bal : &st->none, *src = &st->wrun;
+    if (!dst->made || !cfg_same(&dst->run.cfg, &q->cfg)) story_make(dst, &q->cfg);
+    size_t n = ts_trainer_state_size(src->trainer);
+    TS_CHECK(n == ts_trainer_state_size(dst->trainer));
+    void *buf = malloc(n);
+    TS_CHECK(buf != NULL);
+    ts_trainer_state_save(src->trainer, buf);
+    ts_trainer_state_load(dst->trainer, buf, ts_trainer_step_count(src->trainer));
+    free(buf);
+    size_t rec = (size_t)src->recorded, E = (size_t)q->cfg.experts;
+    memcpy(dst->history->data, src->history->data, sizeof(float) * rec * E);
+    memcpy(dst->acc_history->data, src->acc_history->data, sizeof(float) * rec);
+    memcpy(dst->steps_at, src->steps_at, sizeof(float) * rec);
+    changed[q->which] = true;
+}
+
+/* Brings s to `target` steps with cfg: at once when that is a frame's work
+ * (or outside the window, where the work runs at once too), else asked of
+ * the work while s keeps its last finished state. Returns whether s changed.
+ * `waiting` says a request for the other run is still out (asking this one
+ * would replace it). */
+static bool story_to(moe_state *st, moe_story_run *s, const moe_config *cfg, int target, int which,
+                     bool changed[2]) {
+    bool fresh = !s->made;
+    if (fresh) story_make(s, cfg);
+    bool same = cfg_same(&s->run.cfg, cfg);
+    long cost = same ? ts_trainer_seek_cost(s->trainer, target) : target;
+    if (cost <= MOE_FRAME_STEPS) {
+        if (!same) story_make(s, cfg);
+        long before = ts_trainer_step_count(s->trainer);
+        return ts_trainer_seek(s->trainer, target) != before || fresh || !same;
+    }
+    moe_story_req want = { .cfg = *cfg, .target = target, .which = which };
+    if (st->asked.target < 0 || !req_same(&want, &st->asked)) {
+        st->asked = want;
+        scene_work_request(st->work, &want);
+        story_collect(st, changed);   /* outside the window: finished already */
+    }
+    return fresh;
 }
 
 void moe_story_advance(moe_state *st, const scene_clock *c) {
@@ -231,13 +321,21 @@ void moe_story_advance(moe_state *st, const scene_clock *c) {
     moe_config none = st->cfg, bal = st->cfg;
     none.balance = 0;
     bal.balance = st->compare_balance;
-    if (story_to(&st->none, &none, moe_story_target(c, B_COLLAPSE))) {
+    bool changed[2] = { false, false };
+    story_collect(st, changed);
+    if (story_to(st, &st->none, &none, moe_story_target(c, B_COLLAPSE), 0, changed)) changed[0] = true;
+    /* the balanced run waits while the other one is out at the work */
+    bool none_out = st->asked.target >= 0 && st->asked.which == 0;
+    if (c->beat == B_BALANCE && !none_out &&
+        story_to(st, &st->bal, &bal, moe_story_target(c, B_BALANCE), 1, changed))
+        changed[1] = true;
+    if (changed[0]) {
         moe_forward(&st->none.run.m, &st->show_none,
                     moe_capacity(none.capacity_factor, MOE_SHOW_N, none.k, none.experts));
         moe_backward(&st->none.run.m, &st->show_none, st->show_y, 0);
         first_choice_map(&st->none.run.m, st->map_none);
     }
-    if (c->beat == B_BALANCE && story_to(&st->bal, &bal, moe_story_target(c, B_BALANCE))) {
+    if (changed[1] && st->bal.made) {
         moe_forward(&st->bal.run.m, &st->show_bal,
                     moe_capacity(bal.capacity_factor, MOE_SHOW_N, bal.k, bal.experts));
         moe_backward(&st->bal.run.m, &st->show_bal, st->show_y, bal.balance);

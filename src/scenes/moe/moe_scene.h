@@ -62,6 +62,10 @@ typedef struct moe_story_run {
     moe_eval ev;                       /* at the latest record */
 } moe_story_run;
 
+/* A run of beats 6-7 asked of the work off the frame: trained to `target`
+ * steps with cfg; which: 0 the run without balancing (none), 1 with (bal). */
+typedef struct moe_story_req { moe_config cfg; int target, which; } moe_story_req;
+
 typedef struct moe_state {
     /* preset */
     moe_config cfg;
@@ -75,6 +79,13 @@ typedef struct moe_state {
     moe_run live;
     bool from_asset;
     moe_story_run none, bal;
+    /* beats 6-7's runs when they need more than a frame's training (a scrub
+     * back, a changed setting): trained by the work (scene_work) in its own
+     * run, then copied into none or bal through the trainer's snapshot */
+    scene_work *work;
+    moe_story_run wrun;                /* the work's own */
+    moe_story_req wdone;               /* what wrun holds (written by the work) */
+    moe_story_req asked;               /* the latest request; target < 0: none */
 
     /* the batch on stage, routed by each model */
     float show_xy[MOE_SHOW_N * MOE_D];
@@ -127,6 +138,9 @@ int  moe_story_target(const scene_clock *c, int beat);   /* steps of the run of 
 void moe_force(moe_state *st);                 /* forced_out from st->forced */
 void moe_real_compute(moe_real *r);
 void moe_story_free(moe_state *st);
+bool moe_story_work_new(moe_state *st);        /* false: out of memory */
+void moe_story_work_free(moe_state *st);
+const char *moe_story_busy(const moe_state *st, float *progress);
 const moe_acts *moe_acts_for_beat(const moe_state *st, int beat);
 const moe_model *moe_model_for_beat(const moe_state *st, int beat);
 

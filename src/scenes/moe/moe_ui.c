@@ -39,7 +39,7 @@ static void config_changed(moe_state *st, bool rebuild) {
         st->live.cfg = st->cfg;
         ts_optim_set_lr(st->live.opt, st->cfg.lr);
         st->live_version++;
-        moe_story_free(st);
+        /* the story runs follow (moe_story_advance), the last ones shown meanwhile */
     }
 }
 
