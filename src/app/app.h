@@ -38,6 +38,7 @@ typedef struct app_options {
     const ui_theme *theme;
     bool theme_set;            /* --theme was given (a take starts with it) */
     bool no_cursor;            /* a take's export leaves the pointer out */
+    bool drag;                 /* bench: scripted slider drags (bench_drag.c) */
     /* export: part of the story, formats, extras */
     int  beat_from, beat_to;   /* --beats A-B (1-based, inclusive); 0: unset */
     bool has_from, has_to;
@@ -100,6 +101,11 @@ extern void *app_loop_hook_user;
 int app_render(const app_options *o);
 int app_record(const app_options *o);
 int app_bench(const app_options *o);
+/* bench --drag: every slider of every beat dragged through its range over n
+ * frames each, timed; prints per slider and for the scene. */
+int app_bench_drag(scene *s, ui_ctx *ui, gfx_target *target, int w, int h, const app_frame_opts *fo, int n);
+/* Sorts v [n > 0] and gives its median and 95th percentile. */
+void app_median_p95(double *v, long n, double *med, double *p95);
 
 /* Refuses (returns false, message in err) if path exists and !force, or
  * cannot be written (kernel/fileio.h ts_out_check, which it is). */

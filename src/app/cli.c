@@ -32,7 +32,7 @@ static const char usage[] =
 "  tensorstage record SCENE --out FILE.mp4|.webm|.gif|.mov [--size WxH] [--fps F]\n"
 "      [--quality low|medium|high|lossless] [--crf N] [--preset P] [--subtitles]\n"
 "  tensorstage dump SCENE --out FILE.json|- [--beat K]   (-: standard output)\n"
-"  tensorstage bench SCENE [--size WxH] [--frames N]\n"
+"  tensorstage bench SCENE [--size WxH] [--frames N] [--drag]\n"
 "  render and record take a NAME.take (F9 in the window records one) in place of SCENE\n"
 "  tensorstage --help | --version\n"
 "options:\n"
@@ -48,6 +48,7 @@ static const char usage[] =
 "  --transparent    alpha 0 background (PNG frames, .mov)\n"
 "  --subtitles      record: NAME.srt and NAME.vtt with each beat's caption\n"
 "  --no-cursor      a take's export leaves the pointer out\n"
+"  --drag           bench: drag every slider of every beat through its range (--frames each), timed\n"
 "beats are numbered from 1, as on screen.\n"
 "render and record take a DECK.deck too: the whole lecture, entry after entry.\n";
 
@@ -302,6 +303,7 @@ static int export_combination(const app_options *o, const char *cmd) {
     if (o->beat_from && (o->has_from || o->has_to))
         return bad("--beats and --from/--to choose the same thing: give one%s", "");
     if (o->still && !render) return bad("--still goes with render, not %s", cmd);
+    if (o->drag && strcmp(cmd, "bench") != 0) return bad("--drag goes with bench, not %s", cmd);
     if (o->transparent && !render && !record) return bad("--transparent goes with render or record, not %s", cmd);
     if (o->subtitles && !record) return bad("--subtitles goes with record, not %s", cmd);
     if (o->no_cursor && !((render || record) && take_is_path(o->scene)))
@@ -334,6 +336,7 @@ int app_main(int argc, char **argv) {
         if (strcmp(a, "--transparent") == 0) { o.transparent = true; continue; }
         if (strcmp(a, "--subtitles") == 0) { o.subtitles = true; continue; }
         if (strcmp(a, "--no-cursor") == 0) { o.no_cursor = true; continue; }
+        if (strcmp(a, "--drag") == 0) { o.drag = true; continue; }
         if (strcmp(a, "--set") == 0) {
             if (!next) return bad("--set needs SECTION.KEY=VALUE%s", "");
             if (nsets == 64) return bad("too many --set options (at most 64)%s", "");

@@ -626,24 +626,17 @@ int app_record(const app_options *o) {
 
 /* ---- bench --------------------------------------------------------------- */
 
-static int cmp_double(const void *a, const void *b) {
-    double x = *(const double *)a, y = *(const double *)b;
-    return (x > y) - (x < y);
-}
-
-/* Sorts v [n > 0] and gives its median and 95th percentile. */
-static void median_p95(double *v, long n, double *med, double *p95) {
-    qsort(v, (size_t)n, sizeof *v, cmp_double);
-    *med = v[n / 2];
-    *p95 = v[(long)floor(0.95 * (double)(n - 1))];
-}
-
 int app_bench(const app_options *o) {
     catch_stop_signals();
     headless H;
     int rc = headless_scene(&H, o, 300);
     startup_mark("scene init");
     if (rc || (rc = headless_gl(&H, o))) return rc;
+    if (o->drag) {   /* bench_drag.c */
+        rc = app_bench_drag(H.s, &H.ui, H.target, H.w, H.h, &H.frame, o->frames ? o->frames : 60);
+        headless_close(&H);
+        return rc;
+    }
     long n = H.frames;
     double *ms = malloc(sizeof(double) * (size_t)n), *part = malloc(sizeof(double) * (size_t)n);
     int *beat = malloc(sizeof(int) * (size_t)n);
@@ -682,12 +675,12 @@ int app_bench(const app_options *o) {
             if (beat[i] == k) part[m++] = ms[i];
         if (m == 0) continue;
         double med, p95;
-        median_p95(part, m, &med, &p95);
+        app_median_p95(part, m, &med, &p95);
         printf("  beat %d: median %.2f ms, p95 %.2f ms over %ld frames\n", k + 1, med, p95, m);
     }
     double sum = 0, med, p95;
     for (long i = 0; i < n; i++) sum += ms[i];
-    median_p95(ms, n, &med, &p95);
+    app_median_p95(ms, n, &med, &p95);
     printf("frame time: median %.2f ms, p95 %.2f ms, mean %.2f ms\n", med, p95, sum / (double)n);
     printf("fps: %.1f (median), %.1f (p95)\n", 1e3 / med, 1e3 / p95);
     printf("start-up: %.0f ms from launch to the first finished frame\n", 1e3 * startup);

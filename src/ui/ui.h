@@ -128,6 +128,10 @@ void ui_panel(ui_ctx *ui, float x, float y, float w, float h);
 /* Where the n-th text field queued this frame is (for tests and tours);
  * false if there are fewer. */
 bool ui_field_rect(const ui_ctx *ui, int n, float *x, float *y, float *w, float *h);
+/* The same for the n-th slider (ui_slider, ui_slider_int) or button, with its
+ * label (valid until the next frame): for bench's scripted drags. */
+bool ui_slider_rect(const ui_ctx *ui, int n, float *x, float *y, float *w, float *h, const char **label);
+bool ui_button_rect(const ui_ctx *ui, int n, float *x, float *y, float *w, float *h, const char **label);
 void ui_tooltipf(ui_ctx *ui, const char *fmt, ...);
 /* Height of a widget row (slider, toggle) in canvas units. */
 float ui_row_height(void);

@@ -260,13 +260,28 @@ void ui_panel(ui_ctx *ui, float x, float y, float w, float h) {
     push(ui, CMD_PANEL, "##panel", x, y, w, h);
 }
 
-bool ui_field_rect(const ui_ctx *ui, int n, float *x, float *y, float *w, float *h) {
+/* The n-th widget of a type queued this frame: its rectangle and label. */
+static bool widget_rect(const ui_ctx *ui, int type, int n, float *x, float *y, float *w, float *h,
+                        const char **label) {
     for (int i = 0; i < ui->cmd_count; i++)
-        if (ui->cmds[i].type == CMD_FIELD && n-- == 0) {
+        if (ui->cmds[i].type == type && n-- == 0) {
             *x = ui->cmds[i].x; *y = ui->cmds[i].y; *w = ui->cmds[i].w; *h = ui->cmds[i].h;
+            if (label) *label = ui->cmds[i].label;
             return true;
         }
     return false;
+}
+
+bool ui_field_rect(const ui_ctx *ui, int n, float *x, float *y, float *w, float *h) {
+    return widget_rect(ui, CMD_FIELD, n, x, y, w, h, NULL);
+}
+
+bool ui_slider_rect(const ui_ctx *ui, int n, float *x, float *y, float *w, float *h, const char **label) {
+    return widget_rect(ui, CMD_SLIDER, n, x, y, w, h, label);
+}
+
+bool ui_button_rect(const ui_ctx *ui, int n, float *x, float *y, float *w, float *h, const char **label) {
+    return widget_rect(ui, CMD_BUTTON, n, x, y, w, h, label);
 }
 
 void ui_tooltipf(ui_ctx *ui, const char *fmt, ...) {
