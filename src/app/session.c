@@ -45,7 +45,7 @@ static const ui_help_key help_keys[] = {
     {"F9", "record a take; F9 again stops and saves it (export it with record)"},
     {"mouse", "hover: values; move: timeline (drag to scrub); wheel: zoom; right-drag: pan"},
     {"0", "reset zoom and pan"},
-    {"Q", "quit (asks if you drew or typed)"},
+    {"Q  Ctrl+Q", "quit (asks if you drew or typed); in the picker and in a field, Ctrl+Q"},
 };
 #define HELP_COUNT (int)(sizeof help_keys / sizeof help_keys[0])
 
@@ -262,6 +262,8 @@ static bool on_key(app_session *a, SDL_Keycode k, bool repeat) {
         return false;
     }
     if (a->help && (k == SDLK_ESCAPE || k == SDLK_h || k == SDLK_F1 || k == SDLK_TAB)) { a->help = false; return true; }
+    if (!s && k >= 32 && k < 127) return false;   /* the picker: typing filters its cards */
+    if (!s && k == SDLK_ESCAPE && picker_escape(&a->pick)) return true;
     if (s && a->go_open) return go_key(a, k);
     int dg = digit_of(k);
     if (s && dg >= 0 && (dg > 0 || a->digits[0])) {
@@ -293,7 +295,7 @@ static bool on_key(app_session *a, SDL_Keycode k, bool repeat) {
         if (fullscreen(a)) set_fullscreen(a, false);
         else if (a->ink.pen) a->ink.pen = false;
         else if (a->in_picker && a->d) a->in_picker = false;
-        else if (a->in_picker) toast(a, 3, "Q quits%s", "");
+        else if (a->in_picker) toast(a, 3, "Ctrl+Q quits%s", "");
         else toast(a, 3, "Tab opens the scene picker \xc2\xb7 Q quits%s", "");
         return true;
     case SDLK_F11: case SDLK_f:
@@ -398,11 +400,11 @@ void app_session_event(app_session *a, const SDL_Event *ev) {
         break;
     }
     case SDL_MOUSEWHEEL: in->wheel += (float)ev->wheel.y; break;
-    case SDL_TEXTINPUT:
-        if (a->ui.focus && app_session_scene(a)) {
+    case SDL_TEXTINPUT:   /* to a focused field, or to the picker's filter */
+        if ((a->ui.focus && app_session_scene(a)) || (!app_session_scene(a) && !a->help && !a->confirm_open[0])) {
             size_t used = strlen(in->text), add = strlen(ev->text.text);
             if (used + add < sizeof in->text) memcpy(in->text + used, ev->text.text, add + 1);
-            a->dirty = true;
+            if (app_session_scene(a)) a->dirty = true;
         }
         break;
     case SDL_KEYUP:
@@ -410,6 +412,11 @@ void app_session_event(app_session *a, const SDL_Event *ev) {
         break;
     case SDL_KEYDOWN: {
         SDL_Keycode k = ev->key.keysym.sym;
+        if (k == SDLK_q && (ev->key.keysym.mod & KMOD_CTRL)) {   /* quits from anywhere, a field included */
+            if (app_session_scene(a) && (a->dirty || a->ink.n > 0) && !a->confirm_quit) a->confirm_quit = true;
+            else a->running = false;
+            break;
+        }
         if (on_key(a, k, ev->key.repeat != 0)) break;
         if (in->key_count < 16) in->keys[in->key_count++] = (int)k;
         if (k == SDLK_BACKSPACE) in->backspace = true;

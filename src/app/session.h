@@ -26,18 +26,30 @@
 
 /* ---- the scene picker (picker.c) ------------------------------------------ */
 
-#define PICK_MAX 64
-typedef struct pick_entry { char arg[512], title[128], summary[256], detail[160]; } pick_entry;
+#define PICK_MAX 96
+typedef struct pick_entry {
+    char arg[512], title[128], summary[PRESET_DESCRIPTION_MAX + 256], detail[160], group[48];
+    bool preset;          /* a preset, shown under its scene's card */
+} pick_entry;
+typedef struct pick_slot { float x, y, w, h; int page; bool head; } pick_slot;   /* page -1: filtered out */
 typedef struct picker {
     pick_entry e[PICK_MAX];
-    int n, sel;
+    pick_slot slot[PICK_MAX];
+    int n, sel, pages;
+    char filter[64];    /* typed: only cards that mention it show */
     bool mouse_moved;   /* the mouse selects only after it moved in the picker */
     bool rest_set;      /* where the mouse was first seen (SDL reports a resting */
     float rest_x, rest_y;   /* mouse when the window opens: that is no move) */
 } picker;
 
-/* Scenes in registry order, then decks and presets of scenes/ by file name. */
+/* Decks, then scene kinds by group (scene_kind.group), each followed by
+ * its presets of scenes/ by file name. */
 void picker_fill(picker *p);
+/* Where card i is (canvas units); false if it is filtered out or on
+ * another page than the selected card. */
+bool picker_card_rect(picker *p, int i, float *x, float *y, float *w, float *h);
+/* Esc in the picker: clears the filter (true), or does nothing (false). */
+bool picker_escape(picker *p);
 /* Draws the picker; returns the index clicked or chosen with Enter, else -1. */
 int  picker_frame(picker *p, const ui_input *in, const ui_theme *th, int fb_w, int fb_h);
 

@@ -107,7 +107,12 @@ static bool scene_key(loader *L, const char *name, const char *value) {
         L->saw_title = true;
         return true;
     }
-    return fail(L, L->line, "unknown key '%s' in [scene] (expected kind, title)", name, NULL);
+    if (strcmp(name, "description") == 0) {   /* what the picker's card says it shows */
+        if (strlen(value) >= PRESET_DESCRIPTION_MAX)
+            return fail(L, L->line, "description is longer than %s characters", "255", NULL);
+        return true;
+    }
+    return fail(L, L->line, "unknown key '%s' in [scene] (expected kind, title, description)", name, NULL);
 }
 
 static int handler(void *user, const char *section, const char *name, const char *value) {
@@ -534,13 +539,14 @@ bool preset_unknown(const char *section, const char *key, char *err, size_t errl
 
 /* ---- peeking at a preset's [scene] section (for listings) --------------- */
 
-typedef struct peek { char kind[64], title[128]; } peek;
+typedef struct peek { char kind[64], title[128], description[PRESET_DESCRIPTION_MAX]; } peek;
 
 static int peek_handler(void *user, const char *section, const char *name, const char *value) {
     peek *p = user;
     if (strcmp(section, "scene") != 0) return 1;
     if (strcmp(name, "kind") == 0) snprintf(p->kind, sizeof p->kind, "%s", value);
     if (strcmp(name, "title") == 0) snprintf(p->title, sizeof p->title, "%s", value);
+    if (strcmp(name, "description") == 0) snprintf(p->description, sizeof p->description, "%s", value);
     return 1;
 }
 
@@ -555,4 +561,15 @@ bool preset_peek(const char *path, char *kind, size_t kindlen, char *title, size
     if (kind) snprintf(kind, kindlen, "%s", p.kind);
     if (title) snprintf(title, titlelen, "%s", p.title[0] ? p.title : p.kind);
     return true;
+}
+
+bool preset_peek_description(const char *path, char *out, size_t outlen) {
+    char err[256];
+    char *text = read_preset(path, err, sizeof err);
+    if (!text) return false;
+    peek p = {0};
+    ini_parse_string(text, peek_handler, &p);
+    free(text);
+    snprintf(out, outlen, "%s", p.description);
+    return p.description[0] != 0;
 }

@@ -66,6 +66,11 @@ typedef struct scene_kind {
     const char *name;      /* "cnn": the command-line and preset name */
     const char *title;     /* "Convolutional networks" */
     const char *summary;   /* one line for the scene picker */
+    const char *group;     /* the picker's group, as the study page groups
+                              topics: "Vision", "Sequences and attention",
+                              "Generative models", "Training techniques",
+                              "Large models", "Setup" (a new name makes a
+                              new group, after these) */
     const scene_beat *beats;
     int beat_count;
     size_t state_size;
@@ -137,6 +142,10 @@ const scene_source *scene_source_find(const char *path);
 /* Reads only the [scene] kind and title of a preset (for listings); false if
  * the file does not start with a valid [scene] section. */
 bool   preset_peek(const char *path, char *kind, size_t kindlen, char *title, size_t titlelen);
+/* A preset's [scene] description = ... (what it shows, one or two sentences,
+ * for the picker's card); false if it has none. */
+#define PRESET_DESCRIPTION_MAX 256
+bool   preset_peek_description(const char *path, char *out, size_t outlen);
 
 /* ---- host services (scene/host.c) ---------------------------------------- */
 

@@ -13,8 +13,9 @@
  * - window: the size fits the display; a remembered position off every
  *   display is ignored, a good one is used;
  * - help: every scene with widgets declares its keys, and they are drawn;
- * - picker: the card under a resting mouse is not selected; presets and
- *   decks are in name order;
+ * - picker: the card under a resting mouse is not selected; decks first,
+ *   then each scene with its presets under it; typing filters, Home, Esc,
+ *   pages;
  * - timeline: scrubbing then playing gives the same pixels as playing
  *   straight through; comma/period step frames while paused; [ ] speed.
  */
@@ -185,7 +186,7 @@ static void test_hall(void) {
     a = open_session("cnn");
     click(a, 200, 400);
     key(a, SDLK_TAB);
-    key(a, SDLK_RIGHT);
+    key(a, SDLK_HOME);                 /* the first card: the lecture deck */
     key(a, SDLK_RETURN);
     CHECK(a->confirm_open[0] && a->in_picker && strcmp(a->d->e[0].s->kind->name, "cnn") == 0,
           "picking another scene over work asks first");
@@ -366,18 +367,48 @@ static void test_help(void) {
 static void test_picker(void) {
     /* the window opens under a resting mouse: SDL reports where it is */
     app_session *a = open_session(NULL);
-    mouse_move(84 + 2 * 444 + 100, 170 + 100);   /* over card 2 */
+    steps(a, 1);
+    float x, y, w, h;
+    CHECK(picker_card_rect(&a->pick, 2, &x, &y, &w, &h), "card 2 is on the first page");
+    mouse_move(x + w / 2, y + h / 2);   /* over card 2 */
     steps(a, 3);
     CHECK(a->pick.sel == 0, "a resting mouse selects nothing, sel %d", a->pick.sel);
-    int kinds = scene_kind_count();
-    for (int i = kinds + 1; i < a->pick.n; i++) {
-        bool di = deck_is_path(a->pick.e[i].arg), dj = deck_is_path(a->pick.e[i - 1].arg);
-        CHECK(dj > di || (di == dj && strcmp(a->pick.e[i - 1].arg, a->pick.e[i].arg) < 0),
-              "picker order: %s before %s", a->pick.e[i - 1].arg, a->pick.e[i].arg);
+    /* grouped: decks first, then each scene kind followed by its own presets */
+    const char *owner = NULL;
+    bool under = true, decks_first = true, seen_scene = false;
+    for (int i = 0; i < a->pick.n; i++) {
+        const pick_entry *e = &a->pick.e[i];
+        char kind[64], title[128];
+        if (deck_is_path(e->arg)) { decks_first &= !seen_scene; continue; }
+        seen_scene = true;
+        if (!e->preset) { owner = e->arg; continue; }
+        under &= owner && preset_peek(e->arg, kind, sizeof kind, title, sizeof title) && strcmp(kind, owner) == 0;
+        if (i > 0 && a->pick.e[i - 1].preset)
+            CHECK(strcmp(a->pick.e[i - 1].arg, e->arg) < 0, "presets by name: %s before %s", a->pick.e[i - 1].arg, e->arg);
+        CHECK(strstr(e->summary, "A preset of") == NULL, "%s describes itself: '%s'", e->arg, e->summary);
     }
-    mouse_move(84 + 444 + 100, 170 + 100);   /* card 1 */
+    CHECK(under, "every preset is under its scene's card");
+    CHECK(decks_first, "the lectures come first");
+    CHECK(picker_card_rect(&a->pick, 1, &x, &y, &w, &h), "card 1 is on the first page");
+    mouse_move(x + w / 2 + 30, y + h / 2);   /* card 1 */
     steps(a, 1);
     CHECK(a->pick.sel == 1, "a moving mouse selects the card under it, sel %d", a->pick.sel);
+    /* type to filter; Home; Esc clears */
+    type(a, "collapse");
+    int shown = 0;
+    for (int i = 0; i < a->pick.n; i++) shown += a->pick.slot[i].page >= 0;
+    CHECK(a->running && a->in_picker && shown >= 2 && shown < a->pick.n / 2, "typing filters the cards (%d of %d)", shown,
+          a->pick.n);
+    key(a, SDLK_END);
+    key(a, SDLK_HOME);
+    CHECK(a->pick.slot[a->pick.sel].page >= 0 && strstr(a->pick.e[a->pick.sel].summary, "collapse"),
+          "Home goes to the first card shown: %s", a->pick.e[a->pick.sel].title);
+    key(a, SDLK_ESCAPE);
+    CHECK(!a->pick.filter[0] && a->running && a->in_picker, "Esc clears the filter");
+    for (int i = 0; i < 12; i++) key(a, SDLK_PAGEDOWN);
+    CHECK(a->pick.slot[a->pick.sel].page == a->pick.pages - 1 && a->pick.pages > 1, "PageDown turns to the last page");
+    key(a, SDLK_HOME);
+    CHECK(a->pick.sel == 0, "Home goes back to the first card");
     app_session_close(a);
 }
 

@@ -548,6 +548,7 @@ static const ui_help_key attn_help[] = {
 const scene_kind scene_attention = {
     .name = "attention",
     .title = "Attention",
+    .group = "Sequences and attention",
     .summary = "Query, key, value, the attention heatmap, many heads, position and the causal mask.",
     .beats = beats,
     .beat_count = (int)(sizeof beats / sizeof beats[0]),

@@ -423,6 +423,7 @@ static const ui_help_key bn_help[] = {
 const scene_kind scene_batchnorm = {
     .name = "batchnorm",
     .title = "Batch normalisation",
+    .group = "Training techniques",
     .summary = "A deep ReLU network with and without batch norm, trained side by side; activations tamed, bigger steps, train versus eval, layer norm.",
     .beats = bn_beats,
     .beat_count = BB_COUNT,

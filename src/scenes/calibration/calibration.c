@@ -259,6 +259,7 @@ static const ui_help_key calib_help[] = {
 const scene_kind scene_calibration = {
     .name = "calibration",
     .title = "Calibration",
+    .group = "Setup",
     .summary = "A projector test card: text sizes, colormaps, shapes, a focus grid.",
     .beats = beats,
     .beat_count = (int)(sizeof beats / sizeof beats[0]),

@@ -404,6 +404,7 @@ static const ui_help_key cnn_help[] = {
 const scene_kind scene_cnn = {
     .name = "cnn",
     .title = "Convolutional networks",
+    .group = "Vision",
     .summary = "A filter slides across the image, pooling shrinks it, a trained CNN reads your digit.",
     .beats = cnn_beats,
     .beat_count = B_COUNT,

@@ -449,6 +449,7 @@ static const char *diff_busy(const void *p, float *progress) { return diff_digit
 const scene_kind scene_diffusion = {
     .name = "diffusion",
     .title = "Diffusion models",
+    .group = "Generative models",
     .summary = "Noise added step by step; a denoiser walks it back and draws digits of the class you pick.",
     .beats = diff_beats,
     .beat_count = DB_COUNT,

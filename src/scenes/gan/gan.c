@@ -338,6 +338,7 @@ static const ui_help_key gan_help[] = {
 const scene_kind scene_gan = {
     .name = "gan",
     .title = "Generative adversarial networks",
+    .group = "Generative models",
     .summary = "A forger and a detective trained live against each other; mode collapse caught with a number.",
     .beats = gan_beats,
     .beat_count = GB_COUNT,

@@ -132,6 +132,7 @@ static const ui_help_key lstm_help[] = {
 const scene_kind scene_lstm = {
     .name = "lstm",
     .title = "Recurrent networks and LSTM gates",
+    .group = "Sequences and attention",
     .summary = "An RNN forgets as its gradient vanishes; LSTM and GRU gates keep the memory.",
     .beats = lstm_beats,
     .beat_count = LB_COUNT,

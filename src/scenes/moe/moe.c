@@ -245,6 +245,7 @@ static const char *moe_busy(const void *p, float *progress) { return moe_story_b
 const scene_kind scene_moe = {
     .name = "moe",
     .title = "Mixture of experts",
+    .group = "Large models",
     .summary = "A router sends each input to a few experts: trained live, balanced or collapsing, with capacity.",
     .beats = moe_beats,
     .beat_count = B_COUNT,

@@ -357,6 +357,7 @@ static const ui_help_key res_help[] = {
 const scene_kind scene_residual = {
     .name = "residual",
     .title = "Residual connections",
+    .group = "Training techniques",
     .summary = "A deep plain network and a residual one trained side by side; the gradient takes the identity path.",
     .beats = res_beats,
     .beat_count = RB_COUNT,
