@@ -419,6 +419,7 @@ static const ui_help_key vit_help[] = {
 const scene_kind scene_vit = {
     .name = "vit",
     .title = "Vision transformers",
+    .group = "Vision",
     .summary = "An image is a sequence of patches; attention spans the whole digit from layer 1; Swin's windows.",
     .beats = vit_beats,
     .beat_count = B_COUNT,
