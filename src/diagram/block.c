@@ -8,7 +8,7 @@
  *
  * Boxes register their rectangle with the frame (tooltips avoid them) and,
  * with style.hover, a hover item. Operator nodes grow their radius so the
- * symbol is never smaller than DG_TEXT_LABEL. Edges are polylines: elbows
+ * symbol is never smaller than DG_TEXT_REF. Edges are polylines: elbows
  * turn with rounded corners, curves are cubic Béziers leaving and arriving
  * along the axis of their larger extent. Flow dots move from a to b at
  * style.flow edges per second of dg_time(), one dot per 140 units of path.
@@ -71,20 +71,22 @@ void dg_op(dg_pt c, float radius, const char *symbol, const dg_box_style *s)
     if (!symbol) symbol = "";
     const ui_theme *th = dg_theme();
     float a = s->dim ? 0.35f : 1.0f;
-    /* The symbol fills about 60% of the circle's height or 1.5 radii of its
-     * width; the circle grows until that is at least DG_TEXT_LABEL. */
+    /* The symbol fills about 60% of the circle's height or 1.7 radii of its
+     * width; the circle grows until that is at least DG_TEXT_REF (a caption
+     * names the operator: "the tanh squashes"). */
     float w1 = dg_type_width(1.0f, GFX_BOLD, symbol);
     if (w1 <= 0) w1 = 0.6f;
-    float min_r = fmaxf((float)DG_TEXT_LABEL / 1.2f, (float)DG_TEXT_LABEL * w1 / 1.5f);
+    float min_r = fmaxf((float)DG_TEXT_REF / 1.2f, (float)DG_TEXT_REF * w1 / 1.7f);
     if (!(radius > min_r)) radius = min_r;
-    float size = fminf(radius * 1.2f, radius * 1.5f / w1);
+    float size = fminf(radius * 1.2f, radius * 1.7f / w1);
     gfx_color fill = s->fill.a > 0 ? s->fill : th->panel;
     gfx_color edge = s->highlight ? th->accent : s->edge.a > 0 ? s->edge : th->text_dim;
     gfx_circle(c.x + 2, c.y + 4, radius, gfx_fade(th->shadow, a * 0.6f));
     gfx_circle(c.x, c.y, radius, gfx_fade(fill, a));
     gfx_circle_line(c.x, c.y, radius, s->highlight ? 4.0f : 3.0f, gfx_fade(edge, a));
     /* The line box of a single symbol sits a little low; nudge it up. */
-    { int r_ = dg_role(GFX_ROLE_LABEL); dg_type(c.x, c.y - size * 0.04f, size, GFX_BOLD, GFX_CENTER | GFX_MIDDLE, gfx_fade(th->text, a), symbol); dg_role(r_); }
+    { int r_ = dg_role(GFX_ROLE_LABEL); dg_type(c.x, c.y - size * 0.04f, size, GFX_BOLD, GFX_CENTER | GFX_MIDDLE,
+                                                  dg__readable(s->dim ? th->text_dim : th->text, gfx_mix(th->bg, fill, a)), symbol); dg_role(r_); }
     dg_rect b = {c.x - radius, c.y - radius, 2 * radius, 2 * radius};
     dg__element(b);
     if (s->hover) dg_hover_text(b, "%s", s->hover);

@@ -81,7 +81,7 @@ static void plane_layout(dg_plane *p, dg_rect r, const dg_plane_style *s, plane_
     g->title_r = p->s.title ? dg_cut_top(&a, (float)DG_TEXT_H2 * 1.35f, 6) : (dg_rect){0};
     bool axes = !p->s.no_axes;
     /* the gap leaves room for the top tick label, centred on the top edge */
-    g->ylabel_r = axes && p->s.ylabel ? dg_cut_top(&a, ls * 1.3f, ts * 0.6f) : (dg_rect){0};
+    g->ylabel_r = axes && p->s.ylabel ? dg_cut_top(&a, ls * 1.45f, ts * 0.6f) : (dg_rect){0};
     if (axes && !p->s.ylabel) dg_cut_top(&a, ts * 0.6f, 0);
     g->xlabel_r = axes && p->s.xlabel ? dg_cut_bottom(&a, ls * 1.3f, 2) : (dg_rect){0};
     float left = 0;

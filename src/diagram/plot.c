@@ -240,7 +240,7 @@ static void plot_layout(dg_plot *p)
     float ls = (float)DG_TEXT_REF, ts = (float)DG_TEXT_SMALL;   /* axis titles, ticks */
     p->title_r = p->s.title ? dg_cut_top(&a, (float)DG_TEXT_H2 * 1.35f, 6) : (dg_rect){0};
     /* the gap leaves room for the top tick label, centred on the top edge */
-    p->ylabel_r = p->s.ylabel ? dg_cut_top(&a, ls * 1.3f, ts * 0.6f) : (dg_rect){0};
+    p->ylabel_r = p->s.ylabel ? dg_cut_top(&a, ls * 1.45f, ts * 0.6f) : (dg_rect){0};
     if (!p->s.ylabel) dg_cut_top(&a, ts * 0.6f, 0);     /* room for the top tick label */
     p->xlabel_r = p->s.xlabel ? dg_cut_bottom(&a, ls * 1.3f, 2) : (dg_rect){0};
     dg_cut_bottom(&a, ts * 1.3f + 12, 0);               /* x tick labels */

@@ -227,7 +227,7 @@ static void beat_qkv(const attn_scene *st, const scene_clock *c, dg_rect s, cons
         column_key(fl[1], names[i] + h * K, K, th);
     }
     dg_textf(foot, DG_TEXT_BODY, GFX_SANS, GFX_CENTER | GFX_MIDDLE, th->text_dim,
-             "head %d of %d (%s): d\xe2\x82\x96 = %d columns each, from the %d of x_in", h + 1, m->heads,
+             "head %d of %d (%s): d_k = %d columns each, from the %d of x_in", h + 1, m->heads,
              m->head_names[h], K, m->d);
 }
 

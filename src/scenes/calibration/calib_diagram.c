@@ -28,7 +28,7 @@ static dg_rect heading(const char *title, const char *subtitle)
 
 static dg_plane_style plane_style(const char *title)
 {
-    return (dg_plane_style){.title = title, .xlabel = "x\xe2\x82\x81", .ylabel = "x\xe2\x82\x82",
+    return (dg_plane_style){.title = title, .xlabel = "x_1", .ylabel = "x_2",
                             .x_lo = calib_extent[0], .x_hi = calib_extent[1],
                             .y_lo = calib_extent[2], .y_hi = calib_extent[3]};
 }
@@ -134,7 +134,7 @@ static void gate_value(const calib_dg *d, dg_pt at, int gate, const char *name)
 {
     char s[16], lab[24];
     dg_fmt(s, sizeof s, d->gates->data[gate * CALIB_H], 3, 6, false);
-    snprintf(lab, sizeof lab, "%s\xe2\x82\x80", name);
+    snprintf(lab, sizeof lab, "%s_0", name);
     dg_term t[] = {{.text = lab, .color = dg_theme()->text_dim}, {.text = "="},
                    {.text = s, .ref = {d->gates, {0, gate * CALIB_H}}}};
     dg_equation((dg_rect){at.x - 110, at.y, 220, 44}, t, 3, (float)DG_TEXT_LABEL);
@@ -168,7 +168,7 @@ static void draw_block_beat(const calib_dg *d, const scene_clock *c)
     gfx_color cell_c = th->accent2, flow_c = th->text_dim;
     dg_pt J = {C.x + 0.04f * C.w, yb};
     /* the inputs meet at J and feed every gate from below */
-    dg_edge(dg_anchor(bh0, DG_E), J, &(dg_edge_style){.route = DG_ELBOW_H, .no_head = true, .flow = 0.4f, .label = "h\xe2\x82\x80"});
+    dg_edge(dg_anchor(bh0, DG_E), J, &(dg_edge_style){.route = DG_ELBOW_H, .no_head = true, .flow = 0.4f, .label = "h_0"});
     dg_edge(dg_anchor(bx, DG_E), J, &(dg_edge_style){.route = DG_ELBOW_H, .no_head = true, .flow = 0.4f, .label = "x"});
     const float gx[4] = {xf, xi, xg, xo};
     const char *sym[4] = {"\xcf\x83", "\xcf\x83", "tanh", "\xcf\x83"};
@@ -177,9 +177,9 @@ static void draw_block_beat(const calib_dg *d, const scene_clock *c)
     for (int k = 0; k < 4; k++)
         dg_edge(J, (dg_pt){gx[k], yg + R}, &(dg_edge_style){.route = DG_ELBOW_H, .color = flow_c, .flow = 0.5f});
     /* the cell state line */
-    dg_edge(dg_anchor(bc0, DG_E), (dg_pt){xf - R, yc}, &(dg_edge_style){.color = cell_c, .width = 6, .label = "c\xe2\x82\x80"});
+    dg_edge(dg_anchor(bc0, DG_E), (dg_pt){xf - R, yc}, &(dg_edge_style){.color = cell_c, .width = 6, .label = "c_0"});
     dg_edge((dg_pt){xf + R, yc}, (dg_pt){xm - R, yc}, &(dg_edge_style){.color = cell_c, .width = 6, .flow = 0.3f});
-    dg_edge((dg_pt){xm + R, yc}, dg_anchor(bc1, DG_W), &(dg_edge_style){.color = cell_c, .width = 6, .flow = 0.3f, .label = "c\xe2\x82\x81"});
+    dg_edge((dg_pt){xm + R, yc}, dg_anchor(bc1, DG_W), &(dg_edge_style){.color = cell_c, .width = 6, .flow = 0.3f, .label = "c_1"});
     dg_edge((dg_pt){xt, yc}, (dg_pt){xt, ym - R - 4}, &(dg_edge_style){.color = cell_c, .width = 4});
     gfx_circle(xt, yc, 8, cell_c);
     /* gates to their operators */
@@ -189,7 +189,7 @@ static void draw_block_beat(const calib_dg *d, const scene_clock *c)
     dg_edge((dg_pt){xm, ym - R}, (dg_pt){xm, yc + R}, &(dg_edge_style){.label = "i\xc2\xb7g"});
     dg_edge((dg_pt){xo + R + 12, yg}, (dg_pt){xt - R, yg}, &(dg_edge_style){.label = "o"});
     dg_edge((dg_pt){xt, ym + R}, (dg_pt){xt, yg - R}, NULL);
-    dg_edge((dg_pt){xt + R, yg}, dg_anchor(bh1, DG_W), &(dg_edge_style){.route = DG_ELBOW_H, .bend = 0.5f, .flow = 0.4f, .label = "h\xe2\x82\x81"});
+    dg_edge((dg_pt){xt + R, yg}, dg_anchor(bh1, DG_W), &(dg_edge_style){.route = DG_ELBOW_H, .bend = 0.5f, .flow = 0.4f, .label = "h_1"});
     /* nodes on top of the edges */
     for (int k = 0; k < 4; k++) {
         char hv[96];
@@ -197,16 +197,16 @@ static void draw_block_beat(const calib_dg *d, const scene_clock *c)
         dg_op((dg_pt){gx[k], yg}, R, sym[k], &(dg_box_style){.hover = hv});
         gate_value(d, (dg_pt){gx[k], yg + R + 40}, gate_of[k], gname[k]);
     }
-    dg_op((dg_pt){xf, yc}, R, "\xc3\x97", &(dg_box_style){.hover = "forget: f \xc3\x97 c\xe2\x82\x80"});
+    dg_op((dg_pt){xf, yc}, R, "\xc3\x97", &(dg_box_style){.hover = "forget: f \xc3\x97 c_0"});
     dg_op((dg_pt){xm, ym}, R, "\xc3\x97", &(dg_box_style){.hover = "input: i \xc3\x97 g"});
-    dg_op((dg_pt){xm, yc}, R, "+", &(dg_box_style){.hover = "c\xe2\x82\x81 = f c\xe2\x82\x80 + i g"});
+    dg_op((dg_pt){xm, yc}, R, "+", &(dg_box_style){.hover = "c_1 = f c_0 + i g"});
     dg_op((dg_pt){xt, ym}, R, "tanh", NULL);
-    dg_op((dg_pt){xt, yg}, R, "\xc3\x97", &(dg_box_style){.hover = "h\xe2\x82\x81 = o \xc3\x97 tanh(c\xe2\x82\x81)"});
-    value_box(bc0, "c\xe2\x82\x80", d->c0);
-    value_box(bh0, "h\xe2\x82\x80", d->h0);
+    dg_op((dg_pt){xt, yg}, R, "\xc3\x97", &(dg_box_style){.hover = "h_1 = o \xc3\x97 tanh(c_1)"});
+    value_box(bc0, "c_0", d->c0);
+    value_box(bh0, "h_0", d->h0);
     value_box(bx, "x", d->lx);
-    value_box(bc1, "c\xe2\x82\x81", d->c1);
-    value_box(bh1, "h\xe2\x82\x81", d->h1);
+    value_box(bc1, "c_1", d->c1);
+    value_box(bh1, "h_1", d->h1);
 
     /* the worked equation of unit 0, every number linked */
     const float *g = d->gates->data;
@@ -217,7 +217,7 @@ static void draw_block_beat(const calib_dg *d, const scene_clock *c)
     dg_fmt(g0, sizeof g0, g[2 * CALIB_H], 3, 6, false);
     dg_fmt(c10, sizeof c10, d->c1->data[0], 3, 6, false);
     dg_term t[] = {
-        {.text = "c\xe2\x82\x81[0] = f\xc2\xb7" "c\xe2\x82\x80 + i\xc2\xb7g =", .color = th->text_dim},
+        {.text = "c_1[0] = f\xc2\xb7" "c_0 + i\xc2\xb7g =", .color = th->text_dim},
         {.text = f0, .ref = {d->gates, {0, CALIB_H}}}, {.text = "\xc3\x97"}, {.text = c00, .ref = {d->c0, {0, 0}}}, {.text = "+"},
         {.text = i0, .ref = {d->gates, {0, 0}}}, {.text = "\xc3\x97"}, {.text = g0, .ref = {d->gates, {0, 2 * CALIB_H}}},
         {.text = "="}, {.text = c10, .ref = {d->c1, {0, 0}}, .bold = true},
@@ -225,7 +225,7 @@ static void draw_block_beat(const calib_dg *d, const scene_clock *c)
     dg_equation(eq, t, (int)(sizeof t / sizeof t[0]), (float)DG_TEXT_H2);
 
     char note[160];
-    snprintf(note, sizeof note, "The output gate lets %.0f%% of tanh(c\xe2\x82\x81) out as h\xe2\x82\x81.",
+    snprintf(note, sizeof note, "The output gate lets %.0f%% of tanh(c_1) out as h_1.",
              (double)(g[3 * CALIB_H] * 100));
     dg_rect cr = {right.x, bh1.y + bh1.h + DG_GAP, right.w, 0};
     cr.h = fminf(right.y + right.h - cr.y, 150);

@@ -102,12 +102,12 @@ static void beat_shortcut(const diff_state *st, diff_layout L) {
     snprintf(title, sizeof title, "x_t at t = %d in one jump", t);
     digit(L.plane, d->xt, 0, title, true, d->pix);
     dg_rect s = diff_side_text(L.side, "A shortcut to any step",
-                               "x_t = \xe2\x88\x9a\xe1\xbe\xb1_t x\xe2\x82\x80 + \xe2\x88\x9a(1 \xe2\x88\x92 \xe1\xbe\xb1_t) \xce\xb5,"
+                               "x_t = \xe2\x88\x9a\xe1\xbe\xb1_t x_0 + \xe2\x88\x9a(1 \xe2\x88\x92 \xe1\xbe\xb1_t) \xce\xb5,"
                                "   \xe1\xbe\xb1_t = \xce\xa0 (1 \xe2\x88\x92 \xce\xb2_s)");
     char fa[24], fb[24];
     snprintf(fa, sizeof fa, "%.4f", sc->sqrt_alpha_bar[t]);
     snprintf(fb, sizeof fb, "%.4f", sc->sqrt_one_minus_alpha_bar[t]);
-    image_sum(dg_cut_top(&s, fminf(260, s.w * 0.28f), DG_GAP), fa, d->x0, "x\xe2\x82\x80", fb, d->eps, "\xce\xb5",
+    image_sum(dg_cut_top(&s, fminf(260, s.w * 0.28f), DG_GAP), fa, d->x0, "x_0", fb, d->eps, "\xce\xb5",
               d->xt, "x_t", d->pix);
     char a[24], b[24], c[24], ab[24], tb[24];
     snprintf(tb, sizeof tb, "%d", t);
@@ -149,7 +149,7 @@ static void beat_schedules(const diff_state *st, diff_layout L) {
 static void step_row(dg_rect r, const diff_digits *d) {
     const ui_theme *th = dg_theme();
     const ts_tensor *t[5] = { d->r_xt, d->eps_pred, d->r_x0_pred, d->r_mean, d->r_prev };
-    const char *names[5] = { "x_t", "\xce\xb5_pred", "x\xe2\x82\x80 guess", "mean", "x_{t\xe2\x88\x92" "1}" };
+    const char *names[5] = { "x_t", "\xce\xb5_pred", "x_0 guess", "mean", "x_{t\xe2\x88\x92" "1}" };
     gfx_color col[5] = { th->text, th->accent2, th->text, th->text, th->accent };
     dg_rect cols[5];
     dg_split_cols(r, 5, 16, NULL, cols);
@@ -198,8 +198,8 @@ static void beat_reverse(const diff_state *st, diff_layout L) {
     dg_equation(dg_cut_top(&s, 56, 12), nz, 8, DG_TEXT_BODY);
     dg_text(dg_cut_top(&s, text_h, 0), DG_TEXT_BODY, GFX_MONO, GFX_LEFT | GFX_TOP,
             th->text_dim,
-            "x\xe2\x82\x80 guess = (x_t \xe2\x88\x92 \xe2\x88\x9a(1\xe2\x88\x92\xe1\xbe\xb1) \xce\xb5_pred) / \xe2\x88\x9a\xe1\xbe\xb1, clipped to \xc2\xb1" "1\n"
-            "mean = c\xe2\x82\x81 x\xe2\x82\x80 guess + c\xe2\x82\x82 x_t\n"
+            "x_0 guess = (x_t \xe2\x88\x92 \xe2\x88\x9a(1\xe2\x88\x92\xe1\xbe\xb1) \xce\xb5_pred) / \xe2\x88\x9a\xe1\xbe\xb1, clipped to \xc2\xb1" "1\n"
+            "mean = c_1 x_0 guess + c_2 x_t\n"
             "\xcf\x83\xc2\xb2 = \xce\xb2 (1\xe2\x88\x92\xe1\xbe\xb1_prev) / (1\xe2\x88\x92\xe1\xbe\xb1), z ~ N(0, 1)");
 }
 
@@ -225,7 +225,7 @@ static void beat_chain(const diff_state *st, diff_layout L) {
     for (int f = 0; f < DIG_FILM; f++) {
         char t[32];
         if (d->film_t[f] == -2) snprintf(t, sizeof t, " ");
-        else if (d->film_t[f] < 0) snprintf(t, sizeof t, "x\xe2\x82\x80");
+        else if (d->film_t[f] < 0) snprintf(t, sizeof t, "x_0");
         else snprintf(t, sizeof t, "t = %d", d->film_t[f]);
         if (d->film_t[f] == -2) dg_text(cols[f], DG_TEXT_LABEL, GFX_SANS, GFX_CENTER | GFX_MIDDLE, th->text_dim, "\xe2\x80\xa6");
         else digit(cols[f], d->film, f, t, false, d->pix);

@@ -131,12 +131,12 @@ static void beat_many(const diff_state *st, diff_layout L) {
 static void beat_shortcut(const diff_state *st, diff_layout L) {
     const diff_model *m = &st->m;
     const ui_theme *th = dg_theme();
-    dg_plane *p = plane(L.plane, "x\xe2\x82\x80 (grey) and x_t in one jump (gold)");
+    dg_plane *p = plane(L.plane, "x_0 (grey) and x_t in one jump (gold)");
     points(p, m->x0, gfx_fade(th->text_dim, 0.6f));
     points(p, m->xt, th->accent);
     dg_plane_end(p);
     dg_rect s = diff_side_text(L.side, "A shortcut to any step",
-                          "x_t = \xe2\x88\x9a\xe1\xbe\xb1_t x\xe2\x82\x80 + \xe2\x88\x9a(1 \xe2\x88\x92 \xe1\xbe\xb1_t) \xce\xb5,"
+                          "x_t = \xe2\x88\x9a\xe1\xbe\xb1_t x_0 + \xe2\x88\x9a(1 \xe2\x88\x92 \xe1\xbe\xb1_t) \xce\xb5,"
                           "   \xe1\xbe\xb1_t = \xce\xa0 (1 \xe2\x88\x92 \xce\xb2_s)");
     int t = st->t_cur;
     char a[24], b[24], ab[24], x0a[24], x0b[24], ea[24], eb[24], ra[24], rb[24], tt[24];
@@ -226,7 +226,7 @@ static void beat_reverse(const diff_state *st, diff_layout L) {
     struct { const char *name; const ts_tensor *t; gfx_color c; char *x, *y; } rows[] = {
         { "x_t", m->r_xt, th->text, a0, a1 },
         { "\xce\xb5_pred", m->r_eps, th->accent2, b0, b1 },
-        { "x\xe2\x82\x80 guess", m->r_x0_pred, th->text, c0, c1 },
+        { "x_0 guess", m->r_x0_pred, th->text, c0, c1 },
         { "posterior mean", m->r_mean, th->text, d0, d1 },
         { "x_{t\xe2\x88\x92" "1} = mean + \xcf\x83 z", m->r_prev, th->accent, e0, e1 },
     };
@@ -239,8 +239,8 @@ static void beat_reverse(const diff_state *st, diff_layout L) {
             th->text_dim, "Point 0 of the chain. Grey: x_t; gold: x_{t\xe2\x88\x92" "1} for every point.");
     dg_text(dg_cut_top(&s, 3 * DG_TEXT_BODY * 1.25f, 0), DG_TEXT_BODY, GFX_MONO, GFX_LEFT | GFX_TOP,
             th->text_dim,
-            "x\xe2\x82\x80 guess = (x_t \xe2\x88\x92 \xe2\x88\x9a(1\xe2\x88\x92\xe1\xbe\xb1) \xce\xb5_pred) / \xe2\x88\x9a\xe1\xbe\xb1\n"
-            "mean = c\xe2\x82\x81 x\xe2\x82\x80 guess + c\xe2\x82\x82 x_t\n"
+            "x_0 guess = (x_t \xe2\x88\x92 \xe2\x88\x9a(1\xe2\x88\x92\xe1\xbe\xb1) \xce\xb5_pred) / \xe2\x88\x9a\xe1\xbe\xb1\n"
+            "mean = c_1 x_0 guess + c_2 x_t\n"
             "\xcf\x83\xc2\xb2 = \xce\xb2 (1\xe2\x88\x92\xe1\xbe\xb1_prev) / (1\xe2\x88\x92\xe1\xbe\xb1)");
 }
 

@@ -8,7 +8,7 @@
 
 const dg_plane_style gan_plane_style = { .x_lo = -GAN_EXTENT, .x_hi = GAN_EXTENT,
                                          .y_lo = -GAN_EXTENT, .y_hi = GAN_EXTENT,
-                                         .xlabel = "x\xe2\x82\x81", .ylabel = "x\xe2\x82\x82" };
+                                         .xlabel = "x_1", .ylabel = "x_2" };
 
 /* A big square plane on the left, the side panel on the right. With
  * controls, L.controls is where the widgets float, over the bottom of the

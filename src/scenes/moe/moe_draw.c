@@ -46,8 +46,8 @@ void moe_explain_point(const void *user, const int *idx, char *buf, size_t n) {
 void moe_points_plane(const moe_state *st, const moe_acts *x, dg_rect r, const char *title,
                       const int *regions, bool by_expert, bool dropped) {
     const ui_theme *th = dg_theme();
-    dg_plane *p = dg_plane_begin(r, &(dg_plane_style){.title = title, .xlabel = "x\xe2\x82\x81",
-                                                      .ylabel = "x\xe2\x82\x82", .no_legend = true});
+    dg_plane *p = dg_plane_begin(r, &(dg_plane_style){.title = title, .xlabel = "x_1",
+                                                      .ylabel = "x_2", .no_legend = true});
     if (regions) dg_plane_regions(p, regions, MOE_GRID, MOE_GRID, "expert");
     if (dropped && st->x_dropped->shape[0] > 0)
         dg_plane_points(p, &(dg_src){.t = st->x_dropped}, st->x_dropped->shape[0], NULL, th->negative, 22);
@@ -107,7 +107,7 @@ static void beat_router(const moe_state *st, const scene_clock *c) {
     dg_rect eq = dg_cut_bottom(&mid, 110, DG_GAP);
     dg_rect sub3[3];
     dg_split_cols(mid, 3, DG_GAP * 0.75f, (const float[]){0.50f, 0.23f, 0.27f}, sub3);
-    static const char *const xy_names[2] = {"x\xe2\x82\x81", "x\xe2\x82\x82"};
+    static const char *const xy_names[2] = {"x_1", "x_2"};
     dg_matrix(sub3[0], &(dg_src){.t = m->router_w},
               &(dg_matrix_style){.mode = DG_HEAT_NUMBERS, .title = "router.weight", .no_legend = true,
                                  .row_labels = moe_expert_names, .col_labels = xy_names, .max_cell = 90});
