@@ -71,8 +71,8 @@ static const scene_beat beats[] = {
      "the same layer.", 3.0f,
      "Hover a cell to see which words a head links"},
     {"The causal mask",
-     "A decoder (GPT) may not look ahead: in every layer, keys after the query are masked, so a "
-     "word knows only what came before it. An encoder (BERT) reads the whole sentence.", 3.5f,
+     "A decoder (GPT) may not look ahead: keys after the query are masked, so a word knows only what came "
+     "before it, and a later word must settle what it meant. An encoder (BERT) reads the whole sentence.", 3.5f,
      "Toggle causal: the other beats then show the decoder"},
     {"Why position matters",
      "Without positional encoding, reordered words give the same vectors, only reordered: the "

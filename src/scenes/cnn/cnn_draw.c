@@ -237,7 +237,7 @@ static void draw_maps_beat(const cnn_state *st, const scene_clock *c, const cnn_
     float wipe = relu ? scene_between(c, 0.1f, 0.7f) : 0;
     cnn_draw_input(st, L, 0, NULL, 0);
     dg_rect m = L->main;
-    dg_rect text = dg_cut_bottom(&m, DG_TEXT_BODY * 2.6f, DG_GAP);
+    dg_rect text = dg_cut_bottom(&m, DG_TEXT_BODY * 3.9f, DG_GAP);
     dg_rect leg = dg_cut_right(&m, 118, DG_GAP);
     dg_rect tiles[CNN_C1];
     dg_grid(m, 2, 4, DG_GAP, tiles);
@@ -267,13 +267,15 @@ static void draw_maps_beat(const cnn_state *st, const scene_clock *c, const cnn_
     long n_w = (long)ts_numel(st->m.conv1_w), n_b = (long)ts_numel(st->m.conv1_b);
     long n_in = (long)ts_numel(st->x.input), n_out = (long)ts_numel(st->x.conv1);
     float ta = scene_between(c, relu ? 0.6f : 0.65f, relu ? 0.9f : 0.95f);
-    char a[32], b[32], d[32];
+    char a[32], b[32], e[32];
     if (!relu)
         dg_textf(text, DG_TEXT_BODY, GFX_SANS, GFX_LEFT | GFX_MIDDLE, gfx_fade(th->text, ta),
-                 "conv1: %ld weights + %ld biases = %ld parameters, reused at all %d positions. A fully connected "
-                 "layer from %ld pixels to the same %s outputs would need %s (%s\xc3\x97 more).",
-                 n_w, n_b, n_w + n_b, CNN_IN * CNN_IN, n_in, thousands(a, sizeof a, n_out),
-                 thousands(b, sizeof b, n_in * n_out + n_out), thousands(d, sizeof d, (n_in * n_out + n_out) / (n_w + n_b)));
+                 "conv1: %ld weights + %ld biases = %ld parameters, reused at all %d positions. Local but not "
+                 "shared (each of the %s outputs its own 3 \xc3\x97 3 and bias) would need %s; fully connected "
+                 "from %ld pixels, %s.",
+                 n_w, n_b, n_w + n_b, CNN_IN * CNN_IN, thousands(a, sizeof a, n_out),
+                 thousands(e, sizeof e, n_out * (n_w / CNN_C1 + 1)), n_in,
+                 thousands(b, sizeof b, n_in * n_out + n_out));
     else
         dg_textf(text, DG_TEXT_BODY, GFX_SANS, GFX_LEFT | GFX_MIDDLE, gfx_fade(th->text, ta),
                  "ReLU(x) = max(0, x): %s of %s responses were negative and are now 0 (%.0f%%).",

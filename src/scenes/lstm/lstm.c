@@ -61,7 +61,7 @@ const scene_beat lstm_beats[LB_COUNT] = {
      "Drag the length slider to run the models trained at another length"},
     {"Sequential versus parallel",
      "A recurrence needs T steps one after another: step t waits for step t-1. Self-attention links "
-     "all T positions in one step, which is why transformers replaced recurrence.", 4.0f},
+     "all T positions in one step, so training runs over every position at once: why transformers won.", 4.0f},
 };
 
 /* ---- update: keys, widgets, hover ---------------------------------------------- */
