@@ -82,8 +82,23 @@ typedef struct smallest { float all, ref; } smallest;
 
 /* The end of beat b drawn in theme th with text and marks hidden: every
  * text and mark against what is behind it. Returns the violations. */
+/* The stage's texts against the stage (the widgets that float over it are
+ * left out: what they cover does not show), then the widgets' own texts
+ * against their panels. */
+static int contrast_pass(scene *s, ui_ctx *ui, int b, const ui_theme *th, const char *arg, bool print,
+                         bool widgets);
 static int check_contrast(scene *s, ui_ctx *ui, int b, const ui_theme *th, const char *arg,
                           bool print) {
+    bool sw = ui->show_widgets;
+    ui->show_widgets = false;
+    int bad = contrast_pass(s, ui, b, th, arg, print, false);
+    ui->show_widgets = sw;
+    if (sw) bad += contrast_pass(s, ui, b, th, arg, print, true);
+    return bad;
+}
+
+static int contrast_pass(scene *s, ui_ctx *ui, int b, const ui_theme *th, const char *arg, bool print,
+                         bool widgets) {
     const scene_kind *k = s->kind;
     app_frame_opts fo = { .theme = th, .captions = true, .view = { .zoom = 1 } };
     s->clock = scene_clock_beat(k, b, k->beats[b].duration);
@@ -109,7 +124,13 @@ static int check_contrast(scene *s, ui_ctx *ui, int b, const ui_theme *th, const
     }
     char where[256];
     snprintf(where, sizeof where, "%s (%s) beat %d end, %s theme", k->name, arg, b + 1, th->name);
-    return layout_contrast(rec, n < REC_MAX ? n : REC_MAX, marks, m < REC_MAX ? m : REC_MAX, pixels,
+    n = n < REC_MAX ? n : REC_MAX;
+    if (widgets) {   /* only the widgets' texts; their marks are the ui's, not the scene's */
+        int w0 = ui->text_from < n ? ui->text_from : n, w1 = ui->text_to < n ? ui->text_to : n;
+        return layout_contrast(rec + w0, w1 - w0, marks, 0, pixels, CW, CH, gfx_pixels_per_unit(), where,
+                               print ? stderr : NULL);
+    }
+    return layout_contrast(rec, n, marks, m < REC_MAX ? m : REC_MAX, pixels,
                            CW, CH, gfx_pixels_per_unit(), where, print ? stderr : NULL);
 }
 

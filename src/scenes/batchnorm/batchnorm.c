@@ -291,9 +291,10 @@ static void change(bn_state *st, bool go_live) {
 static void controls(bn_state *st, ui_ctx *ui, const scene_clock *c) {
     st->controls = ui->show_widgets;
     int beat = st->live ? BB_TRAIN : c->beat;
-    bn_layout L = bn_layout_for(beat, st->controls);
+    bn_layout L = bn_layout_for(beat, true);   /* where they float (ui_panel): the stage keeps its room */
     dg_rect r = L.controls;
     if (r.w <= 0 || !ui->show_widgets) return;
+    ui_panel(ui, r.x - 14, r.y - 14, r.w + 28, r.h + 20);
     float bw = (r.w - 2 * 16) / 3, h = ui_row_height();
     if (ui_button(ui, st->live ? "Pause" : "Train", r.x, r.y, bw, h)) {
         if (!st->live) st->live_step = ts_trainer_step_count(st->m.tr);

@@ -16,7 +16,10 @@ bn_layout bn_layout_for(int beat, bool controls) {
     L.side = dg_cut_right(&st, SIDE_W, DG_GAP * 1.5f);
     L.main = st;
     if (controls && (beat == BB_DRIFT || beat == BB_TAMED || beat == BB_TRAIN || beat == BB_EVAL))
-        L.controls = dg_cut_bottom(&L.side, 3 * ui_row_height() + 2 * 14, DG_GAP);
+    {   /* over the side column's bottom; the column keeps its room */
+        dg_rect s = L.side;
+        L.controls = dg_cut_bottom(&s, 3 * ui_row_height() + 2 * 14, DG_GAP);
+    }
     return L;
 }
 
@@ -344,7 +347,7 @@ void bn_draw(const void *p, const scene_clock *c, const ui_theme *th) {
     if (!st->ready) return;
     (void)th;
     int beat = st->live ? BB_TRAIN : c->beat;
-    bn_layout L = bn_layout_for(beat, st->controls);
+    bn_layout L = bn_layout_for(beat, false);
     switch (beat) {
     case BB_DRIFT: beat_drift(st, L, false); break;
     case BB_BYHAND: beat_byhand(st, c, L); break;

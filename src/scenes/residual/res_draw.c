@@ -21,7 +21,10 @@ res_layout res_layout_for(int beat, bool controls) {
     L.side = dg_cut_right(&st, SIDE_W, DG_GAP * 1.5f);
     L.main = st;
     if (controls && (beat == RB_WHY || beat == RB_FLAT || beat == RB_TRAIN || beat == RB_SMALL))
-        L.controls = dg_cut_bottom(&L.side, 3 * ui_row_height() + 2 * 14, DG_GAP);
+    {   /* over the side column's bottom; the column keeps its room */
+        dg_rect s = L.side;
+        L.controls = dg_cut_bottom(&s, 3 * ui_row_height() + 2 * 14, DG_GAP);
+    }
     return L;
 }
 
@@ -426,7 +429,7 @@ void res_draw(const void *p, const scene_clock *c, const ui_theme *th) {
     if (!st->ready) return;
     (void)th;
     int beat = st->live ? RB_TRAIN : c->beat;
-    res_layout L = res_layout_for(beat, st->controls);
+    res_layout L = res_layout_for(beat, false);
     long step = ts_trainer_step_count(st->m.tr);
     switch (beat) {
     case RB_DEEPER: beat_deeper(st, c, L); break;
