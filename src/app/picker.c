@@ -234,13 +234,14 @@ static void keys(picker *p, const ui_input *in, int *chosen) {
     if (p->sel < 0 || p->slot[p->sel].page < 0) p->sel = 0;
     int page = p->slot[p->sel].page;
     for (int k = 0; k < in->key_count; k++) {
-        int key = in->keys[k];
+        int key = in->keys[k], before = p->sel;
         if (key == SDLK_RIGHT || key == SDLK_DOWN) p->sel = step_shown(p, p->sel, 1);
         if (key == SDLK_LEFT || key == SDLK_UP) p->sel = step_shown(p, p->sel, -1);
         if (key == SDLK_HOME) p->sel = step_shown(p, -1, 1) >= 0 ? step_shown(p, -1, 1) : p->sel;
         if (key == SDLK_END) p->sel = step_shown(p, p->n, -1) < p->n ? step_shown(p, p->n, -1) : p->sel;
         if (key == SDLK_PAGEDOWN && page + 1 < p->pages) p->sel = first_on_page(p, page + 1);
         if (key == SDLK_PAGEUP && page > 0) p->sel = first_on_page(p, page - 1);
+        if (p->sel < 0 || p->sel >= p->n) p->sel = before;   /* no card that way: stay */
         if ((key == SDLK_RETURN || key == SDLK_KP_ENTER) && p->slot[p->sel].page >= 0) *chosen = p->sel;
         page = p->slot[p->sel].page;
     }
